@@ -1,0 +1,40 @@
+// Lint rules: typescript-eslint's recommended set over every TypeScript file, plus the
+// project's boundaries (only the TOTP module imports otplib, only the bridge spawns tools).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.sandbox/**', 'test-results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', Buffer: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      'no-control-regex': 'off',
+    },
+  },
+  {
+    files: ['plugin/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'otplib', message: 'Only plugin/src/totp.ts imports otplib.' },
+            { name: 'node:child_process', message: 'Only the cPanel bridge (and the mailer) run programs.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['plugin/src/totp.ts', 'plugin/src/cpanel.ts', 'plugin/src/mailer.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['plugin/**/*.ts'],
+    ignores: ['plugin/src/cgi.ts'],
+    rules: { 'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Only the CGI layer reads the environment.' }] },
+  },
+);

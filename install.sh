@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# whm2fa installer: ./install.sh [--root DIR] [--node PATH] [--uninstall [--purge]] [--yes]
+#
+# Installs (or upgrades in place) whm2fa into a cPanel & WHM server. Every server path is
+# taken under DIR (default /), so the tests and the local WHM install into a tree exactly
+# as on a server. Registration goes through cPanel's own tools only.
+#
+# Exit codes: 0 done, 2 usage, 3 not root, 4 cPanel not found, 5 no suitable Node.js,
+# 6 this package is incomplete (run `npm run build` in a checkout), 7 cPanel refused a
+# registration step.
+set -euo pipefail
+umask 022
+
+NAME=whm2fa
+MIN_NODE_MAJOR=18
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+root=/
+node=""
+uninstall=0
+purge=0
+yes=0
+
+usage() {
+  cat <<'USAGE'
+Usage: ./install.sh [--root DIR] [--node PATH] [--uninstall [--purge]] [--yes]
+
+  --root DIR     install into the server tree at DIR (default: /)
+  --node PATH    use this Node.js (18 or newer) instead of finding one
+  --uninstall    unregister whm2fa and remove its files (its saved state is kept)
+  --purge        with --uninstall: also delete whm2fa's state and audit log
+  --yes          do not ask for confirmation
+USAGE
+}
+
+die() { # code message...
+  local code=$1
+  shift
+  printf 'install.sh: %s\n' "$*" >&2
+  exit "$code"
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --root) [ $# -ge 2 ] || die 2 "--root needs a directory"; root=$2; shift 2 ;;
+    --root=*) root=${1#--root=}; shift ;;
+    --node) [ $# -ge 2 ] || die 2 "--node needs a path"; node=$2; shift 2 ;;
+    --node=*) node=${1#--node=}; shift ;;
+    --uninstall) uninstall=1; shift ;;
+    --purge) purge=1; shift ;;
+    --yes|-y) yes=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; die 2 "unknown option: $1" ;;
+  esac
+done
+[ "$purge" -eq 0 ] || [ "$uninstall" -eq 1 ] || die 2 "--purge goes with --uninstall"
+[ -d "$root" ] || die 2 "--root $root is not a directory"
+root=$(cd "$root" && pwd)
+# Server paths under the root ("/" gives plain absolute paths).
+at() { if [ "$root" = / ]; then printf '/%s' "$1"; else printf '%s/%s' "$root" "$1"; fi; }
+
+if [ "$root" = / ] && [ "$(id -u)" -ne 0 ]; then
+  die 3 "run this as root (WHM plugins and cPanel's 2FA data are root's)"
+fi
+
+bin=$(at usr/local/cpanel/bin)
+[ -x "$bin/register_appconfig" ] || die 4 "cPanel & WHM was not found under $root (no $bin/register_appconfig)"
+
+program_dir=$(at usr/local/cpanel/3rdparty/$NAME)
+cgi_dir=$(at usr/local/cpanel/whostmgr/docroot/cgi/$NAME)
+icon=$(at usr/local/cpanel/whostmgr/docroot/addon_plugins/$NAME.png)
+state_dir=$(at var/cpanel/$NAME)
+cli_link=$(at usr/local/sbin/$NAME)
+hook_script=$program_dir/$NAME-hook
+
+unregister_all() {
+  if [ -x "$hook_script" ] || [ -f "$hook_script" ]; then
+    "$bin/manage_hooks" delete script "$hook_script" >/dev/null 2>&1 || true
+  fi
+  if [ -f "$(at var/cpanel/apps/$NAME.conf)" ]; then
+    "$bin/unregister_appconfig" "$NAME" >/dev/null || die 7 "unregister_appconfig refused to remove $NAME"
+  fi
+}
+
+if [ "$uninstall" -eq 1 ]; then
+  if [ "$purge" -eq 1 ] && [ "$yes" -eq 0 ]; then
+    if [ -t 0 ]; then
+      printf 'This deletes whm2fa state and audit log in %s. Type yes to go on: ' "$state_dir"
+      read -r answer
+      [ "$answer" = yes ] || die 2 "nothing was removed"
+    else
+      die 2 "--purge deletes the audit log: add --yes to confirm"
+    fi
+  fi
+  unregister_all
+  rm -rf "$cgi_dir" "$program_dir"
+  rm -f "$icon" "$cli_link"
+  if [ "$purge" -eq 1 ]; then
+    rm -rf "$state_dir"
+    echo "whm2fa removed, with its state and audit log."
+  else
+    echo "whm2fa removed. Its state and audit log stay in $state_dir (remove them with --uninstall --purge)."
+  fi
+  echo "Accounts keep the 2FA they have in cPanel; manage it in WHM's own Two-Factor Authentication page."
+  exit 0
+fi
+
+# --- What this package holds (a release tarball, or a checkout after npm run build) ---
+dist=$here/dist
+for f in plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
+  [ -f "$dist/$f" ] || die 6 "missing $dist/$f: this package is incomplete (in a checkout, run npm run build first)"
+done
+
+# --- Node.js: --node, else cPanel's passenger setting, else the newest ea-nodejs, else /usr/bin/node ---
+node_major() { "$1" -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0; }
+find_node() {
+  local passenger candidate
+  passenger=$(at etc/cpanel/ea4/passenger.nodejs)
+  if [ -f "$passenger" ]; then
+    candidate=$(head -n 1 "$passenger" | tr -d '[:space:]')
+    for c in "$(at "${candidate#/}")" "$candidate"; do
+      [ -n "$candidate" ] && [ -x "$c" ] && { echo "$c"; return; }
+    done
+  fi
+  for c in $(ls -d "$(at opt/cpanel)"/ea-nodejs*/bin/node 2>/dev/null | sort -V -r); do
+    [ -x "$c" ] && { echo "$c"; return; }
+  done
+  [ -x "$(at usr/bin/node)" ] && { at usr/bin/node; return; }
+  echo ""
+}
+if [ -z "$node" ]; then node=$(find_node); fi
+[ -n "$node" ] || die 5 "no Node.js found. Install one with: dnf install ea-nodejs22 (AlmaLinux/Rocky) or apt install ea-nodejs22 (Ubuntu), then run this again (or pass --node PATH)"
+[ -x "$node" ] || die 5 "--node $node is not an executable"
+case "$node" in /*) ;; *) node=$(cd "$(dirname "$node")" && pwd)/$(basename "$node") ;; esac
+major=$(node_major "$node")
+[ "$major" -ge "$MIN_NODE_MAJOR" ] 2>/dev/null || die 5 "$node is Node.js $major; whm2fa needs $MIN_NODE_MAJOR or newer. Install one with: dnf install ea-nodejs22 (or apt install ea-nodejs22)"
+
+version=$("$node" -e 'process.stdout.write(require(process.argv[1]).version)' "$here/package.json" 2>/dev/null || echo unknown)
+
+# --- Files: each written beside its target and renamed into place, so a request never runs a half-copied file ---
+put() { # mode source target
+  local tmp="$3.installing.$$"
+  cp "$2" "$tmp"
+  chmod "$1" "$tmp"
+  mv -f "$tmp" "$3"
+}
+put_text() { # mode target text
+  local tmp="$2.installing.$$"
+  printf '%s\n' "$3" >"$tmp"
+  chmod "$1" "$tmp"
+  mv -f "$tmp" "$2"
+}
+wrapper() { # bundle [extra]
+  printf '#!%s\n// whm2fa %s: written by install.sh; the server root and Node.js are fixed at install time.\nrequire(%s).main({ root: %s%s });' \
+    "$node" "$version" "\"$program_dir/$1.js\"" "\"$root\"" "${2:-}"
+}
+
+mkdir -p "$program_dir" "$cgi_dir" "$(dirname "$icon")" "$(dirname "$cli_link")"
+chmod 0755 "$program_dir" "$cgi_dir"
+mkdir -p "$state_dir"
+chmod 0700 "$state_dir"
+
+for b in api index hook cli; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
+for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
+put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
+[ -f "$here/LICENSE" ] && put 0644 "$here/LICENSE" "$program_dir/LICENSE"
+put_text 0644 "$program_dir/install.json" "{\"version\": \"$version\", \"node\": \"$node\", \"root\": \"$root\"}"
+put_text 0755 "$hook_script" "$(wrapper hook ', argv: process.argv.slice(2)')"
+put_text 0755 "$program_dir/$NAME" "$(wrapper cli ', argv: process.argv.slice(2)')"
+put_text 0755 "$cli_link" "$(wrapper cli ', argv: process.argv.slice(2)')"
+put_text 0755 "$cgi_dir/api.cgi" "$(wrapper api)"
+put_text 0755 "$cgi_dir/index.cgi" "$(wrapper index)"
+put 0644 "$dist/frontend/app.js" "$cgi_dir/app.js"
+put 0644 "$dist/frontend/app.css" "$cgi_dir/app.css"
+put 0644 "$dist/plugin/whm2fa.png" "$icon"
+if [ "$(id -u)" -eq 0 ]; then
+  chown -R 0:0 "$program_dir" "$cgi_dir" "$state_dir" "$icon" "$cli_link" 2>/dev/null || true
+fi
+
+# --- Registration through cPanel's tools (never by writing /var/cpanel/apps) ---
+out=$("$bin/register_appconfig" "$program_dir/whm2fa.conf" 2>&1) || die 7 "register_appconfig refused whm2fa.conf: $out"
+out=$("$bin/manage_hooks" add script "$hook_script" 2>&1) || die 7 "manage_hooks could not add the account hooks: $out"
+
+echo "whm2fa $version installed under $root with Node.js $major ($node)."
+echo "Resellers and root find it in WHM under Plugins > Two-Factor Authentication."
+policy=off
+grep -q '^SecurityPolicy::TwoFactorAuth=1' "$(at var/cpanel/cpanel.config)" 2>/dev/null && policy=on
+if [ "$policy" = off ]; then
+  echo
+  echo "Note: cPanel's two-factor login policy is OFF, so logins do not ask for codes yet."
+  echo "Turn it on in WHM > Plugins > Two-Factor Authentication > Settings, or run:"
+  echo "  whmapi1 twofactorauth_enable_policy"
+fi

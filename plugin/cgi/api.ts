@@ -1,0 +1,9 @@
+/** api.cgi's bundle: the installed wrapper calls `main` with the recorded server root. */
+import { serveApi, type CgiOptions } from '../src/cgi';
+
+export function main(options: CgiOptions): void {
+  serveApi(options).then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+}

@@ -1,0 +1,79 @@
+/**
+ * Who is calling and what they may touch (whm-contract.md §3, product.md "Who sees
+ * what"). Checked again on every request: cpsrvd's own ACL check is not enough.
+ */
+import { forbidden } from './errors';
+import { isValidUsername, readDomains, readOwners, readResellers } from './accounts';
+import { readSecrets } from './cpanelState';
+import type { ServerPaths } from './paths';
+
+export interface Caller {
+  readonly user: string;
+  /** Root, or a reseller holding the `all` ACL. */
+  readonly isRoot: boolean;
+  /** Everyone but root itself is a reseller (for issuers and cPanel's save path). */
+  readonly isReseller: boolean;
+}
+
+export interface ManagedAccount {
+  readonly user: string;
+  readonly domain: string;
+  readonly owner: string;
+  readonly enabled: boolean;
+}
+
+/** Turns `REMOTE_USER` into a caller, refusing anyone who is neither root nor a reseller. */
+export function identifyCaller(paths: ServerPaths, remoteUser: string | undefined): Caller {
+  if (remoteUser === undefined || remoteUser === '') throw forbidden('You are not logged in to WHM.');
+  if (remoteUser === 'root') return { user: 'root', isRoot: true, isReseller: false };
+  if (!isValidUsername(remoteUser)) throw forbidden('This WHM user name is not valid.');
+  const acls = readResellers(paths).get(remoteUser);
+  if (acls === undefined) throw forbidden('Only root and resellers can use Two-Factor Authentication in WHM.');
+  return { user: remoteUser, isRoot: acls.has('all'), isReseller: true };
+}
+
+/**
+ * The accounts the caller manages in "Manage Users": every account for root-level
+ * callers, the accounts it owns for a reseller. Never the caller itself (its own 2FA is
+ * changed in "Manage My Account", which asks for its current code) and never root.
+ */
+export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedAccount[] {
+  const owners = readOwners(paths);
+  if (caller.isRoot) {
+    // Resellers without a domain are in the resellers file only.
+    for (const reseller of readResellers(paths).keys()) if (!owners.has(reseller)) owners.set(reseller, 'root');
+  }
+  const domains = readDomains(paths);
+  const secrets = readSecrets(paths);
+  const accounts: ManagedAccount[] = [];
+  for (const [user, owner] of owners) {
+    if (user === 'root' || user === caller.user) continue;
+    if (!caller.isRoot && owner !== caller.user) continue;
+    accounts.push({ user, domain: domains.get(user) ?? '', owner, enabled: secrets.has(user) });
+  }
+  return accounts.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+}
+
+/** Throws FORBIDDEN unless the caller may manage every one of `users`. */
+export function assertCanManage(
+  paths: ServerPaths,
+  caller: Caller,
+  users: readonly string[],
+  options: { allowSelf?: boolean } = {},
+): void {
+  const allowed = new Set(manageableAccounts(paths, caller).map((a) => a.user));
+  if (options.allowSelf === true) allowed.add(caller.user);
+  for (const user of users) {
+    if (user === caller.user && options.allowSelf !== true) {
+      throw forbidden('Change your own two-factor authentication in "Manage My Account"; it asks for your current code.');
+    }
+    if (!allowed.has(user)) throw forbidden(`You cannot manage the account "${user}".`);
+  }
+}
+
+/** Whether an audit entry concerns something the caller may see. */
+export function auditVisibility(paths: ServerPaths, caller: Caller): (entry: { actor: string; subject: string }) => boolean {
+  if (caller.isRoot) return () => true;
+  const owned = new Set(manageableAccounts(paths, caller).map((a) => a.user));
+  return (entry) => entry.subject === caller.user || owned.has(entry.subject);
+}

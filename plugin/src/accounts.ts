@@ -1,0 +1,90 @@
+/**
+ * cPanel's account files, read directly (reading is allowed; whm2fa never writes them):
+ * who is a reseller and with which ACLs, who owns which account, primary domains and
+ * contact addresses. Formats: whm-contract.md §3.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { StateError } from './errors';
+import { isNoEntry } from './store';
+import type { ServerPaths } from './paths';
+
+/** cPanel's rule for a username, plus root. */
+const USERNAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
+
+export function isValidUsername(name: string): boolean {
+  return USERNAME.test(name) && name !== '.' && !name.includes('..');
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isNoEntry(err)) return '';
+    throw new StateError(`cannot read ${file}`, { cause: err });
+  }
+}
+
+/** `/var/cpanel/resellers`: `user:acl1,acl2` per line, spaces removed, `#` lines skipped. */
+export function readResellers(paths: ServerPaths): Map<string, ReadonlySet<string>> {
+  const resellers = new Map<string, ReadonlySet<string>>();
+  for (const raw of readText(paths.resellers).split('\n')) {
+    const line = raw.replace(/[ \t\r]/g, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const colon = line.indexOf(':');
+    const user = colon === -1 ? line : line.slice(0, colon);
+    const acls = colon === -1 ? '' : line.slice(colon + 1);
+    if (!isValidUsername(user)) continue;
+    resellers.set(user, new Set(acls.split(',').filter((acl) => acl !== '')));
+  }
+  return resellers;
+}
+
+/** Parses `key: value` lines (trueuserowners, trueuserdomains). */
+function readColonPairs(file: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const raw of readText(file).split('\n')) {
+    const colon = raw.indexOf(':');
+    if (colon === -1 || raw.trimStart().startsWith('#')) continue;
+    const key = raw.slice(0, colon).trim();
+    const value = raw.slice(colon + 1).trim();
+    if (key !== '' && value !== '') pairs.push([key, value]);
+  }
+  return pairs;
+}
+
+/** `/etc/trueuserowners`: account → owner. */
+export function readOwners(paths: ServerPaths): Map<string, string> {
+  return new Map(readColonPairs(paths.trueUserOwners).filter(([user]) => isValidUsername(user)));
+}
+
+/** `/etc/trueuserdomains` (`domain: user`) turned into account → primary domain. */
+export function readDomains(paths: ServerPaths): Map<string, string> {
+  const domains = new Map<string, string>();
+  for (const [domain, user] of readColonPairs(paths.trueUserDomains)) {
+    if (!domains.has(user)) domains.set(user, domain);
+  }
+  return domains;
+}
+
+/** True when `user` has a cPanel account (a file in /var/cpanel/users). */
+export function hasCpanelAccount(paths: ServerPaths, user: string): boolean {
+  if (!isValidUsername(user)) return false;
+  return readText(join(paths.cpanelUsersDir, user)) !== '';
+}
+
+const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+$/;
+
+/**
+ * The address whm2fa tells about a change: `CONTACTEMAIL=` in /var/cpanel/users/USER, or
+ * `CONTACTEMAIL value` in /etc/wwwacct.conf for root. Undefined when none is set.
+ */
+export function contactEmail(paths: ServerPaths, user: string): string | undefined {
+  const text = user === 'root' ? readText(paths.wwwacctConf) : readText(join(paths.cpanelUsersDir, user));
+  for (const raw of text.split('\n')) {
+    const match = /^CONTACTEMAIL[=\s]\s*(\S*)\s*$/.exec(raw);
+    const address = match?.[1];
+    if (address !== undefined && EMAIL.test(address)) return address;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * The JSON API's actions (product.md): each checks its parameters, then calls the module
+ * that owns the work. Authorization for targets lives in those modules, so the command
+ * line gets the same rules.
+ */
+import { badRequest } from '../errors';
+import { auditVisibility, manageableAccounts } from '../access';
+import { listAudit } from '../audit';
+import { policyEnabled, secretOf } from '../cpanelState';
+import { issuerFor } from '../issuer';
+import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
+import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
+import { getSettings, setIssuer, setPolicy } from '../configuration';
+import { activeLock, livePending, readUserState } from '../userState';
+import { iso } from '../verification';
+import { optionalCode, optionalInteger, optionalString, requiredBoolean, requiredCode, requiredString, requiredUsers, type Params } from './params';
+import type { RequestContext } from '../context';
+
+export type Action = (ctx: RequestContext, params: Params) => unknown;
+
+const MAX_USERS_PER_REMOVE = 1000;
+
+function status(ctx: RequestContext): unknown {
+  const { paths, caller, epochSeconds } = ctx;
+  const state = readUserState(paths, caller.user);
+  const lockedUntil = activeLock(state, epochSeconds);
+  return {
+    user: caller.user,
+    isRoot: caller.isRoot,
+    enabled: secretOf(paths, caller.user) !== undefined,
+    policyEnabled: policyEnabled(paths),
+    issuer: issuerFor(paths, caller.user, caller.isReseller),
+    pending: livePending(state, epochSeconds) !== undefined,
+    lockedUntil: lockedUntil === undefined ? null : iso(lockedUntil),
+  };
+}
+
+function auditList(ctx: RequestContext, params: Params): unknown {
+  const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
+  const before = optionalString(params, 'before', 40);
+  if (before !== undefined && Number.isNaN(Date.parse(before))) throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
+  const entries = listAudit(ctx.paths, {
+    limit,
+    beforeIso: before === undefined ? undefined : new Date(before).toISOString(),
+    visible: auditVisibility(ctx.paths, ctx.caller),
+  });
+  return { entries };
+}
+
+export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
+  status,
+  'enroll.start': (ctx) => startEnrollment(ctx),
+  'enroll.confirm': (ctx, params) => {
+    confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
+    return { enabled: true };
+  },
+  'enroll.cancel': (ctx) => {
+    cancelEnrollment(ctx);
+    return { pending: false };
+  },
+  remove: (ctx, params) => {
+    removeOwn(ctx, requiredCode(params, 'code'));
+    return { enabled: false };
+  },
+  'users.list': (ctx) => ({ users: manageableAccounts(ctx.paths, ctx.caller) }),
+  'users.remove': (ctx, params) =>
+    removeForUsers(ctx, requiredUsers(params, 'users', MAX_USERS_PER_REMOVE), requiredString(params, 'reason', MAX_REASON_LENGTH * 2)),
+  'settings.get': (ctx) => getSettings(ctx),
+  'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', 64)),
+  'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),
+  'audit.list': auditList,
+});

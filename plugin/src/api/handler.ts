@@ -1,0 +1,93 @@
+/**
+ * One JSON API request, from cpsrvd's view of it to the response: the checks of
+ * whm-contract.md §3 in order (token, caller, method, type, size, JSON, action), then the
+ * action. Knows nothing of process.env or stdio; cgi.ts feeds it.
+ */
+import { Whm2faError, badRequest, forbidden, toWhm2faError } from '../errors';
+import { identifyCaller } from '../access';
+import { cpanelBridge } from '../cpanel';
+import { ACTIONS } from './actions';
+import type { ServerPaths } from '../paths';
+import type { CgiRequest, CgiResponse } from '../cgiTypes';
+
+export const MAX_BODY_BYTES = 64 * 1024;
+const TOKEN = /^\/cpsess\d{10}$/;
+
+export interface ApiOutcome {
+  readonly response: CgiResponse;
+  /** Set for an unexpected failure: what goes to the server's error log. */
+  readonly logged?: unknown;
+}
+
+/** Checks the CSRF token and the caller; shared by api.cgi and index.cgi. */
+export function checkSession(paths: ServerPaths, request: CgiRequest): ReturnType<typeof identifyCaller> {
+  const token = request.securityToken;
+  if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {
+    throw forbidden('This request did not come from your WHM session. Reload the page and try again.');
+  }
+  return identifyCaller(paths, request.remoteUser);
+}
+
+/** Validates everything that can be judged before the body is read. */
+export function checkApiRequest(paths: ServerPaths, request: CgiRequest): number {
+  checkSession(paths, request);
+  if (request.method !== 'POST') throw badRequest('The API takes POST requests only.', 405);
+  const type = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw badRequest('The API takes a JSON body (Content-Type: application/json).', 415);
+  const length = request.contentLength;
+  if (length === undefined || !/^\d{1,12}$/.test(length)) throw badRequest('The request has no valid Content-Length.', 411);
+  const bytes = Number(length);
+  if (bytes > MAX_BODY_BYTES) {
+    throw new Whm2faError('PAYLOAD_TOO_LARGE', `The request is too large (at most ${String(MAX_BODY_BYTES / 1024)} KiB).`);
+  }
+  return bytes;
+}
+
+function parseBody(body: Buffer): { action: string; params: Record<string, unknown> } {
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw badRequest('The request body is not valid JSON.');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('The request body must be a JSON object.');
+  const params = value as Record<string, unknown>;
+  const action = params['action'];
+  if (typeof action !== 'string') throw badRequest('The request names no "action".');
+  if (!Object.hasOwn(ACTIONS, action)) throw badRequest(`Unknown action "${action.slice(0, 40)}".`);
+  return { action, params };
+}
+
+export function jsonResponse(status: number, payload: unknown): CgiResponse {
+  return {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    body: JSON.stringify(payload),
+  };
+}
+
+export function errorResponse(err: unknown): ApiOutcome {
+  const coded = toWhm2faError(err);
+  const response = jsonResponse(coded.status, { ok: false, error: coded.toJSON() });
+  return coded.code === 'INTERNAL' ? { response, logged: err } : { response };
+}
+
+/** Runs the action of an already-checked request whose body has been read. */
+export async function runApiRequest(
+  paths: ServerPaths,
+  request: CgiRequest,
+  body: Buffer,
+  epochSeconds: number,
+): Promise<ApiOutcome> {
+  try {
+    const caller = checkSession(paths, request);
+    const { action, params } = parseBody(body);
+    const handler = ACTIONS[action];
+    if (handler === undefined) throw badRequest('Unknown action.');
+    const ctx = { paths, caller, ip: request.remoteAddr ?? '', epochSeconds, cpanel: cpanelBridge(paths) };
+    const data: unknown = await handler(ctx, params);
+    return { response: jsonResponse(200, { ok: true, data }) };
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * Reading an action's parameters from the request body: right types, bounded sizes, a
+ * clear BAD_REQUEST otherwise. Nothing past here sees unchecked input.
+ */
+import { badRequest } from '../errors';
+import { isValidUsername } from '../accounts';
+
+export type Params = Readonly<Record<string, unknown>>;
+
+const MAX_CODE_LENGTH = 16;
+
+export function optionalString(params: Params, name: string, maxLength: number): string | undefined {
+  const value = params[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`"${name}" must be text.`);
+  if (value.length > maxLength) throw badRequest(`"${name}" is too long (at most ${String(maxLength)} characters).`);
+  return value;
+}
+
+export function requiredString(params: Params, name: string, maxLength: number): string {
+  const value = optionalString(params, name, maxLength);
+  if (value === undefined) throw badRequest(`"${name}" is required.`);
+  return value;
+}
+
+/** A security code as typed: text (or a number from a careless client), at most 16 characters. */
+export function optionalCode(params: Params, name: string): string | undefined {
+  const value = params[name];
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e6) return String(value).padStart(6, '0');
+  return optionalString(params, name, MAX_CODE_LENGTH);
+}
+
+export function requiredCode(params: Params, name: string): string {
+  const value = optionalCode(params, name);
+  if (value === undefined) throw badRequest(`"${name}" is required: enter the 6-digit security code from your app.`);
+  return value;
+}
+
+export function requiredBoolean(params: Params, name: string): boolean {
+  const value = params[name];
+  if (typeof value !== 'boolean') throw badRequest(`"${name}" must be true or false.`);
+  return value;
+}
+
+export function optionalInteger(params: Params, name: string, min: number, max: number): number | undefined {
+  const value = params[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw badRequest(`"${name}" must be a whole number from ${String(min)} to ${String(max)}.`);
+  }
+  return value;
+}
+
+/** A list of distinct, well-formed usernames. */
+export function requiredUsers(params: Params, name: string, maxCount: number): string[] {
+  const value = params[name];
+  if (!Array.isArray(value) || value.length === 0) throw badRequest(`"${name}" must list at least one account.`);
+  if (value.length > maxCount) throw badRequest(`"${name}" can list at most ${String(maxCount)} accounts at once.`);
+  const users: string[] = [];
+  for (const item of value) {
+    if (typeof item !== 'string' || !isValidUsername(item)) throw badRequest(`"${name}" holds a name that is not a valid account name.`);
+    if (!users.includes(item)) users.push(item);
+  }
+  return users;
+}

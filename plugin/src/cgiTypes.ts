@@ -1,0 +1,16 @@
+/** A CGI request as cpsrvd describes it (whm-contract.md §2), already taken from the environment. */
+export interface CgiRequest {
+  readonly method: string | undefined;
+  readonly contentType: string | undefined;
+  readonly contentLength: string | undefined;
+  readonly remoteUser: string | undefined;
+  readonly securityToken: string | undefined;
+  readonly requestUri: string | undefined;
+  readonly remoteAddr: string | undefined;
+}
+
+export interface CgiResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}

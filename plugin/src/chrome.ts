@@ -1,0 +1,50 @@
+/**
+ * WHM's own header and footer around our page, from cPanel's pre-rendered files
+ * (whm-contract.md §4). When the user or a file is missing we return undefined and the
+ * caller serves a plain page of its own: the page must never fail because of chrome.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ServerPaths } from './paths';
+
+export interface Chrome {
+  readonly header: string;
+  readonly footer: string;
+}
+
+function readOptional(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export function whmChrome(
+  paths: ServerPaths,
+  options: { user: string; token: string; title: string; nonce: string },
+): Chrome | undefined {
+  const keysText = readOptional(join(paths.headerDir, 'cache_keys.json'));
+  if (keysText === undefined) return undefined;
+  let key: unknown;
+  try {
+    key = (JSON.parse(keysText) as Record<string, unknown>)[options.user];
+  } catch {
+    return undefined;
+  }
+  if (typeof key !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(key)) return undefined;
+  const header = readOptional(join(paths.headerDir, `${key}_0_0.html`));
+  const footer = readOptional(paths.footerFile);
+  if (header === undefined || footer === undefined) return undefined;
+  const fill = (html: string): string =>
+    html
+      .split('/cpsess0000000000')
+      .join(options.token)
+      .split('cpuser00000000000')
+      .join(options.user)
+      .split('Results of Your Request')
+      .join(options.title)
+      .split('nonce="00000000000"')
+      .join(`nonce="${options.nonce}"`);
+  return { header: fill(header), footer: fill(footer) };
+}

@@ -1,0 +1,55 @@
+/**
+ * The Settings tab: the issuer authenticator apps show, and cPanel's 2FA login policy.
+ * Root-level callers set the system-wide issuer in cPanel; a reseller's own issuer is
+ * kept in whm2fa's settings (see settings.ts for why).
+ */
+import { forbidden } from './errors';
+import { appendAudit, appendAuditLocked } from './audit';
+import { policyEnabled } from './cpanelState';
+import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
+import { readSettings, writeSettings } from './settings';
+import { withLock } from './store';
+import type { RequestContext } from './context';
+
+export interface SettingsView {
+  readonly issuer: string;
+  readonly systemWideIssuer: string;
+  readonly policyEnabled: boolean;
+}
+
+export function getSettings(ctx: RequestContext): SettingsView {
+  const { paths, caller } = ctx;
+  return {
+    issuer: caller.isRoot ? systemWideIssuer(paths) : issuerFor(paths, caller.user, true),
+    systemWideIssuer: systemWideIssuer(paths),
+    policyEnabled: policyEnabled(paths),
+  };
+}
+
+/** Sets the caller's issuer; "" resets it to the default. */
+export function setIssuer(ctx: RequestContext, input: string): SettingsView {
+  const { paths, caller, epochSeconds } = ctx;
+  const issuer = validIssuer(input);
+  const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
+  if (caller.isRoot) {
+    ctx.cpanel.setSystemIssuer(issuer);
+    appendAudit(paths, { epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result: `system-wide ${result}` });
+  } else {
+    withLock(paths.lockFile, () => {
+      const settings = readSettings(paths);
+      writeSettings(paths, { ...settings, issuers: { ...settings.issuers, [caller.user]: issuer } });
+      appendAuditLocked(paths, [{ epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result }]);
+    });
+  }
+  return getSettings(ctx);
+}
+
+/** Switches cPanel's 2FA login policy (root-level callers only). */
+export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
+  const { paths, caller, epochSeconds } = ctx;
+  if (!caller.isRoot) throw forbidden('Only root can switch the two-factor login policy. Ask your host.');
+  ctx.cpanel.setPolicy(enabled);
+  const now = policyEnabled(paths);
+  appendAudit(paths, { epochSeconds, actor: caller.user, subject: caller.user, action: 'policy.set', ip: ctx.ip, result: now ? 'on' : 'off' });
+  return now;
+}

@@ -1,0 +1,106 @@
+/**
+ * The one place where whm2fa's failures are named. Every failure the page can see is a
+ * {@link Whm2faError} with a stable `code` (the page switches on it) and a message a
+ * reseller understands. Misuse by our own code stays a plain `TypeError`.
+ */
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'FORBIDDEN'
+  | 'CODE_INVALID'
+  | 'CODE_REPLAYED'
+  | 'LOCKED'
+  | 'NO_PENDING'
+  | 'NOT_ENABLED'
+  | 'CPANEL_FAILED'
+  | 'INTERNAL';
+
+/** The HTTP status each code travels with. */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  FORBIDDEN: 403,
+  CODE_INVALID: 422,
+  CODE_REPLAYED: 422,
+  LOCKED: 429,
+  NO_PENDING: 409,
+  NOT_ENABLED: 409,
+  CPANEL_FAILED: 502,
+  INTERNAL: 500,
+});
+
+const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
+  200: 'OK',
+  400: 'Bad Request',
+  403: 'Forbidden',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+});
+
+export function statusText(status: number): string {
+  return STATUS_TEXT[status] ?? 'Error';
+}
+
+export interface ErrorDetails {
+  /** ISO time a verification lock ends (LOCKED, and the failure that caused it). */
+  lockedUntil?: string;
+  /** Overrides the code's usual HTTP status (405 for a wrong method, 415 for a wrong type). */
+  status?: number;
+}
+
+export class Whm2faError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly lockedUntil: string | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'Whm2faError';
+    this.code = code;
+    this.status = details.status ?? HTTP_STATUS[code];
+    this.lockedUntil = details.lockedUntil;
+  }
+
+  /** The `error` member of the JSON API's failure envelope. */
+  toJSON(): { code: ErrorCode; message: string; lockedUntil?: string } {
+    return this.lockedUntil === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, lockedUntil: this.lockedUntil };
+  }
+}
+
+export function badRequest(message: string, status?: number): Whm2faError {
+  return new Whm2faError('BAD_REQUEST', message, status === undefined ? {} : { status });
+}
+
+export function forbidden(message: string): Whm2faError {
+  return new Whm2faError('FORBIDDEN', message);
+}
+
+/** whm2fa's own files are damaged or unreadable: never reset silently, always say so. */
+export class StateError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StateError';
+  }
+}
+
+/** What the caller sees for anything unexpected: no stack, no path, no secret. */
+export const INTERNAL_MESSAGE =
+  'Something went wrong on the server. Nothing was changed. Please try again, or ask your host to check the server error log.';
+
+export const STATE_MESSAGE =
+  "whm2fa's saved data on this server could not be read, so nothing was changed. Ask your host to check the server error log.";
+
+export function toWhm2faError(err: unknown): Whm2faError {
+  if (err instanceof Whm2faError) return err;
+  if (err instanceof StateError) return new Whm2faError('INTERNAL', STATE_MESSAGE);
+  return new Whm2faError('INTERNAL', INTERNAL_MESSAGE);
+}

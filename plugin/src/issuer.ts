@@ -1,0 +1,38 @@
+/**
+ * Which issuer name an authenticator app shows for a user, and cPanel's rule for a valid
+ * one (whm-contract.md §5): 1–32 of letters, digits, space, `.`, `_`, `-`.
+ */
+import { badRequest } from './errors';
+import { readCpanelIssuers, serverHostname } from './cpanelState';
+import { readSettings } from './settings';
+import type { ServerPaths } from './paths';
+
+const ISSUER = /^[A-Za-z0-9 ._-]{1,32}$/;
+
+/** Trims and checks an issuer typed by a person; "" means "use the default". */
+export function validIssuer(input: string): string {
+  const issuer = input.trim();
+  if (issuer === '' || ISSUER.test(issuer)) return issuer;
+  throw badRequest('The issuer must be 1 to 32 letters, digits, spaces, dots, underscores or hyphens.');
+}
+
+/** The server-wide issuer: root's choice in cPanel, else the hostname. */
+export function systemWideIssuer(paths: ServerPaths): string {
+  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname(paths);
+}
+
+/**
+ * The issuer for a WHM user: a reseller's own choice (whm2fa's setting, else cPanel's
+ * per-reseller entry), else the system-wide one. Root-level users use the system-wide one.
+ */
+export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean): string {
+  if (isReseller) {
+    const own = readSettings(paths).issuers[user];
+    if (own !== undefined && own !== '') return own;
+    if (own === undefined) {
+      const cpanelOwn = readCpanelIssuers(paths).get(user);
+      if (cpanelOwn !== undefined) return cpanelOwn;
+    }
+  }
+  return systemWideIssuer(paths);
+}

@@ -1,0 +1,83 @@
+/**
+ * The email a user gets on every change to their two-factor authentication: what
+ * changed, when, by whom, from where, and what to do if it was not them. Never a secret.
+ * A failed send is written to the audit log and never blocks the change.
+ */
+import { appendAudit } from './audit';
+import { contactEmail } from './accounts';
+import { serverHostname } from './cpanelState';
+import { sendMail } from './mailer';
+import type { ServerPaths } from './paths';
+
+export type NoticeKind = 'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost';
+
+export interface Notice {
+  readonly kind: NoticeKind;
+  readonly user: string;
+  readonly actor: string;
+  readonly ip: string;
+  readonly epochSeconds: number;
+  readonly reason?: string;
+}
+
+const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
+  enabled: 'Two-factor authentication was turned on',
+  replaced: 'Your two-factor authentication device was replaced',
+  removed: 'Two-factor authentication was turned off',
+  'removed-by-admin': 'Two-factor authentication was removed from your account',
+  'renamed-lost': 'Set up two-factor authentication again after your account was renamed',
+};
+
+const WHAT: Readonly<Record<NoticeKind, string>> = {
+  enabled: 'Two-factor authentication was turned on. From now on, logging in also asks for a security code from your authenticator app.',
+  replaced: 'The authenticator device for two-factor authentication was replaced. Codes from the old device no longer work.',
+  removed: 'Two-factor authentication was turned off. Logging in no longer asks for a security code.',
+  'removed-by-admin':
+    'Two-factor authentication was removed from your account by an administrator. Logging in no longer asks for a security code until you set it up again.',
+  'renamed-lost':
+    'Your account was renamed, and two-factor authentication could not be carried over to the new name. Log in and set it up again under "Two-Factor Authentication".',
+};
+
+export function noticeText(notice: Notice, host: string): { subject: string; body: string } {
+  const when = new Date(notice.epochSeconds * 1000).toUTCString();
+  const lines = [
+    `Hello ${notice.user},`,
+    '',
+    `${WHAT[notice.kind]}`,
+    '',
+    `Account:  ${notice.user}`,
+    `Server:   ${host}`,
+    `When:     ${when}`,
+    `By:       ${notice.actor === notice.user ? `${notice.actor} (you)` : notice.actor}`,
+    `From:     ${notice.ip === '' ? 'the server itself' : notice.ip}`,
+  ];
+  if (notice.reason !== undefined) lines.push(`Reason:   ${notice.reason}`);
+  lines.push(
+    '',
+    'If this was not you or someone you trust, change your password now and contact your hosting provider.',
+    '',
+    `-- Two-Factor Authentication on ${host}`,
+  );
+  return { subject: `${SUBJECTS[notice.kind]} (${notice.user} on ${host})`, body: lines.join('\n') };
+}
+
+/** Emails the user about a change; a missing address or a failed send goes into the audit log. */
+export function notify(paths: ServerPaths, notice: Notice): void {
+  const host = serverHostname(paths);
+  const to = contactEmail(paths, notice.user);
+  const problem = to === undefined ? 'no contact address on file' : send(paths, to, host, notice);
+  if (problem === undefined) return;
+  appendAudit(paths, {
+    epochSeconds: notice.epochSeconds,
+    actor: notice.actor,
+    subject: notice.user,
+    action: 'mail',
+    ip: notice.ip,
+    result: `not sent: ${problem}`,
+  });
+}
+
+function send(paths: ServerPaths, to: string, host: string, notice: Notice): string | undefined {
+  const { subject, body } = noticeText(notice, host);
+  return sendMail(paths, { to, subject, body, from: `Two-Factor Authentication <root@${host}>` });
+}

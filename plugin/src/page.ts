@@ -1,0 +1,71 @@
+/**
+ * index.cgi's HTML: WHM's header, the page's mount point, app.css and app.js (with a
+ * version stamp so browsers pick up upgrades), WHM's footer. The page itself talks to
+ * api.cgi under the same /cpsess token.
+ */
+import { randomBytes } from 'node:crypto';
+import { toWhm2faError } from './errors';
+import { checkSession } from './api/handler';
+import { whmChrome } from './chrome';
+import type { ServerPaths } from './paths';
+import type { CgiRequest, CgiResponse } from './cgiTypes';
+
+declare const __WHM2FA_VERSION__: string;
+const VERSION = typeof __WHM2FA_VERSION__ === 'string' ? __WHM2FA_VERSION__ : 'dev';
+export const PAGE_TITLE = 'Two-Factor Authentication';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
+}
+
+function plainHead(nonce: string): string {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${PAGE_TITLE}</title>`,
+    `<meta name="whm2fa-nonce" content="${nonce}">`,
+    '</head>',
+    '<body class="whm2fa-plain">',
+  ].join('\n');
+}
+
+const HTML_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store',
+};
+
+export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse {
+  const nonce = randomBytes(16).toString('base64');
+  if (request.method !== 'GET' && request.method !== 'HEAD') {
+    return { status: 405, headers: { ...HTML_HEADERS, Allow: 'GET' }, body: `${plainHead(nonce)}<p>This page only answers GET requests.</p></body></html>\n` };
+  }
+  let user: string;
+  try {
+    user = checkSession(paths, request).user;
+  } catch (err) {
+    const coded = toWhm2faError(err);
+    return {
+      status: coded.status,
+      headers: HTML_HEADERS,
+      body: `${plainHead(nonce)}<main class="container"><h1>${PAGE_TITLE}</h1><p role="alert">${escapeHtml(coded.message)}</p></main></body></html>\n`,
+    };
+  }
+  const token = request.securityToken ?? '';
+  const chrome = whmChrome(paths, { user, token, title: PAGE_TITLE, nonce });
+  const v = encodeURIComponent(VERSION);
+  const app = [
+    `<link rel="stylesheet" href="app.css?v=${v}">`,
+    `<div id="whm2fa" class="whm2fa" data-version="${escapeHtml(VERSION)}" data-chrome="${chrome === undefined ? 'plain' : 'whm'}">`,
+    `<noscript><p>${PAGE_TITLE} needs JavaScript. Turn it on for this page and reload.</p></noscript>`,
+    '</div>',
+    `<script src="app.js?v=${v}" nonce="${nonce}" defer></script>`,
+  ].join('\n');
+  const body =
+    chrome === undefined
+      ? `${plainHead(nonce)}\n${app}\n</body>\n</html>\n`
+      : `${chrome.header}\n${app}\n${chrome.footer}`;
+  return { status: 200, headers: HTML_HEADERS, body: request.method === 'HEAD' ? '' : body };
+}

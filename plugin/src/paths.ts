@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+
+/**
+ * Every server path whm2fa touches, taken under one root ("/" on a server, a temporary
+ * tree in tests and in the local WHM), so the same code runs everywhere.
+ */
+export interface ServerPaths {
+  readonly root: string;
+  readonly resellers: string;
+  readonly trueUserOwners: string;
+  readonly trueUserDomains: string;
+  readonly cpanelUsersDir: string;
+  readonly wwwacctConf: string;
+  readonly cpanelConfig: string;
+  readonly hostnameFile: string;
+  readonly tfaUserdata: string;
+  readonly issuerUserdata: string;
+  readonly stateDir: string;
+  readonly userStateDir: string;
+  readonly settingsFile: string;
+  readonly auditFile: string;
+  readonly lockFile: string;
+  readonly whmapi1: string;
+  readonly uapi: string;
+  readonly sendmail: string;
+  readonly manageHooks: string;
+  readonly registerAppconfig: string;
+  readonly headerDir: string;
+  readonly footerFile: string;
+  readonly appsDir: string;
+  readonly cgiDir: string;
+  readonly programDir: string;
+  readonly iconFile: string;
+  readonly cliLink: string;
+  readonly passengerNode: string;
+}
+
+export function serverPaths(root: string): ServerPaths {
+  const at = (...parts: string[]): string => join(root, ...parts);
+  const stateDir = at('var/cpanel/whm2fa');
+  const tfaDir = at('var/cpanel/authn/twofactor_auth');
+  const programDir = at('usr/local/cpanel/3rdparty/whm2fa');
+  return Object.freeze({
+    root,
+    resellers: at('var/cpanel/resellers'),
+    trueUserOwners: at('etc/trueuserowners'),
+    trueUserDomains: at('etc/trueuserdomains'),
+    cpanelUsersDir: at('var/cpanel/users'),
+    wwwacctConf: at('etc/wwwacct.conf'),
+    cpanelConfig: at('var/cpanel/cpanel.config'),
+    hostnameFile: at('etc/hostname'),
+    tfaUserdata: join(tfaDir, 'tfa_userdata.json'),
+    issuerUserdata: join(tfaDir, 'issuer_userdata.json'),
+    stateDir,
+    userStateDir: join(stateDir, 'users'),
+    settingsFile: join(stateDir, 'settings.json'),
+    auditFile: join(stateDir, 'audit.log'),
+    lockFile: join(stateDir, 'state.lock'),
+    whmapi1: at('usr/local/cpanel/bin/whmapi1'),
+    uapi: at('usr/local/cpanel/bin/uapi'),
+    sendmail: at('usr/sbin/sendmail'),
+    manageHooks: at('usr/local/cpanel/bin/manage_hooks'),
+    registerAppconfig: at('usr/local/cpanel/bin/register_appconfig'),
+    headerDir: at('var/cpanel/caches/_generated_header_files'),
+    footerFile: at('var/cpanel/caches/_generated_footer_files/footer.html'),
+    appsDir: at('var/cpanel/apps'),
+    cgiDir: at('usr/local/cpanel/whostmgr/docroot/cgi/whm2fa'),
+    programDir,
+    iconFile: at('usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'),
+    cliLink: at('usr/local/sbin/whm2fa'),
+    passengerNode: at('etc/cpanel/ea4/passenger.nodejs'),
+  });
+}

@@ -1,0 +1,205 @@
+/**
+ * whm2fa's own files: 0600 files in a 0700 folder, written atomically (temp file, fsync,
+ * rename, fsync of the folder) under one cross-process lock. A missing file reads as
+ * "nothing yet"; a damaged one is a {@link StateError}, never silently reset.
+ */
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+  chmodSync,
+} from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { StateError } from './errors';
+
+const DIR_MODE = 0o700;
+const FILE_MODE = 0o600;
+/** How long a request waits for another process to finish its write. */
+const LOCK_WAIT_MS = 10_000;
+/** A lock whose holder cannot be found is taken over after this long regardless. */
+const LOCK_STALE_MS = 30_000;
+
+/** Creates `dir` (and parents) as 0700 if missing, and tightens it if it is looser. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: DIR_MODE });
+  const mode = statSync(dir).mode & 0o777;
+  if (mode !== DIR_MODE) chmodSync(dir, DIR_MODE);
+}
+
+/** Reads a JSON file; `undefined` when it does not exist; StateError when it is damaged. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isNoEntry(err)) return undefined;
+    throw new StateError(`cannot read ${file}: ${errorText(err)}`, { cause: err });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    throw new StateError(`${file} is not valid JSON (left untouched for inspection)`, { cause: err });
+  }
+}
+
+/** Replaces `file` with `value` as JSON so that a reader sees the old or the new content, never a mix. */
+export function writeJsonAtomic(file: string, value: unknown): void {
+  const dir = dirname(file);
+  ensurePrivateDir(dir);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
+  try {
+    writeAll(fd, `${JSON.stringify(value, null, 2)}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+  syncDir(dir);
+}
+
+/** Removes `file` if it exists. */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch (err) {
+    if (!isNoEntry(err)) throw err;
+  }
+}
+
+/** Appends one line to `file` (0600), with fsync so an audit entry survives a crash. */
+export function appendLine(file: string, line: string): void {
+  ensurePrivateDir(dirname(file));
+  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, FILE_MODE);
+  try {
+    writeAll(fd, `${line}\n`);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Runs `fn` while holding the state lock, shared by every whm2fa process on the server
+ * (CGI requests, the hook, the command line). Node has no flock(2), so the lock is a file
+ * created with O_EXCL holding the owner's pid; a lock left by a killed process is taken
+ * over once its pid is gone. The work done under it is a few small file operations.
+ */
+export function withLock<T>(lockFile: string, fn: () => T): T {
+  ensurePrivateDir(dirname(lockFile));
+  acquire(lockFile);
+  try {
+    return fn();
+  } finally {
+    removeFile(lockFile);
+  }
+}
+
+function acquire(lockFile: string): void {
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      const fd = openSync(lockFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+      try {
+        writeAll(fd, String(process.pid));
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    } catch (err) {
+      if (!isExists(err)) throw new StateError(`cannot create lock ${lockFile}: ${errorText(err)}`, { cause: err });
+    }
+    takeOverIfStale(lockFile);
+    if (Date.now() > deadline) throw new StateError(`timed out waiting for lock ${lockFile}`);
+    pause(2 + Math.floor(Math.random() * 4));
+  }
+}
+
+/**
+ * Removes a lock whose owner is dead. Only one process may judge at a time (a second
+ * O_EXCL file), so two waiters cannot both remove the same dead lock and then a live one.
+ */
+function takeOverIfStale(lockFile: string): void {
+  const judge = `${lockFile}.takeover`;
+  let fd: number;
+  try {
+    fd = openSync(judge, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  } catch (err) {
+    // Another process is judging; a judge killed mid-way leaves its file, cleared when old.
+    if (isExists(err) && ageMs(judge) > LOCK_STALE_MS) removeFile(judge);
+    return;
+  }
+  try {
+    closeSync(fd);
+    let owner = Number.NaN;
+    try {
+      owner = Number(readFileSync(lockFile, 'utf8'));
+    } catch (err) {
+      if (isNoEntry(err)) return;
+    }
+    if (!isAlive(owner) || ageMs(lockFile) > LOCK_STALE_MS) removeFile(lockFile);
+  } finally {
+    removeFile(judge);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  // A pid of 0 or garbage means the owner was killed between create and write.
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ageMs(file: string): number {
+  try {
+    return Date.now() - statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+function pause(ms: number): void {
+  Atomics.wait(SLEEPER, 0, 0, ms);
+}
+
+function writeAll(fd: number, text: string): void {
+  const buffer = Buffer.from(text, 'utf8');
+  let offset = 0;
+  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
+}
+
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, constants.O_RDONLY);
+    fsyncSync(fd);
+  } catch {
+    // Some filesystems refuse fsync on a directory; the rename itself is still atomic.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+export function isNoEntry(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function isExists(err: unknown): boolean {
+  return (err as NodeJS.ErrnoException | undefined)?.code === 'EEXIST';
+}
+
+function errorText(err: unknown): string {
+  return (err as NodeJS.ErrnoException | undefined)?.code ?? 'unknown error';
+}

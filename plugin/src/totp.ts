@@ -1,0 +1,91 @@
+/**
+ * The TOTP rules (RFC 6238: SHA1, 6 digits, 30-second steps), and the only module that
+ * imports otplib. Secrets are base32 without padding.
+ */
+import { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+
+export const PERIOD_SECONDS = 30;
+/** 20 bytes = 160 bits, as RFC 4226 recommends; cPanel's own are 10 bytes. */
+const NEW_SECRET_BYTES = 20;
+/** cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes. */
+const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: 10 });
+
+const BASE32 = /^[A-Z2-7]+$/;
+const CODE = /^\d{6}$/;
+
+export type VerifyResult =
+  | { readonly valid: true; readonly timeStep: number }
+  | { readonly valid: false; readonly reason: 'malformed' | 'wrong' | 'replayed' };
+
+/** A new 160-bit secret from a cryptographic RNG. */
+export function newSecret(): string {
+  return generateSecret({ length: NEW_SECRET_BYTES });
+}
+
+/** True when `secret` is base32 that decodes to at least 10 bytes (cPanel's smallest). */
+export function isUsableSecret(secret: string): boolean {
+  if (!BASE32.test(secret)) return false;
+  const bytes = Math.floor((secret.length * 5) / 8);
+  return bytes >= 10;
+}
+
+/** The step number of a Unix time. Plain number maths: safe far beyond 2038. */
+export function timeStepOf(epochSeconds: number): number {
+  return Math.floor(epochSeconds / PERIOD_SECONDS);
+}
+
+/** Removes the spaces people type or paste inside a code ("123 456"). */
+export function normalizeCode(input: string): string {
+  return input.replace(/[\s-]+/g, '');
+}
+
+/**
+ * Checks `code` against `secret` at `epochSeconds`, accepting one step of drift either
+ * way. A code whose step is at or below `afterTimeStep` (the last one accepted for this
+ * user) is a replay and is refused.
+ */
+export function verifyCode(options: {
+  secret: string;
+  code: string;
+  epochSeconds: number;
+  afterTimeStep?: number | undefined;
+}): VerifyResult {
+  const code = normalizeCode(options.code);
+  if (!CODE.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
+  let result: { valid: boolean; timeStep?: number };
+  try {
+    // Replays are judged below rather than with otplib's afterTimeStep, which cannot tell
+    // a replay from a wrong code and throws when the step is beyond the window.
+    result = verifySync({
+      secret: options.secret,
+      token: code,
+      epoch: options.epochSeconds,
+      epochTolerance: PERIOD_SECONDS,
+      guardrails: GUARDRAILS,
+    });
+  } catch {
+    return { valid: false, reason: 'malformed' };
+  }
+  if (!result.valid || result.timeStep === undefined) return { valid: false, reason: 'wrong' };
+  if (options.afterTimeStep !== undefined && result.timeStep <= options.afterTimeStep) {
+    return { valid: false, reason: 'replayed' };
+  }
+  return { valid: true, timeStep: result.timeStep };
+}
+
+/** The code an authenticator shows for `secret` at `epochSeconds` (cPanel's save call wants one). */
+export function codeAt(secret: string, epochSeconds: number): string {
+  return generateSync({ secret, epoch: epochSeconds, guardrails: GUARDRAILS });
+}
+
+/**
+ * The key URI authenticator apps scan: `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=…`,
+ * percent-encoded (space → %20), defaults (SHA1/6/30) left out because several apps
+ * ignore them anyway.
+ */
+export function keyUri(options: { issuer: string; account: string; secret: string }): string {
+  if (options.issuer.includes(':') || options.account.includes(':')) {
+    throw new TypeError('issuer and account may not contain ":"');
+  }
+  return generateURI({ issuer: options.issuer, label: options.account, secret: options.secret });
+}

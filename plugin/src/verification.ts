@@ -1,0 +1,119 @@
+/**
+ * Every code whm2fa checks goes through here: one step of drift, each code accepted once
+ * per user, and 5 consecutive failures lock that user's verifications for 5 minutes,
+ * doubling on each further lock up to an hour. All of it under the state lock, so
+ * concurrent requests count exactly (standards.md, requirements 2–4).
+ */
+import { Whm2faError } from './errors';
+import { appendAuditLocked, type AuditInput } from './audit';
+import { verifyCode } from './totp';
+import { activeLock, readUserState, writeUserState, type UserState } from './userState';
+import { withLock } from './store';
+import type { ServerPaths } from './paths';
+
+export const MAX_FAILURES = 5;
+export const FIRST_LOCK_SECONDS = 5 * 60;
+export const MAX_LOCK_SECONDS = 60 * 60;
+
+export interface CodeCheck {
+  readonly secret: string;
+  readonly code: string;
+}
+
+export interface VerifyRequest {
+  readonly paths: ServerPaths;
+  readonly user: string;
+  readonly actor: string;
+  readonly ip: string;
+  readonly epochSeconds: number;
+  /** All must pass, each against its own secret (replacing a device proves both). */
+  readonly checks: readonly CodeCheck[];
+  /** Extra change to the record made in the same locked write on success. */
+  readonly onSuccess?: (state: UserState) => UserState;
+}
+
+export function lockMessage(until: number): string {
+  const time = new Date(until * 1000).toISOString().slice(11, 16);
+  return `Too many wrong security codes. Verification is locked for this account until ${time} UTC. Wait until then and try again.`;
+}
+
+export function lockSecondsAfter(lockCount: number): number {
+  return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.min(lockCount, 10), MAX_LOCK_SECONDS);
+}
+
+const WRONG_MESSAGE =
+  'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.';
+const MALFORMED_MESSAGE = 'Enter the 6-digit security code from your authenticator app.';
+const REPLAYED_MESSAGE =
+  'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.';
+
+/** Verifies the codes and records the outcome; throws a coded error when they do not pass. */
+export function verifyCodes(request: VerifyRequest): void {
+  const { paths, user, epochSeconds } = request;
+  const audit = (action: 'verify' | 'lock', result: string): AuditInput => ({
+    epochSeconds,
+    actor: request.actor,
+    subject: user,
+    action,
+    ip: request.ip,
+    result,
+  });
+  const outcome = withLock(paths.lockFile, (): Whm2faError | undefined => {
+    const state = readUserState(paths, user);
+    const lockedUntil = activeLock(state, epochSeconds);
+    if (lockedUntil !== undefined) {
+      appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
+      return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
+    }
+    let maxStep = state.lastStep ?? -1;
+    let replayed = false;
+    for (const check of request.checks) {
+      const result = verifyCode({
+        secret: check.secret,
+        code: check.code,
+        epochSeconds,
+        afterTimeStep: state.lastStep,
+      });
+      if (result.valid) {
+        maxStep = Math.max(maxStep, result.timeStep);
+        continue;
+      }
+      // A malformed entry is a typing slip, not a guess: it is not counted.
+      if (result.reason === 'malformed') return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE);
+      if (result.reason === 'replayed') {
+        replayed = true;
+        continue;
+      }
+      return recordFailure(state);
+    }
+    if (replayed) {
+      appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
+      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE);
+    }
+    const { lockedUntil: _lock, ...rest } = state;
+    const passed: UserState = { ...rest, lastStep: maxStep, failures: 0, lockCount: 0 };
+    writeUserState(paths, user, request.onSuccess === undefined ? passed : request.onSuccess(passed));
+    return undefined;
+  });
+  if (outcome !== undefined) throw outcome;
+
+  function recordFailure(state: UserState): Whm2faError {
+    const failures = state.failures + 1;
+    if (failures < MAX_FAILURES) {
+      writeUserState(paths, user, { ...state, failures });
+      appendAuditLocked(paths, [audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`)]);
+      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE);
+    }
+    const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
+    writeUserState(paths, user, { ...state, failures: 0, lockCount: state.lockCount + 1, lockedUntil });
+    appendAuditLocked(paths, [
+      audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
+      audit('lock', `locked until ${iso(lockedUntil)}`),
+    ]);
+    return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, { lockedUntil: iso(lockedUntil) });
+  }
+}
+
+export function iso(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString();
+}

@@ -1,0 +1,62 @@
+// Builds what a server runs: the CGI, hook and CLI bundles (CommonJS for Node >= 18:
+// see docs/decisions/commonjs-bundles.md) into dist/plugin, and the page (app.js,
+// app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
+import { build } from 'esbuild';
+import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const top = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
+const out = join(top, 'dist');
+const PAGE_BUDGET_BYTES = 20 * 1024;
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(join(out, 'plugin'), { recursive: true });
+mkdirSync(join(out, 'frontend'), { recursive: true });
+
+const define = { __WHM2FA_VERSION__: JSON.stringify(version) };
+
+await build({
+  entryPoints: {
+    api: join(top, 'plugin/cgi/api.ts'),
+    index: join(top, 'plugin/cgi/index.ts'),
+    hook: join(top, 'plugin/hook/hook.ts'),
+    cli: join(top, 'plugin/cli/cli.ts'),
+  },
+  outdir: join(out, 'plugin'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  minify: true,
+  legalComments: 'linked',
+  define,
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: { app: join(top, 'frontend/src/main.tsx') },
+  outdir: join(out, 'frontend'),
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: ['chrome100', 'firefox100', 'safari15'],
+  minify: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  legalComments: 'none',
+  define: { ...define, 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+});
+copyFileSync(join(top, 'frontend/app.css'), join(out, 'frontend/app.css'));
+copyFileSync(join(top, 'plugin/whm2fa.conf'), join(out, 'plugin/whm2fa.conf'));
+copyFileSync(join(top, 'plugin/whm2fa.png'), join(out, 'plugin/whm2fa.png'));
+
+const gz = (file) => gzipSync(readFileSync(join(out, 'frontend', file)), { level: 9 }).length;
+const pageBytes = gz('app.js') + gz('app.css');
+const status = pageBytes <= PAGE_BUDGET_BYTES ? 'PASS' : 'FAIL';
+const apiBytes = statSync(join(out, 'plugin/api.js')).size;
+console.log(`whm2fa ${version} built: page ${(pageBytes / 1024).toFixed(1)} KB gzip (budget 20 KB) ${status}; api.js ${(apiBytes / 1024).toFixed(0)} KB`);
+if (status === 'FAIL') process.exit(1);

@@ -1,0 +1,93 @@
+// Builds a fake cPanel server tree: account files, cPanel's 2FA files, chrome, and the
+// fake tools as executables at the paths a real server has them. Used by the local WHM
+// (`npm start`) and by the tests.
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateChrome } from './chrome.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+export const SANDBOX_PASSWORD = 'whm2fa-demo';
+
+/** The accounts of product.md's local WHM. */
+export const DEFAULT_ACCOUNTS = {
+  hostname: 'whm.sandbox.test',
+  resellers: { reseller1: ['create-acct', 'list-accts', 'kill-acct', 'edit-account'], reseller2: ['create-acct', 'list-accts'] },
+  accounts: [
+    { user: 'reseller1', owner: 'root', domain: 'reseller1.example.com', email: 'reseller1@example.com' },
+    { user: 'reseller2', owner: 'root', domain: 'reseller2.example.com', email: 'reseller2@example.com' },
+    { user: 'shop1', owner: 'reseller1', domain: 'shop1.example.com', email: 'owner@shop1.example.com' },
+    { user: 'blog2', owner: 'reseller2', domain: 'blog2.example.com', email: 'writer@blog2.example.com' },
+  ],
+  rootEmail: 'admin@sandbox.test',
+  policy: true,
+  secrets: {},
+};
+
+function write(file, text, mode = 0o644) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, text, { mode });
+  chmodSync(file, mode);
+}
+
+const TOOLS = {
+  'usr/local/cpanel/bin/whmapi1': ['whmapi1.mjs', 'main'],
+  'usr/local/cpanel/bin/uapi': ['uapi.mjs', 'main'],
+  'usr/local/cpanel/bin/register_appconfig': ['appconfig.mjs', 'register'],
+  'usr/local/cpanel/bin/unregister_appconfig': ['appconfig.mjs', 'unregister'],
+  'usr/local/cpanel/bin/manage_hooks': ['manage_hooks.mjs', 'main'],
+  'usr/sbin/sendmail': ['sendmail.mjs', 'main'],
+};
+
+/** Writes the fake tools into `root` (absolute) as small executables. */
+export function installFakeTools(root) {
+  for (const [path, [module, fn]] of Object.entries(TOOLS)) {
+    const regen = fn === 'register' || fn === 'unregister';
+    const body = [
+      `#!${process.execPath}`,
+      '// Fake cPanel tool of the whm2fa sandbox (scripts/fake-cpanel).',
+      `import(${JSON.stringify(join(here, module))}).then(async (m) => {`,
+      `  await m.${fn}(${JSON.stringify(root)}, process.argv.slice(2));`,
+      regen ? `  (await import(${JSON.stringify(join(here, 'chrome.mjs'))})).generateChrome(${JSON.stringify(root)});` : '',
+      '});',
+      '',
+    ].join('\n');
+    write(join(root, path), body, 0o755);
+  }
+}
+
+/**
+ * Creates the tree at `root` (absolute). `extraAccounts` adds many accounts for
+ * benchmarks; `secrets` seeds cPanel's 2FA store.
+ */
+export function createServerTree(root, options = {}) {
+  const o = { ...DEFAULT_ACCOUNTS, ...options };
+  const accounts = [...o.accounts, ...(options.extraAccounts ?? [])];
+  write(join(root, 'etc/hostname'), `${o.hostname}\n`);
+  write(join(root, 'var/cpanel/resellers'), Object.entries(o.resellers).map(([u, acls]) => `${u}:${acls.join(',')}`).join('\n') + '\n');
+  write(join(root, 'etc/trueuserowners'), accounts.map((a) => `${a.user}: ${a.owner}`).join('\n') + '\n');
+  write(join(root, 'etc/trueuserdomains'), accounts.filter((a) => a.domain).map((a) => `${a.domain}: ${a.user}`).join('\n') + '\n');
+  for (const a of accounts) {
+    write(
+      join(root, 'var/cpanel/users', a.user),
+      [`USER=${a.user}`, `OWNER=${a.owner}`, `DNS=${a.domain ?? ''}`, `CONTACTEMAIL=${a.email ?? ''}`, 'PLAN=default', `FEATURE-TWOFACTORAUTH=${a.noTwoFactorFeature ? 0 : 1}`].join('\n') + '\n',
+    );
+  }
+  write(join(root, 'etc/wwwacct.conf'), `ADDR 127.0.0.1\nCONTACTEMAIL ${o.rootEmail}\nHOST ${o.hostname}\nNS ns1.sandbox.test\n`);
+  write(join(root, 'var/cpanel/cpanel.config'), `SecurityPolicy::TwoFactorAuth=${o.policy ? 1 : 0}\n`);
+  const tfaDir = join(root, 'var/cpanel/authn/twofactor_auth');
+  mkdirSync(tfaDir, { recursive: true, mode: 0o700 });
+  chmodSync(tfaDir, 0o700);
+  const store = {};
+  for (const [user, secret] of Object.entries(o.secrets)) store[user] = { secret };
+  write(join(tfaDir, 'tfa_userdata.json'), JSON.stringify(store), 0o600);
+  write(join(tfaDir, 'issuer_userdata.json'), JSON.stringify(o.issuers ?? {}), 0o600);
+  mkdirSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi'), { recursive: true });
+  mkdirSync(join(root, 'usr/local/cpanel/whostmgr/docroot/addon_plugins'), { recursive: true });
+  mkdirSync(join(root, 'usr/local/sbin'), { recursive: true });
+  mkdirSync(join(root, 'var/cpanel/apps'), { recursive: true });
+  mkdirSync(join(root, 'var/mail'), { recursive: true });
+  installFakeTools(root);
+  generateChrome(root);
+}
