@@ -58,5 +58,7 @@ const gz = (file) => gzipSync(readFileSync(join(out, 'frontend', file)), { level
 const pageBytes = gz('app.js') + gz('app.css');
 const status = pageBytes <= PAGE_BUDGET_BYTES ? 'PASS' : 'FAIL';
 const apiBytes = statSync(join(out, 'plugin/api.js')).size;
-console.log(`whm2fa ${version} built: page ${(pageBytes / 1024).toFixed(1)} KB gzip (budget 20 KB) ${status}; api.js ${(apiBytes / 1024).toFixed(0)} KB`);
+console.log(
+  `whm2fa ${version} built: page ${(pageBytes / 1024).toFixed(1)} KB gzip (budget 20 KB) ${status}; api.js ${(apiBytes / 1024).toFixed(0)} KB`,
+);
 if (status === 'FAIL') process.exit(1);

@@ -19,7 +19,17 @@ function run(command, args, options = {}) {
 
 /** Installs the npm dependencies from the lock file when any is missing. */
 export function ensureDependencies() {
-  const needed = ['esbuild', 'vitest', 'typescript', 'otplib', 'qrcode', 'preact', 'playwright-core', 'eslint', 'prettier'];
+  const needed = [
+    'esbuild',
+    'vitest',
+    'typescript',
+    'otplib',
+    'qrcode',
+    'preact',
+    'playwright-core',
+    'eslint',
+    'prettier',
+  ];
   if (needed.every((name) => existsSync(join(TOP, 'node_modules', name, 'package.json')))) return;
   console.log('Installing npm dependencies (npm ci)…');
   run('npm', ['ci', '--no-audit', '--no-fund']);
@@ -32,7 +42,11 @@ export function ensureChromium() {
   const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update'], { env });
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', 'chromium'], { env });
+  run(
+    sudo[0] ?? 'apt-get',
+    [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', 'chromium'],
+    { env },
+  );
 }
 
 export function runStep(label, command, args, options = {}) {

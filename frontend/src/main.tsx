@@ -1,1 +1,1 @@
-document.title='tmp';
+document.title = 'tmp';

@@ -90,7 +90,10 @@ interface Outcome {
 
 function status(ctx: RequestContext, user: string): Outcome {
   const { paths, epochSeconds } = ctx;
-  const known = user === 'root' || readResellers(paths).has(user) || manageableAccounts(paths, ctx.caller).some((a) => a.user === user);
+  const known =
+    user === 'root' ||
+    readResellers(paths).has(user) ||
+    manageableAccounts(paths, ctx.caller).some((a) => a.user === user);
   if (!known) throw new Whm2faError('BAD_REQUEST', `There is no account named "${user}".`);
   const state = readUserState(paths, user);
   const lock = activeLock(state, epochSeconds);
@@ -122,7 +125,9 @@ function list(ctx: RequestContext): Outcome {
   const width = Math.max(4, ...users.map((u) => u.user.length));
   const text = [
     `${'USER'.padEnd(width)}  2FA  OWNER       DOMAIN`,
-    ...users.map((u) => `${u.user.padEnd(width)}  ${(u.enabled ? 'on' : 'off').padEnd(3)}  ${u.owner.padEnd(10)}  ${u.domain}`),
+    ...users.map(
+      (u) => `${u.user.padEnd(width)}  ${(u.enabled ? 'on' : 'off').padEnd(3)}  ${u.owner.padEnd(10)}  ${u.domain}`,
+    ),
     `${String(users.filter((u) => u.enabled).length)} of ${String(users.length)} accounts protected`,
   ].join('\n');
   return { data: { users }, text };
@@ -140,8 +145,10 @@ function remove(ctx: RequestContext, user: string, reason: string): Outcome {
 
 function audit(ctx: RequestContext, user: string | undefined, limitText: string | undefined): Outcome {
   const limit = limitText === undefined ? 50 : Number(limitText);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new UsageError('--limit takes a whole number from 1 to 10000');
-  if (user !== undefined && user !== 'root' && !isValidUsername(user)) throw new UsageError(`"${user}" is not a valid account name`);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 10000)
+    throw new UsageError('--limit takes a whole number from 1 to 10000');
+  if (user !== undefined && user !== 'root' && !isValidUsername(user))
+    throw new UsageError(`"${user}" is not a valid account name`);
   const entries = listAudit(ctx.paths, {
     limit,
     visible: (e) => user === undefined || e.subject === user || e.actor === user,
@@ -150,7 +157,10 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
     entries.length === 0
       ? 'No audit entries.'
       : entries
-          .map((e) => `${e.at}  ${e.actor} -> ${e.subject}  ${e.action}  ${e.result}${e.ip === '' ? '' : `  from ${e.ip}`}${e.reason === undefined ? '' : `  reason: ${e.reason}`}`)
+          .map(
+            (e) =>
+              `${e.at}  ${e.actor} -> ${e.subject}  ${e.action}  ${e.result}${e.ip === '' ? '' : `  from ${e.ip}`}${e.reason === undefined ? '' : `  reason: ${e.reason}`}`,
+          )
           .join('\n');
   return { data: { entries }, text };
 }
@@ -158,7 +168,10 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
 function doctor(root: string): Outcome {
   const checks = runDoctor(serverPaths(root));
   const failed = checks.filter((c) => !c.ok).length;
-  const text = [...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`), failed === 0 ? 'All checks passed.' : `${String(failed)} check(s) failed.`].join('\n');
+  const text = [
+    ...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`),
+    failed === 0 ? 'All checks passed.' : `${String(failed)} check(s) failed.`,
+  ].join('\n');
   return { data: { checks, ok: failed === 0 }, text, exitCode: failed === 0 ? 0 : 3 };
 }
 
@@ -205,12 +218,16 @@ export function main(options: CliOptions): void {
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'BAD_REQUEST', message: err.message } })}\n`);
+      if (json)
+        process.stdout.write(
+          `${JSON.stringify({ ok: false, error: { code: 'BAD_REQUEST', message: err.message } })}\n`,
+        );
       process.stderr.write(`whm2fa: ${err.message}\n\n${USAGE}\n`);
       exitCode = 2;
     } else {
       const coded = toWhm2faError(err);
-      if (coded.code === 'INTERNAL') process.stderr.write(`whm2fa: ${err instanceof Error ? err.message : String(err)}\n`);
+      if (coded.code === 'INTERNAL')
+        process.stderr.write(`whm2fa: ${err instanceof Error ? err.message : String(err)}\n`);
       if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: coded.toJSON() })}\n`);
       else process.stderr.write(`whm2fa: ${coded.message}\n`);
       exitCode = 1;

@@ -83,7 +83,8 @@ function handle(root: string, input: string): string {
     }
     case 'Cpanel/UAPI::TwoFactorAuth::set_user_configuration/post':
     case 'Cpanel/UAPI::TwoFactorAuth::remove_user_configuration/post': {
-      const who = user ?? (typeof context['user'] === 'string' && isValidUsername(context['user']) ? context['user'] : undefined);
+      const who =
+        user ?? (typeof context['user'] === 'string' && isValidUsername(context['user']) ? context['user'] : undefined);
       if (who === undefined) return 'whm2fa: no user named; nothing to do';
       cpanelChange(ctx, who, event.includes('set_user') ? 'enabled' : 'removed');
       return 'whm2fa: recorded';
@@ -105,7 +106,9 @@ export function main(options: HookOptions): void {
       try {
         message = handle(options.root, input);
       } catch (err) {
-        process.stderr.write(`whm2fa hook: ${redactText(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err))}\n`);
+        process.stderr.write(
+          `whm2fa hook: ${redactText(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err))}\n`,
+        );
         message = 'whm2fa: could not update its records (see the error log); the account operation is not affected';
       }
       process.stdout.write(`1 ${message.replace(/\s+/g, ' ')}\n`);

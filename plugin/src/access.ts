@@ -65,14 +65,19 @@ export function assertCanManage(
   if (options.allowSelf === true) allowed.add(caller.user);
   for (const user of users) {
     if (user === caller.user && options.allowSelf !== true) {
-      throw forbidden('Change your own two-factor authentication in "Manage My Account"; it asks for your current code.');
+      throw forbidden(
+        'Change your own two-factor authentication in "Manage My Account"; it asks for your current code.',
+      );
     }
     if (!allowed.has(user)) throw forbidden(`You cannot manage the account "${user}".`);
   }
 }
 
 /** Whether an audit entry concerns something the caller may see. */
-export function auditVisibility(paths: ServerPaths, caller: Caller): (entry: { actor: string; subject: string }) => boolean {
+export function auditVisibility(
+  paths: ServerPaths,
+  caller: Caller,
+): (entry: { actor: string; subject: string }) => boolean {
   if (caller.isRoot) return () => true;
   const owned = new Set(manageableAccounts(paths, caller).map((a) => a.user));
   return (entry) => entry.subject === caller.user || owned.has(entry.subject);

@@ -113,7 +113,10 @@ export function listAudit(
   options: { limit: number; beforeIso?: string | undefined; visible: (entry: AuditEntry) => boolean },
 ): AuditEntry[] {
   const found: AuditEntry[] = [];
-  const files = [paths.auditFile, ...Array.from({ length: KEPT_FILES }, (_, i) => `${paths.auditFile}.${String(i + 1)}`)];
+  const files = [
+    paths.auditFile,
+    ...Array.from({ length: KEPT_FILES }, (_, i) => `${paths.auditFile}.${String(i + 1)}`),
+  ];
   for (const file of files) {
     const entries = readFileEntries(file);
     for (let i = entries.length - 1; i >= 0 && found.length < options.limit; i -= 1) {

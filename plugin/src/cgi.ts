@@ -64,7 +64,6 @@ export function formatResponse(response: CgiResponse): string {
   return `${lines.join('\r\n')}\r\n\r\n${response.body}`;
 }
 
-
 function logError(where: string, err: unknown): void {
   const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
   process.stderr.write(`whm2fa ${where}: ${redactText(detail)}\n`);

@@ -33,12 +33,21 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
   if (caller.isRoot) {
     ctx.cpanel.setSystemIssuer(issuer);
-    appendAudit(paths, { epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result: `system-wide ${result}` });
+    appendAudit(paths, {
+      epochSeconds,
+      actor: caller.user,
+      subject: caller.user,
+      action: 'issuer.set',
+      ip: ctx.ip,
+      result: `system-wide ${result}`,
+    });
   } else {
     withLock(paths.lockFile, () => {
       const settings = readSettings(paths);
       writeSettings(paths, { ...settings, issuers: { ...settings.issuers, [caller.user]: issuer } });
-      appendAuditLocked(paths, [{ epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result }]);
+      appendAuditLocked(paths, [
+        { epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result },
+      ]);
     });
   }
   return getSettings(ctx);
@@ -50,6 +59,13 @@ export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
   if (!caller.isRoot) throw forbidden('Only root can switch the two-factor login policy. Ask your host.');
   ctx.cpanel.setPolicy(enabled);
   const now = policyEnabled(paths);
-  appendAudit(paths, { epochSeconds, actor: caller.user, subject: caller.user, action: 'policy.set', ip: ctx.ip, result: now ? 'on' : 'off' });
+  appendAudit(paths, {
+    epochSeconds,
+    actor: caller.user,
+    subject: caller.user,
+    action: 'policy.set',
+    ip: ctx.ip,
+    result: now ? 'on' : 'off',
+  });
   return now;
 }

@@ -95,7 +95,13 @@ function whmapi1(paths: ServerPaths, fn: string, args: readonly string[], input?
 }
 
 /** UAPI: `{result:{status, errors, data}}`. */
-function uapi(paths: ServerPaths, user: string, module: string, fn: string, args: readonly string[]): Record<string, unknown> {
+function uapi(
+  paths: ServerPaths,
+  user: string,
+  module: string,
+  fn: string,
+  args: readonly string[],
+): Record<string, unknown> {
   const answer = parseJson(run(paths.uapi, ['--output=json', `--user=${user}`, module, fn, ...args]).stdout);
   const result = asRecord(answer['result']);
   if (result['status'] !== 1 && result['status'] !== '1') {
@@ -116,13 +122,20 @@ export function cpanelBridge(paths: ServerPaths): CpanelBridge {
     saveSecretForUser(user, secret) {
       // The call takes a JSON body; from the command line it is given on stdin
       // (--input=json). Unverified on a live server: see the README's checklist.
-      whmapi1(paths, 'twofactorauth_set_tfa_config_for_user', [], JSON.stringify({ [user]: { primary_account: { secret } } }));
+      whmapi1(
+        paths,
+        'twofactorauth_set_tfa_config_for_user',
+        [],
+        JSON.stringify({ [user]: { primary_account: { secret } } }),
+      );
     },
     removeSecrets(users) {
       if (users.length === 0) return { removed: [], failed: {} };
       const args = users.map((user, index) => (index === 0 ? `user=${user}` : `user-${String(index)}=${user}`));
       const data = whmapi1(paths, 'twofactorauth_remove_user_config', args);
-      const modified = Array.isArray(data['users_modified']) ? data['users_modified'].filter((u) => typeof u === 'string') : [];
+      const modified = Array.isArray(data['users_modified'])
+        ? data['users_modified'].filter((u) => typeof u === 'string')
+        : [];
       const failedUsers: Record<string, string> = {};
       for (const [user, reason] of Object.entries(asRecord(data['failed']))) {
         failedUsers[user] = typeof reason === 'string' ? oneLine(reason) : 'cPanel could not remove it.';

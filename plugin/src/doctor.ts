@@ -23,7 +23,8 @@ function modeOf(file: string): number | undefined {
   }
 }
 
-const octal = (mode: number | undefined): string => (mode === undefined ? 'missing' : mode.toString(8).padStart(4, '0'));
+const octal = (mode: number | undefined): string =>
+  mode === undefined ? 'missing' : mode.toString(8).padStart(4, '0');
 
 function permissions(paths: ServerPaths): Check {
   const problems: string[] = [];
@@ -50,20 +51,36 @@ function permissions(paths: ServerPaths): Check {
     }
   };
   walk(paths.stateDir);
-  return { name: 'permissions', ok: problems.length === 0, detail: problems.length === 0 ? 'state 0700/0600, CGI 0755' : problems.join('; ') };
+  return {
+    name: 'permissions',
+    ok: problems.length === 0,
+    detail: problems.length === 0 ? 'state 0700/0600, CGI 0755' : problems.join('; '),
+  };
 }
 
 export function runDoctor(paths: ServerPaths): Check[] {
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
-  checks.push({ name: 'node', ok: major >= MIN_NODE_MAJOR, detail: `Node.js ${process.versions.node} (needs ${String(MIN_NODE_MAJOR)}+)` });
+  checks.push({
+    name: 'node',
+    ok: major >= MIN_NODE_MAJOR,
+    detail: `Node.js ${process.versions.node} (needs ${String(MIN_NODE_MAJOR)}+)`,
+  });
   const registered = modeOf(join(paths.appsDir, 'whm2fa.conf')) !== undefined;
-  checks.push({ name: 'registration', ok: registered, detail: registered ? 'whm2fa is registered with WHM' : 'not registered: run install.sh again' });
+  checks.push({
+    name: 'registration',
+    ok: registered,
+    detail: registered ? 'whm2fa is registered with WHM' : 'not registered: run install.sh again',
+  });
   const bridge = cpanelBridge(paths);
   const hookPath = join(paths.programDir, 'whm2fa-hook');
   try {
     const listed = bridge.listHooks().includes(hookPath);
-    checks.push({ name: 'hooks', ok: listed, detail: listed ? 'account hooks registered' : 'account hooks missing: run install.sh again' });
+    checks.push({
+      name: 'hooks',
+      ok: listed,
+      detail: listed ? 'account hooks registered' : 'account hooks missing: run install.sh again',
+    });
   } catch (err) {
     checks.push({ name: 'hooks', ok: false, detail: err instanceof Error ? err.message : 'manage_hooks failed' });
   }

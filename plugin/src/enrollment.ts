@@ -49,7 +49,10 @@ export function confirmEnrollment(ctx: RequestContext, code: string, currentCode
   const user = caller.user;
   const pending = livePending(readUserState(paths, user), epochSeconds);
   if (pending === undefined) {
-    throw new Whm2faError('NO_PENDING', 'There is no setup in progress, or it expired after 10 minutes. Start the setup again.');
+    throw new Whm2faError(
+      'NO_PENDING',
+      'There is no setup in progress, or it expired after 10 minutes. Start the setup again.',
+    );
   }
   const current = secretOf(paths, user);
   if (current !== undefined && currentCode === undefined) {
@@ -63,7 +66,14 @@ export function confirmEnrollment(ctx: RequestContext, code: string, currentCode
   try {
     saveIntoCpanel(ctx, pending.secret);
   } catch (err) {
-    appendAudit(paths, { epochSeconds, actor: user, subject: user, action, ip: ctx.ip, result: 'failed: cPanel refused' });
+    appendAudit(paths, {
+      epochSeconds,
+      actor: user,
+      subject: user,
+      action,
+      ip: ctx.ip,
+      result: 'failed: cPanel refused',
+    });
     throw err;
   }
   withLock(paths.lockFile, () => {
@@ -84,7 +94,14 @@ export function cancelEnrollment(ctx: RequestContext): void {
     return true;
   });
   if (had) {
-    appendAudit(paths, { epochSeconds: ctx.epochSeconds, actor: caller.user, subject: caller.user, action: 'enroll.cancel', ip: ctx.ip, result: 'ok' });
+    appendAudit(paths, {
+      epochSeconds: ctx.epochSeconds,
+      actor: caller.user,
+      subject: caller.user,
+      action: 'enroll.cancel',
+      ip: ctx.ip,
+      result: 'ok',
+    });
   }
 }
 
@@ -102,6 +119,9 @@ function saveIntoCpanel(ctx: RequestContext, secret: string): void {
   else if (hasCpanelAccount(paths, caller.user)) cpanel.saveUserSecret(caller.user, secret, token);
   else cpanel.saveSecretForUser(caller.user, secret);
   if (secretOf(paths, caller.user) !== secret) {
-    throw new Whm2faError('CPANEL_FAILED', 'cPanel reported success but did not store the new key, so nothing was changed. Ask your host to check the server.');
+    throw new Whm2faError(
+      'CPANEL_FAILED',
+      'cPanel reported success but did not store the new key, so nothing was changed. Ask your host to check the server.',
+    );
   }
 }

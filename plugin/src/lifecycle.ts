@@ -51,12 +51,21 @@ export function accountRemoved(ctx: LifecycleContext, user: string): string {
     // cPanel keeps the secret of a reseller without a domain (contract §6).
     try {
       const outcome = ctx.cpanel.removeSecrets([user]);
-      result = outcome.removed.includes(user) ? 'ok: leftover secret removed' : `failed: ${outcome.failed[user] ?? 'cPanel kept the secret'}`;
+      result = outcome.removed.includes(user)
+        ? 'ok: leftover secret removed'
+        : `failed: ${outcome.failed[user] ?? 'cPanel kept the secret'}`;
     } catch (err) {
       result = `failed: ${err instanceof Error ? err.message : 'cPanel did not answer'}`;
     }
   }
-  appendAudit(paths, { epochSeconds: ctx.epochSeconds, actor: ctx.actor, subject: user, action: 'account.remove', ip: '', result });
+  appendAudit(paths, {
+    epochSeconds: ctx.epochSeconds,
+    actor: ctx.actor,
+    subject: user,
+    action: 'account.remove',
+    ip: '',
+    result,
+  });
   return result;
 }
 
@@ -97,7 +106,14 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
   }
   withLock(paths.lockFile, () =>
     appendAuditLocked(paths, [
-      { epochSeconds: ctx.epochSeconds, actor: ctx.actor, subject: to, action: 'account.rename', ip: '', result: `${from} renamed to ${to}: ${result}` },
+      {
+        epochSeconds: ctx.epochSeconds,
+        actor: ctx.actor,
+        subject: to,
+        action: 'account.rename',
+        ip: '',
+        result: `${from} renamed to ${to}: ${result}`,
+      },
     ]),
   );
   return result;
@@ -105,5 +121,12 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
 
 /** A user changed 2FA from cPanel's own pages: recorded so it shows in Activity. */
 export function cpanelChange(ctx: LifecycleContext, user: string, change: 'enabled' | 'removed'): void {
-  appendAudit(ctx.paths, { epochSeconds: ctx.epochSeconds, actor: user, subject: user, action: 'cpanel.change', ip: '', result: `${change} from cPanel` });
+  appendAudit(ctx.paths, {
+    epochSeconds: ctx.epochSeconds,
+    actor: user,
+    subject: user,
+    action: 'cpanel.change',
+    ip: '',
+    result: `${change} from cPanel`,
+  });
 }

@@ -40,7 +40,8 @@ export function sendMail(paths: ServerPaths, mail: Mail): string | undefined {
     killSignal: 'SIGKILL',
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin', LANG: 'C' },
   });
-  if (result.error !== undefined) return `sendmail could not be run (${(result.error as NodeJS.ErrnoException).code ?? 'error'})`;
+  if (result.error !== undefined)
+    return `sendmail could not be run (${(result.error as NodeJS.ErrnoException).code ?? 'error'})`;
   if (result.status !== 0) return `sendmail exited with status ${String(result.status)}`;
   return undefined;
 }

@@ -29,8 +29,10 @@ const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
 };
 
 const WHAT: Readonly<Record<NoticeKind, string>> = {
-  enabled: 'Two-factor authentication was turned on. From now on, logging in also asks for a security code from your authenticator app.',
-  replaced: 'The authenticator device for two-factor authentication was replaced. Codes from the old device no longer work.',
+  enabled:
+    'Two-factor authentication was turned on. From now on, logging in also asks for a security code from your authenticator app.',
+  replaced:
+    'The authenticator device for two-factor authentication was replaced. Codes from the old device no longer work.',
   removed: 'Two-factor authentication was turned off. Logging in no longer asks for a security code.',
   'removed-by-admin':
     'Two-factor authentication was removed from your account by an administrator. Logging in no longer asks for a security code until you set it up again.',

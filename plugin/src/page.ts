@@ -40,7 +40,11 @@ const HTML_HEADERS = {
 export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse {
   const nonce = randomBytes(16).toString('base64');
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    return { status: 405, headers: { ...HTML_HEADERS, Allow: 'GET' }, body: `${plainHead(nonce)}<p>This page only answers GET requests.</p></body></html>\n` };
+    return {
+      status: 405,
+      headers: { ...HTML_HEADERS, Allow: 'GET' },
+      body: `${plainHead(nonce)}<p>This page only answers GET requests.</p></body></html>\n`,
+    };
   }
   let user: string;
   try {

@@ -27,9 +27,19 @@ export function removeOwn(ctx: RequestContext, code: string): void {
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks: [{ secret, code }] });
   const outcome = ctx.cpanel.removeSecrets([user]);
   if (!outcome.removed.includes(user) && secretOf(paths, user) !== undefined) {
-    appendAudit(paths, { epochSeconds, actor: user, subject: user, action: 'remove', ip: ctx.ip, result: 'failed: cPanel refused' });
+    appendAudit(paths, {
+      epochSeconds,
+      actor: user,
+      subject: user,
+      action: 'remove',
+      ip: ctx.ip,
+      result: 'failed: cPanel refused',
+    });
     const reason = outcome.failed[user];
-    throw new Whm2faError('CPANEL_FAILED', `cPanel could not turn off two-factor authentication, so nothing was changed.${reason === undefined ? '' : ` cPanel said: ${reason}`}`);
+    throw new Whm2faError(
+      'CPANEL_FAILED',
+      `cPanel could not turn off two-factor authentication, so nothing was changed.${reason === undefined ? '' : ` cPanel said: ${reason}`}`,
+    );
   }
   appendAudit(paths, { epochSeconds, actor: user, subject: user, action: 'remove', ip: ctx.ip, result: 'ok' });
   notify(paths, { kind: 'removed', user, actor: user, ip: ctx.ip, epochSeconds });
@@ -43,8 +53,10 @@ export interface AdminRemoveOutcome {
 /** Checks a reason typed by an administrator. */
 export function validReason(input: string): string {
   const reason = input.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  if (reason === '') throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
-  if (reason.length > MAX_REASON_LENGTH) throw badRequest(`The reason can be at most ${String(MAX_REASON_LENGTH)} characters.`);
+  if (reason === '')
+    throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
+  if (reason.length > MAX_REASON_LENGTH)
+    throw badRequest(`The reason can be at most ${String(MAX_REASON_LENGTH)} characters.`);
   return reason;
 }
 
@@ -93,6 +105,7 @@ export function removeForUsers(
     reason,
   }));
   if (entries.length > 0) appendAudit(paths, ...entries);
-  for (const user of removed) notify(paths, { kind: 'removed-by-admin', user, actor: caller.user, ip: ctx.ip, epochSeconds, reason });
+  for (const user of removed)
+    notify(paths, { kind: 'removed-by-admin', user, actor: caller.user, ip: ctx.ip, epochSeconds, reason });
   return { removed, failed };
 }

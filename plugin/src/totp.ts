@@ -73,9 +73,25 @@ export function verifyCode(options: {
   return { valid: true, timeStep: result.timeStep };
 }
 
-/** The code an authenticator shows for `secret` at `epochSeconds` (cPanel's save call wants one). */
-export function codeAt(secret: string, epochSeconds: number): string {
-  return generateSync({ secret, epoch: epochSeconds, guardrails: GUARDRAILS });
+export type Algorithm = 'sha1' | 'sha256' | 'sha512';
+
+/**
+ * The code an authenticator shows for `secret` at `epochSeconds` (cPanel's save call
+ * wants one). whm2fa itself only uses SHA1 and 6 digits; the options exist so the RFC
+ * 6238 vectors for every algorithm can be checked.
+ */
+export function codeAt(
+  secret: string,
+  epochSeconds: number,
+  options: { algorithm?: Algorithm; digits?: 6 | 8 } = {},
+): string {
+  return generateSync({
+    secret,
+    epoch: epochSeconds,
+    guardrails: GUARDRAILS,
+    algorithm: options.algorithm ?? 'sha1',
+    digits: options.digits ?? 6,
+  });
 }
 
 /**

@@ -101,7 +101,9 @@ export function verifyCodes(request: VerifyRequest): void {
     const failures = state.failures + 1;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
-      appendAuditLocked(paths, [audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`)]);
+      appendAuditLocked(paths, [
+        audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
+      ]);
       return new Whm2faError('CODE_INVALID', WRONG_MESSAGE);
     }
     const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
@@ -110,7 +112,9 @@ export function verifyCodes(request: VerifyRequest): void {
       audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
       audit('lock', `locked until ${iso(lockedUntil)}`),
     ]);
-    return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, { lockedUntil: iso(lockedUntil) });
+    return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, {
+      lockedUntil: iso(lockedUntil),
+    });
   }
 }
 

@@ -2,7 +2,16 @@
 // as ../../../shared/docs/whm-contract.md §5 describes a real server; their TOTP check is
 // written here with node's crypto, independently of the plugin's, as cPanel's own is.
 import { createHmac, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync, openSync, closeSync, unlinkSync } from 'node:fs';
+import {
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  chmodSync,
+  openSync,
+  closeSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Paths inside a sandbox server tree. */

@@ -56,7 +56,14 @@ export function main(root, argv) {
     }
     let added = 0;
     for (const entry of wanted) {
-      const hook = { category: entry.category, event: entry.event, stage: entry.stage, hook: entry.hook ?? script, exectype: entry.exectype ?? 'script', blocking: entry.blocking ? 1 : 0 };
+      const hook = {
+        category: entry.category,
+        event: entry.event,
+        stage: entry.stage,
+        hook: entry.hook ?? script,
+        exectype: entry.exectype ?? 'script',
+        blocking: entry.blocking ? 1 : 0,
+      };
       if (!hooks.some((h) => same(h, hook))) {
         hooks.push(hook);
         added += 1;
@@ -85,6 +92,8 @@ export function main(root, argv) {
     }
     return;
   }
-  process.stdout.write('Usage: manage_hooks add|delete script PATH [--manual --category=C --event=E --stage=S] | list | fire CATEGORY EVENT STAGE\n');
+  process.stdout.write(
+    'Usage: manage_hooks add|delete script PATH [--manual --category=C --event=E --stage=S] | list | fire CATEGORY EVENT STAGE\n',
+  );
   process.exit(1);
 }

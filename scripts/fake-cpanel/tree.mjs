@@ -13,7 +13,10 @@ export const SANDBOX_PASSWORD = 'whm2fa-demo';
 /** The accounts of product.md's local WHM. */
 export const DEFAULT_ACCOUNTS = {
   hostname: 'whm.sandbox.test',
-  resellers: { reseller1: ['create-acct', 'list-accts', 'kill-acct', 'edit-account'], reseller2: ['create-acct', 'list-accts'] },
+  resellers: {
+    reseller1: ['create-acct', 'list-accts', 'kill-acct', 'edit-account'],
+    reseller2: ['create-acct', 'list-accts'],
+  },
   accounts: [
     { user: 'reseller1', owner: 'root', domain: 'reseller1.example.com', email: 'reseller1@example.com' },
     { user: 'reseller2', owner: 'root', domain: 'reseller2.example.com', email: 'reseller2@example.com' },
@@ -49,7 +52,9 @@ export function installFakeTools(root) {
       '// Fake cPanel tool of the whm2fa sandbox (scripts/fake-cpanel).',
       `import(${JSON.stringify(join(here, module))}).then(async (m) => {`,
       `  await m.${fn}(${JSON.stringify(root)}, process.argv.slice(2));`,
-      regen ? `  (await import(${JSON.stringify(join(here, 'chrome.mjs'))})).generateChrome(${JSON.stringify(root)});` : '',
+      regen
+        ? `  (await import(${JSON.stringify(join(here, 'chrome.mjs'))})).generateChrome(${JSON.stringify(root)});`
+        : '',
       '});',
       '',
     ].join('\n');
@@ -65,16 +70,37 @@ export function createServerTree(root, options = {}) {
   const o = { ...DEFAULT_ACCOUNTS, ...options };
   const accounts = [...o.accounts, ...(options.extraAccounts ?? [])];
   write(join(root, 'etc/hostname'), `${o.hostname}\n`);
-  write(join(root, 'var/cpanel/resellers'), Object.entries(o.resellers).map(([u, acls]) => `${u}:${acls.join(',')}`).join('\n') + '\n');
+  write(
+    join(root, 'var/cpanel/resellers'),
+    Object.entries(o.resellers)
+      .map(([u, acls]) => `${u}:${acls.join(',')}`)
+      .join('\n') + '\n',
+  );
   write(join(root, 'etc/trueuserowners'), accounts.map((a) => `${a.user}: ${a.owner}`).join('\n') + '\n');
-  write(join(root, 'etc/trueuserdomains'), accounts.filter((a) => a.domain).map((a) => `${a.domain}: ${a.user}`).join('\n') + '\n');
+  write(
+    join(root, 'etc/trueuserdomains'),
+    accounts
+      .filter((a) => a.domain)
+      .map((a) => `${a.domain}: ${a.user}`)
+      .join('\n') + '\n',
+  );
   for (const a of accounts) {
     write(
       join(root, 'var/cpanel/users', a.user),
-      [`USER=${a.user}`, `OWNER=${a.owner}`, `DNS=${a.domain ?? ''}`, `CONTACTEMAIL=${a.email ?? ''}`, 'PLAN=default', `FEATURE-TWOFACTORAUTH=${a.noTwoFactorFeature ? 0 : 1}`].join('\n') + '\n',
+      [
+        `USER=${a.user}`,
+        `OWNER=${a.owner}`,
+        `DNS=${a.domain ?? ''}`,
+        `CONTACTEMAIL=${a.email ?? ''}`,
+        'PLAN=default',
+        `FEATURE-TWOFACTORAUTH=${a.noTwoFactorFeature ? 0 : 1}`,
+      ].join('\n') + '\n',
     );
   }
-  write(join(root, 'etc/wwwacct.conf'), `ADDR 127.0.0.1\nCONTACTEMAIL ${o.rootEmail}\nHOST ${o.hostname}\nNS ns1.sandbox.test\n`);
+  write(
+    join(root, 'etc/wwwacct.conf'),
+    `ADDR 127.0.0.1\nCONTACTEMAIL ${o.rootEmail}\nHOST ${o.hostname}\nNS ns1.sandbox.test\n`,
+  );
   write(join(root, 'var/cpanel/cpanel.config'), `SecurityPolicy::TwoFactorAuth=${o.policy ? 1 : 0}\n`);
   const tfaDir = join(root, 'var/cpanel/authn/twofactor_auth');
   mkdirSync(tfaDir, { recursive: true, mode: 0o700 });

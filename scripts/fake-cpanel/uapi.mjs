@@ -1,5 +1,15 @@
 // Fake `uapi --user=U TwoFactorAuth …`, run as root on behalf of U, with UAPI's envelope.
-import { cpanelAcceptsCode, issuerFor, parseArgs, print, readJsonObject, readText, treePaths, withFileLock, writeJsonPrivate } from './lib.mjs';
+import {
+  cpanelAcceptsCode,
+  issuerFor,
+  parseArgs,
+  print,
+  readJsonObject,
+  readText,
+  treePaths,
+  withFileLock,
+  writeJsonPrivate,
+} from './lib.mjs';
 import { join } from 'node:path';
 
 function envelope(module, func, status, data, errors) {
@@ -23,7 +33,8 @@ export function main(root, argv) {
   const paths = treePaths(root);
   const user = typeof flags.user === 'string' ? flags.user : '';
   const [module, func] = positional;
-  const say = (answer) => (flags.output === 'json' ? print(answer) : process.stdout.write(`---\n${JSON.stringify(answer, null, 2)}\n`));
+  const say = (answer) =>
+    flags.output === 'json' ? print(answer) : process.stdout.write(`---\n${JSON.stringify(answer, null, 2)}\n`);
   if (user === '' || readText(join(paths.usersDir, user)) === '') {
     say(envelope(module, func, 0, null, [`The user "${user}" does not have a cPanel account.`]));
     return;

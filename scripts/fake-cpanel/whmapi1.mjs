@@ -55,7 +55,10 @@ const CALLS = {
   twofactorauth_set_issuer: (p, params) => {
     const issuer = params.issuer ?? '';
     if (issuer !== '' && !validIssuer(issuer)) {
-      return fail('twofactorauth_set_issuer', 'The issuer must be between 1 and 32 characters and contain only letters, numbers, spaces, periods, underscores, and hyphens.');
+      return fail(
+        'twofactorauth_set_issuer',
+        'The issuer must be between 1 and 32 characters and contain only letters, numbers, spaces, periods, underscores, and hyphens.',
+      );
     }
     withFileLock(p.issuerUserdata, () => {
       const issuers = readJsonObject(p.issuerUserdata);
@@ -67,7 +70,10 @@ const CALLS = {
   },
   twofactorauth_generate_tfa_config: (p) => {
     const secret = cpanelSecret();
-    return ok('twofactorauth_generate_tfa_config', { secret, otpauth_str: otpauth(issuerFor(p, 'root'), 'root', secret) });
+    return ok('twofactorauth_generate_tfa_config', {
+      secret,
+      otpauth_str: otpauth(issuerFor(p, 'root'), 'root', secret),
+    });
   },
   twofactorauth_set_tfa_config: (p, params) => {
     const { secret, tfa_token: token } = params;

@@ -35,7 +35,22 @@ export function totp(secret: string, epochSeconds: number): string {
   return hotp(base32ToBytes(secret), Math.floor(epochSeconds / 30));
 }
 
-/** A code for `secret` at a step strictly later than `afterStep`, or now. */
-export function nowSeconds(): number {
-  return Date.now() / 1000;
+/** The current 30-second step. */
+export function stepNow(): number {
+  return Math.floor(Date.now() / 1000 / 30);
+}
+
+/** The code of `secret` for a given step. */
+export function codeForStep(secret: string, step: number): string {
+  return totp(secret, step * 30);
+}
+
+/** A 6-digit code that is wrong for `secret` around now. */
+export function wrongCodeNow(secret: string): string {
+  const step = stepNow();
+  const right = new Set([-2, -1, 0, 1, 2].map((d) => codeForStep(secret, step + d)));
+  for (let n = 0; ; n += 1) {
+    const candidate = String(n).padStart(6, '0');
+    if (!right.has(candidate)) return candidate;
+  }
 }

@@ -29,7 +29,9 @@ export interface Server {
 export function makeServer(options: TreeOptions = {}): Server {
   const root = mkdtempSync(join(tmpdir(), 'whm2fa-'));
   (createServerTree as (root: string, options: TreeOptions) => void)(root, options);
-  const install = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath, '--yes'], { encoding: 'utf8' });
+  const install = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath, '--yes'], {
+    encoding: 'utf8',
+  });
   if (install.status !== 0) throw new Error(`install.sh failed: ${install.stdout}${install.stderr}`);
   return {
     root,
@@ -57,7 +59,11 @@ export interface CgiResult {
   readonly body: string;
   readonly stderr: string;
   readonly exitCode: number | null;
-  json(): { ok: boolean; data?: Record<string, unknown>; error?: { code: string; message: string; lockedUntil?: string } };
+  json(): {
+    ok: boolean;
+    data?: Record<string, unknown>;
+    error?: { code: string; message: string; lockedUntil?: string };
+  };
 }
 
 /** cpsrvd's environment for a CGI request (whm-contract.md §2). */
@@ -123,14 +129,21 @@ export function callCgi(server: Server, call: CgiCall): Promise<CgiResult> {
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
-    child.on('close', (code) => resolve(parseCgiOutput(Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), code)));
+    child.on('close', (code) =>
+      resolve(parseCgiOutput(Buffer.concat(out).toString('utf8'), Buffer.concat(err).toString('utf8'), code)),
+    );
     child.stdin.on('error', () => undefined);
     child.stdin.end(call.body ?? '');
   });
 }
 
 /** A JSON API call. */
-export function api(server: Server, user: string, body: Record<string, unknown>, extra: Partial<CgiCall> = {}): Promise<CgiResult> {
+export function api(
+  server: Server,
+  user: string,
+  body: Record<string, unknown>,
+  extra: Partial<CgiCall> = {},
+): Promise<CgiResult> {
   return callCgi(server, { user, body: JSON.stringify(body), ...extra });
 }
 
@@ -139,7 +152,10 @@ export function readJson(file: string): unknown {
 }
 
 export function cpanelSecrets(server: Server): Record<string, { secret: string }> {
-  return readJson(join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json')) as Record<string, { secret: string }>;
+  return readJson(join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json')) as Record<
+    string,
+    { secret: string }
+  >;
 }
 
 export function auditLines(server: Server): Array<Record<string, string>> {
@@ -167,7 +183,11 @@ export function snapshot(root: string): Map<string, string> {
       const file = join(dir, name);
       const st = statSync(file);
       if (st.isDirectory()) walk(file);
-      else seen.set(relative(root, file), `${String(st.size)}:${st.mode.toString(8)}:${String(st.mtimeMs)}:${readFileSync(file).toString('base64')}`);
+      else
+        seen.set(
+          relative(root, file),
+          `${String(st.size)}:${st.mode.toString(8)}:${String(st.mtimeMs)}:${readFileSync(file).toString('base64')}`,
+        );
     }
   };
   walk(root);

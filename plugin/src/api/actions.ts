@@ -13,7 +13,16 @@ import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { activeLock, livePending, readUserState } from '../userState';
 import { iso } from '../verification';
-import { optionalCode, optionalInteger, optionalString, requiredBoolean, requiredCode, requiredString, requiredUsers, type Params } from './params';
+import {
+  optionalCode,
+  optionalInteger,
+  optionalString,
+  requiredBoolean,
+  requiredCode,
+  requiredString,
+  requiredUsers,
+  type Params,
+} from './params';
 import type { RequestContext } from '../context';
 
 export type Action = (ctx: RequestContext, params: Params) => unknown;
@@ -38,7 +47,8 @@ function status(ctx: RequestContext): unknown {
 function auditList(ctx: RequestContext, params: Params): unknown {
   const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
   const before = optionalString(params, 'before', 40);
-  if (before !== undefined && Number.isNaN(Date.parse(before))) throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
+  if (before !== undefined && Number.isNaN(Date.parse(before)))
+    throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
   const entries = listAudit(ctx.paths, {
     limit,
     beforeIso: before === undefined ? undefined : new Date(before).toISOString(),
@@ -64,7 +74,11 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   },
   'users.list': (ctx) => ({ users: manageableAccounts(ctx.paths, ctx.caller) }),
   'users.remove': (ctx, params) =>
-    removeForUsers(ctx, requiredUsers(params, 'users', MAX_USERS_PER_REMOVE), requiredString(params, 'reason', MAX_REASON_LENGTH * 2)),
+    removeForUsers(
+      ctx,
+      requiredUsers(params, 'users', MAX_USERS_PER_REMOVE),
+      requiredString(params, 'reason', MAX_REASON_LENGTH * 2),
+    ),
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', 64)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),

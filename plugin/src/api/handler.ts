@@ -35,10 +35,14 @@ export function checkApiRequest(paths: ServerPaths, request: CgiRequest): number
   const type = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw badRequest('The API takes a JSON body (Content-Type: application/json).', 415);
   const length = request.contentLength;
-  if (length === undefined || !/^\d{1,12}$/.test(length)) throw badRequest('The request has no valid Content-Length.', 411);
+  if (length === undefined || !/^\d{1,12}$/.test(length))
+    throw badRequest('The request has no valid Content-Length.', 411);
   const bytes = Number(length);
   if (bytes > MAX_BODY_BYTES) {
-    throw new Whm2faError('PAYLOAD_TOO_LARGE', `The request is too large (at most ${String(MAX_BODY_BYTES / 1024)} KiB).`);
+    throw new Whm2faError(
+      'PAYLOAD_TOO_LARGE',
+      `The request is too large (at most ${String(MAX_BODY_BYTES / 1024)} KiB).`,
+    );
   }
   return bytes;
 }
@@ -50,7 +54,8 @@ function parseBody(body: Buffer): { action: string; params: Record<string, unkno
   } catch {
     throw badRequest('The request body is not valid JSON.');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest('The request body must be a JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw badRequest('The request body must be a JSON object.');
   const params = value as Record<string, unknown>;
   const action = params['action'];
   if (typeof action !== 'string') throw badRequest('The request names no "action".');

@@ -26,7 +26,8 @@ export function requiredString(params: Params, name: string, maxLength: number):
 /** A security code as typed: text (or a number from a careless client), at most 16 characters. */
 export function optionalCode(params: Params, name: string): string | undefined {
   const value = params[name];
-  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e6) return String(value).padStart(6, '0');
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e6)
+    return String(value).padStart(6, '0');
   return optionalString(params, name, MAX_CODE_LENGTH);
 }
 
@@ -58,7 +59,8 @@ export function requiredUsers(params: Params, name: string, maxCount: number): s
   if (value.length > maxCount) throw badRequest(`"${name}" can list at most ${String(maxCount)} accounts at once.`);
   const users: string[] = [];
   for (const item of value) {
-    if (typeof item !== 'string' || !isValidUsername(item)) throw badRequest(`"${name}" holds a name that is not a valid account name.`);
+    if (typeof item !== 'string' || !isValidUsername(item))
+      throw badRequest(`"${name}" holds a name that is not a valid account name.`);
     if (!users.includes(item)) users.push(item);
   }
   return users;

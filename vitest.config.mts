@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 // Three projects: the backend and tools as real processes (node), the page's components
 // against msw (DOM), and the whole thing in headless Chromium through the local WHM.
 export default defineConfig({
-  esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
   test: {
     projects: [
       {

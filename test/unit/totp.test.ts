@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import {
+  codeAt,
+  isUsableSecret,
+  keyUri,
+  newSecret,
+  normalizeCode,
+  timeStepOf,
+  verifyCode,
+} from '../../plugin/src/totp';
+import { base32ToBytes, hotp, totp } from '../support/rfc6238';
+import {
+  RFC4226,
+  RFC6238,
+  SEED_SHA1,
+  SEED_SHA256,
+  SEED_SHA512,
+  SHA1_SECRET_BASE32,
+  toBase32,
+} from '../support/vectors';
+
+const secrets = {
+  sha1: toBase32(Buffer.from(SEED_SHA1)),
+  sha256: toBase32(Buffer.from(SEED_SHA256)),
+  sha512: toBase32(Buffer.from(SEED_SHA512)),
+} as const;
+
+describe('RFC 6238 Appendix B: all 18 vectors', () => {
+  it('uses the documented base32 seed', () => {
+    expect(secrets.sha1).toBe(SHA1_SECRET_BASE32);
+  });
+  for (const row of RFC6238) {
+    for (const algorithm of ['sha1', 'sha256', 'sha512'] as const) {
+      it(`${algorithm} at ${String(row.time)} is ${row[algorithm]}`, () => {
+        expect(codeAt(secrets[algorithm], row.time, { algorithm, digits: 8 })).toBe(row[algorithm]);
+        // The six-digit code is the last six digits; the test's own RFC code agrees.
+        expect(codeAt(secrets[algorithm], row.time, { algorithm })).toBe(row[algorithm].slice(2));
+        expect(hotp(base32ToBytes(secrets[algorithm]), Math.floor(row.time / 30), 8, algorithm)).toBe(row[algorithm]);
+      });
+    }
+  }
+});
+
+describe('RFC 4226 Appendix D', () => {
+  RFC4226.forEach((expected, counter) => {
+    it(`counter ${String(counter)} is ${expected}`, () => {
+      // A TOTP at time counter*30 is the HOTP of that counter.
+      expect(codeAt(SHA1_SECRET_BASE32, counter * 30)).toBe(expected);
+      expect(verifyCode({ secret: SHA1_SECRET_BASE32, code: expected, epochSeconds: counter * 30 + 29 })).toEqual({
+        valid: true,
+        timeStep: counter,
+      });
+    });
+  });
+});
+
+describe('verifyCode', () => {
+  const secret = SHA1_SECRET_BASE32;
+  const t = 1_700_000_015; // inside step 56666667
+  const step = timeStepOf(t);
+
+  it('accepts the previous, current and next step and nothing further', () => {
+    for (const delta of [-1, 0, 1]) {
+      const code = totp(secret, (step + delta) * 30);
+      expect(verifyCode({ secret, code, epochSeconds: t })).toEqual({ valid: true, timeStep: step + delta });
+    }
+    for (const delta of [-2, 2]) {
+      const code = totp(secret, (step + delta) * 30);
+      expect(verifyCode({ secret, code, epochSeconds: t })).toEqual({ valid: false, reason: 'wrong' });
+    }
+  });
+
+  it('judges the window at the exact edges of a step', () => {
+    const startOfStep = step * 30;
+    const code = totp(secret, (step - 1) * 30);
+    expect(verifyCode({ secret, code, epochSeconds: startOfStep }).valid).toBe(true);
+    expect(verifyCode({ secret, code, epochSeconds: startOfStep + 29 }).valid).toBe(true);
+    expect(verifyCode({ secret, code, epochSeconds: startOfStep + 30 })).toEqual({ valid: false, reason: 'wrong' });
+  });
+
+  it('refuses a code at or below the last accepted step as a replay', () => {
+    const code = totp(secret, t);
+    expect(verifyCode({ secret, code, epochSeconds: t, afterTimeStep: step })).toEqual({
+      valid: false,
+      reason: 'replayed',
+    });
+    expect(verifyCode({ secret, code, epochSeconds: t, afterTimeStep: step + 1 })).toEqual({
+      valid: false,
+      reason: 'replayed',
+    });
+    expect(verifyCode({ secret, code, epochSeconds: t, afterTimeStep: step - 1 })).toEqual({
+      valid: true,
+      timeStep: step,
+    });
+  });
+
+  it('works after 2038 (no 32-bit time arithmetic)', () => {
+    const later = 20_000_000_000;
+    const code = totp(secret, later);
+    expect(verifyCode({ secret, code, epochSeconds: later })).toEqual({
+      valid: true,
+      timeStep: Math.floor(later / 30),
+    });
+    expect(verifyCode({ secret, code, epochSeconds: 2 ** 31 + 100 })).toEqual({ valid: false, reason: 'wrong' });
+  });
+
+  it('verifies cPanel 80-bit secrets', () => {
+    const cpanel80 = toBase32(Buffer.from('0123456789'));
+    expect(cpanel80).toHaveLength(16);
+    expect(verifyCode({ secret: cpanel80, code: totp(cpanel80, t), epochSeconds: t })).toEqual({
+      valid: true,
+      timeStep: step,
+    });
+  });
+
+  it('calls malformed input malformed instead of throwing', () => {
+    for (const code of ['', '12345', '1234567', 'abcdef', '12 34 5x', '１２３４５６']) {
+      expect(verifyCode({ secret, code, epochSeconds: t })).toEqual({ valid: false, reason: 'malformed' });
+    }
+    expect(verifyCode({ secret: 'not base32!', code: '123456', epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+    expect(verifyCode({ secret: 'GEZDGNBV', code: '123456', epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('ignores spaces typed or pasted inside a code', () => {
+    const code = totp(secret, t);
+    expect(normalizeCode(` ${code.slice(0, 3)} ${code.slice(3)} `)).toBe(code);
+    expect(verifyCode({ secret, code: `${code.slice(0, 3)} ${code.slice(3)}`, epochSeconds: t }).valid).toBe(true);
+  });
+});
+
+describe('secrets and key URIs', () => {
+  it('makes 160-bit base32 secrets that differ each time', () => {
+    const a = newSecret();
+    const b = newSecret();
+    expect(a).toMatch(/^[A-Z2-7]{32}$/);
+    expect(base32ToBytes(a)).toHaveLength(20);
+    expect(a).not.toBe(b);
+    expect(isUsableSecret(a)).toBe(true);
+  });
+
+  it('builds the key URI with %20 for spaces, equal issuers and no defaults', () => {
+    const uri = keyUri({ issuer: 'My Host', account: 'reseller1', secret: SHA1_SECRET_BASE32 });
+    expect(uri).toBe(`otpauth://totp/My%20Host:reseller1?secret=${SHA1_SECRET_BASE32}&issuer=My%20Host`);
+    expect(uri).not.toMatch(/algorithm|digits|period|\+|=$/);
+  });
+
+  it('refuses a colon in the issuer or account', () => {
+    expect(() => keyUri({ issuer: 'a:b', account: 'x', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
+    expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,162 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import { verifyCodes, lockSecondsAfter } from '../../plugin/src/verification';
+import { readUserState } from '../../plugin/src/userState';
+import { Whm2faError } from '../../plugin/src/errors';
+import { totp } from '../support/rfc6238';
+import { SHA1_SECRET_BASE32 as SECRET } from '../support/vectors';
+
+let root: string;
+let paths: ServerPaths;
+const T0 = 1_800_000_000;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'whm2fa-verify-'));
+  paths = serverPaths(root);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function attempt(code: string, at: number): Whm2faError | undefined {
+  try {
+    verifyCodes({
+      paths,
+      user: 'reseller1',
+      actor: 'reseller1',
+      ip: '198.51.100.1',
+      epochSeconds: at,
+      checks: [{ secret: SECRET, code }],
+    });
+    return undefined;
+  } catch (err) {
+    if (err instanceof Whm2faError) return err;
+    throw err;
+  }
+}
+
+function wrongCode(at: number): string {
+  const right = new Set([-30, 0, 30].map((d) => totp(SECRET, at + d)));
+  for (let n = 0; ; n += 1) {
+    const candidate = String(n).padStart(6, '0');
+    if (!right.has(candidate)) return candidate;
+  }
+}
+
+describe('replay', () => {
+  it('accepts a code once and refuses it again, then takes the next step', () => {
+    const code = totp(SECRET, T0);
+    expect(attempt(code, T0)).toBeUndefined();
+    const again = attempt(code, T0 + 5);
+    expect(again?.code).toBe('CODE_REPLAYED');
+    expect(again?.message).toMatch(/already used/);
+    expect(attempt(totp(SECRET, T0 + 30), T0 + 31)).toBeUndefined();
+    // An older (still in-window) code is a replay too once a later step was accepted.
+    expect(attempt(totp(SECRET, T0), T0 + 31)?.code).toBe('CODE_REPLAYED');
+  });
+
+  it('keeps the state file 0600 in a 0700 folder, with no code or secret in it', () => {
+    const code = totp(SECRET, T0);
+    attempt(code, T0);
+    const file = join(paths.userStateDir, 'reseller1.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(paths.userStateDir).mode & 0o777).toBe(0o700);
+    expect(statSync(paths.stateDir).mode & 0o777).toBe(0o700);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(code);
+    expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('throttling', () => {
+  it('locks for 5 minutes after 5 consecutive failures, and says until when', () => {
+    for (let i = 1; i <= 4; i += 1) expect(attempt(wrongCode(T0), T0)?.code).toBe('CODE_INVALID');
+    const fifth = attempt(wrongCode(T0), T0);
+    expect(fifth?.code).toBe('CODE_INVALID');
+    expect(fifth?.lockedUntil).toBe(new Date((T0 + 300) * 1000).toISOString());
+    const locked = attempt(totp(SECRET, T0), T0 + 10);
+    expect(locked?.code).toBe('LOCKED');
+    expect(locked?.message).toMatch(/locked .* until/);
+    expect(readUserState(paths, 'reseller1').lockedUntil).toBe(T0 + 300);
+    // Still locked one second before the end, open at the end.
+    expect(attempt(totp(SECRET, T0 + 299), T0 + 299)?.code).toBe('LOCKED');
+    expect(attempt(totp(SECRET, T0 + 300), T0 + 300)).toBeUndefined();
+  });
+
+  it('doubles the lock on repeat up to an hour, and a success resets it', () => {
+    expect([0, 1, 2, 3, 4, 5].map(lockSecondsAfter)).toEqual([300, 600, 1200, 2400, 3600, 3600]);
+    let now = T0;
+    const lockOnce = (): number => {
+      for (let i = 0; i < 5; i += 1) attempt(wrongCode(now), now);
+      const until = readUserState(paths, 'reseller1').lockedUntil ?? 0;
+      now = until;
+      return until;
+    };
+    const lengths = [];
+    for (let i = 0; i < 6; i += 1) {
+      const start = now;
+      lengths.push(lockOnce() - start);
+    }
+    expect(lengths).toEqual([300, 600, 1200, 2400, 3600, 3600]);
+    expect(attempt(totp(SECRET, now), now)).toBeUndefined();
+    const state = readUserState(paths, 'reseller1');
+    expect(state.failures).toBe(0);
+    expect(state.lockCount).toBe(0);
+    const start = now + 30;
+    now = start;
+    expect(lockOnce() - start).toBe(300);
+  });
+
+  it('counts failures only while consecutive', () => {
+    for (let i = 0; i < 4; i += 1) attempt(wrongCode(T0), T0);
+    expect(attempt(totp(SECRET, T0), T0)).toBeUndefined();
+    for (let i = 0; i < 4; i += 1) expect(attempt(wrongCode(T0 + 60), T0 + 60)?.code).toBe('CODE_INVALID');
+    expect(readUserState(paths, 'reseller1').lockedUntil).toBeUndefined();
+  });
+
+  it('does not count a malformed entry as a guess', () => {
+    for (let i = 0; i < 10; i += 1) expect(attempt('12ab', T0)?.code).toBe('CODE_INVALID');
+    expect(readUserState(paths, 'reseller1').failures).toBe(0);
+  });
+
+  it('writes failed and locked verifications to the audit log without the code', () => {
+    const codes = [];
+    for (let i = 0; i < 5; i += 1) {
+      const code = wrongCode(T0);
+      codes.push(code);
+      attempt(code, T0);
+    }
+    attempt(totp(SECRET, T0), T0 + 1);
+    const lines = readFileSync(paths.auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+    expect(lines.filter((l) => l['action'] === 'verify' && l['result']?.startsWith('failed'))).toHaveLength(5);
+    expect(lines.filter((l) => l['action'] === 'lock')).toHaveLength(1);
+    expect(lines.at(-1)).toMatchObject({
+      action: 'verify',
+      result: 'refused: locked',
+      ip: '198.51.100.1',
+      subject: 'reseller1',
+    });
+    const text = readFileSync(paths.auditFile, 'utf8');
+    for (const code of codes) expect(text).not.toContain(code);
+    expect(text).not.toContain(SECRET);
+  });
+});
+
+describe('two codes at once (replacing a device)', () => {
+  it('needs both, and records the later step so neither can be replayed', () => {
+    const other = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const both = [
+      { secret: SECRET, code: totp(SECRET, T0) },
+      { secret: other, code: totp(other, T0) },
+    ];
+    verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: both });
+    expect(readUserState(paths, 'root').lastStep).toBe(Math.floor(T0 / 30));
+    expect(() =>
+      verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: [both[1]!] }),
+    ).toThrow(/already used/);
+  });
+});
