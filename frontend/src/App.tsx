@@ -1,0 +1,74 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Status } from './api';
+import { Problem } from './components/Problem';
+import { Tabs } from './components/Tabs';
+import { MyAccount } from './tabs/MyAccount';
+import { Users } from './tabs/Users';
+import { Settings } from './tabs/Settings';
+import { Activity } from './tabs/Activity';
+
+const TABS = [
+  { id: 'mine', label: 'Manage My Account' },
+  { id: 'users', label: 'Manage Users' },
+  { id: 'settings', label: 'Settings' },
+  { id: 'activity', label: 'Activity' },
+];
+
+/**
+ * The page: a banner when the login policy is off, then the four tabs. Inside WHM's
+ * chrome the page title is WHM's own heading; the plain fallback page shows its own.
+ */
+export function App(props: { ownTitle?: boolean }) {
+  const title = props.ownTitle === false ? null : <h1 class="whm2fa-title">Two-Factor Authentication</h1>;
+  const [status, setStatus] = useState<Status | undefined>();
+  const [error, setError] = useState<ApiError | undefined>();
+  const [tab, setTab] = useState('mine');
+  const [busy, setBusy] = useState(false);
+  const refresh = () => api.status().then(setStatus, setError);
+  useEffect(() => {
+    void refresh();
+  }, []);
+
+  if (status === undefined) {
+    return (
+      <div class="whm2fa-app">
+        {title}
+        {error === undefined ? <p aria-busy="true">Loading…</p> : <Problem error={error} />}
+      </div>
+    );
+  }
+  const turnOn = () => {
+    setBusy(true);
+    api
+      .policySet(true)
+      .then(refresh, setError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <div class="whm2fa-app">
+      {title}
+      {status.policyEnabled ? null : (
+        <div class="alert alert-warning whm2fa-banner" role="region" aria-label="Login policy">
+          <p>
+            <strong>cPanel's two-factor login policy is off:</strong> logins do not ask for security codes, even for
+            accounts that have two-factor authentication set up.
+          </p>
+          {status.isRoot ? (
+            <button type="button" class="btn btn-warning" disabled={busy} onClick={turnOn}>
+              Turn on the login policy
+            </button>
+          ) : (
+            <p>Ask your host to turn it on.</p>
+          )}
+        </div>
+      )}
+      <Problem error={error} />
+      <Tabs tabs={TABS} active={tab} onSelect={setTab}>
+        {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}
+        {tab === 'users' ? <Users isRoot={status.isRoot} /> : null}
+        {tab === 'settings' ? <Settings status={status} onChanged={() => void refresh()} /> : null}
+        {tab === 'activity' ? <Activity /> : null}
+      </Tabs>
+    </div>
+  );
+}

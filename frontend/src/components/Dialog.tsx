@@ -1,0 +1,58 @@
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+
+/**
+ * A modal dialog: labelled by its title, focus moved in on open and back on close,
+ * Tab kept inside, Escape closes.
+ */
+export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const opener = document.activeElement as HTMLElement | null;
+    const first = box.current?.querySelector<HTMLElement>('input, textarea, select, button');
+    first?.focus();
+    return () => opener?.focus();
+  }, []);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      props.onClose();
+      return;
+    }
+    if (e.key !== 'Tab' || box.current === null) return;
+    const items = Array.from(
+      box.current.querySelectorAll<HTMLElement>('input, textarea, select, button, a[href]'),
+    ).filter((el) => !(el as HTMLButtonElement).disabled);
+    const first = items[0];
+    const last = items[items.length - 1];
+    if (first === undefined || last === undefined) return;
+    if (e.shiftKey && document.activeElement === first) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && document.activeElement === last) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
+  return (
+    <div class="whm2fa-backdrop">
+      <div
+        class="modal-dialog whm2fa-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="whm2fa-dialog-title"
+        ref={box}
+        onKeyDown={onKeyDown}
+      >
+        <div class="modal-content">
+          <div class="modal-header">
+            <h2 class="modal-title" id="whm2fa-dialog-title">
+              {props.title}
+            </h2>
+          </div>
+          <div class="modal-body">{props.children}</div>
+        </div>
+      </div>
+    </div>
+  );
+}
