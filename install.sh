@@ -107,7 +107,7 @@ fi
 
 # --- What this package holds (a release tarball, or a checkout after npm run build) ---
 dist=$here/dist
-for f in plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
+for f in VERSION plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
   [ -f "$dist/$f" ] || die 6 "missing $dist/$f: this package is incomplete (in a checkout, run npm run build first)"
 done
 
@@ -135,7 +135,7 @@ case "$node" in /*) ;; *) node=$(cd "$(dirname "$node")" && pwd)/$(basename "$no
 major=$(node_major "$node")
 [ "$major" -ge "$MIN_NODE_MAJOR" ] 2>/dev/null || die 5 "$node is Node.js $major; whm2fa needs $MIN_NODE_MAJOR or newer. Install one with: dnf install ea-nodejs22 (or apt install ea-nodejs22)"
 
-version=$("$node" -e 'process.stdout.write(require(process.argv[1]).version)' "$here/package.json" 2>/dev/null || echo unknown)
+version=$(tr -d '[:space:]' <"$dist/VERSION")
 
 # --- Files: each written beside its target and renamed into place, so a request never runs a half-copied file ---
 put() { # mode source target

@@ -2,7 +2,7 @@
 // see docs/decisions/commonjs-bundles.md) into dist/plugin, and the page (app.js,
 // app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,7 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(top, 'frontend/app.css'), join(out, 'frontend/app.css'));
+writeFileSync(join(out, 'VERSION'), `${version}\n`);
 copyFileSync(join(top, 'plugin/whm2fa.conf'), join(out, 'plugin/whm2fa.conf'));
 copyFileSync(join(top, 'plugin/whm2fa.png'), join(out, 'plugin/whm2fa.png'));
 

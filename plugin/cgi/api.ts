@@ -1,5 +1,6 @@
 /** api.cgi's bundle: the installed wrapper calls `main` with the recorded server root. */
-import { serveApi, type CgiOptions } from '../src/cgi';
+import { serveApi } from '../src/api/serve';
+import type { CgiOptions } from '../src/cgi';
 
 export function main(options: CgiOptions): void {
   serveApi(options).then(

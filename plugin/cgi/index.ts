@@ -1,5 +1,6 @@
 /** index.cgi's bundle: the installed wrapper calls `main` with the recorded server root. */
-import { servePageRequest, type CgiOptions } from '../src/cgi';
+import { servePageRequest } from '../src/page';
+import type { CgiOptions } from '../src/cgi';
 
 export function main(options: CgiOptions): void {
   servePageRequest(options);

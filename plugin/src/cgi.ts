@@ -1,12 +1,9 @@
 /**
- * The CGI layer: the only module that reads the environment cpsrvd sets, reads the body
- * from stdin (exactly CONTENT_LENGTH bytes, never past the size limit) and prints the
- * response with CGI headers.
+ * The CGI layer: the only module that reads the environment cpsrvd sets. It also reads
+ * the body from stdin (exactly CONTENT_LENGTH bytes) and prints responses with CGI
+ * headers. What a request means is decided elsewhere (api/serve.ts, page.ts).
  */
-import { Whm2faError, statusText } from './errors';
-import { checkApiRequest, errorResponse, runApiRequest } from './api/handler';
-import { servePage } from './page';
-import { serverPaths } from './paths';
+import { statusText } from './errors';
 import { redactText } from './redact';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
 
@@ -18,7 +15,9 @@ export interface CgiOptions {
   readonly root: string;
 }
 
-export function requestFromEnv(env: NodeJS.ProcessEnv): CgiRequest {
+/** The request as cpsrvd describes it in the environment (whm-contract.md §2). */
+export function cgiRequest(): CgiRequest {
+  const env = process.env;
   return {
     method: env['REQUEST_METHOD'],
     contentType: env['CONTENT_TYPE'],
@@ -31,7 +30,7 @@ export function requestFromEnv(env: NodeJS.ProcessEnv): CgiRequest {
 }
 
 /** Reads exactly `bytes` bytes of stdin; fewer (stdin closed early) is an error. */
-function readStdin(bytes: number): Promise<Buffer> {
+export function readStdin(bytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     if (bytes === 0) {
       resolve(Buffer.alloc(0));
@@ -64,52 +63,12 @@ export function formatResponse(response: CgiResponse): string {
   return `${lines.join('\r\n')}\r\n\r\n${response.body}`;
 }
 
-function logError(where: string, err: unknown): void {
-  const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
-  process.stderr.write(`whm2fa ${where}: ${redactText(detail)}\n`);
-}
-
-function respond(response: CgiResponse): void {
+export function respond(response: CgiResponse): void {
   process.stdout.write(formatResponse(response));
 }
 
-/** api.cgi: one JSON API request. */
-export async function serveApi(options: CgiOptions): Promise<void> {
-  const paths = serverPaths(options.root);
-  const request = requestFromEnv(process.env);
-  let length: number;
-  try {
-    length = checkApiRequest(paths, request);
-  } catch (err) {
-    const outcome = errorResponse(err);
-    if (outcome.logged !== undefined) logError('api', outcome.logged);
-    respond(outcome.response);
-    return;
-  }
-  let body: Buffer;
-  try {
-    body = await readStdin(length);
-  } catch {
-    respond(errorResponse(new Whm2faError('BAD_REQUEST', 'The request body was incomplete.')).response);
-    return;
-  }
-  const outcome = await runApiRequest(paths, request, body, Date.now() / 1000);
-  if (outcome.logged !== undefined) logError('api', outcome.logged);
-  respond(outcome.response);
-}
-
-/** index.cgi: the page inside WHM's chrome. */
-export function servePageRequest(options: CgiOptions): void {
-  const paths = serverPaths(options.root);
-  const request = requestFromEnv(process.env);
-  try {
-    respond(servePage(paths, request));
-  } catch (err) {
-    logError('page', err);
-    respond({
-      status: 500,
-      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-      body: 'Two-Factor Authentication could not be shown. Please try again, or ask your host to check the server error log.\n',
-    });
-  }
+/** Details of an unexpected failure for the server's error log, secrets removed. */
+export function logError(where: string, err: unknown): void {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
+  process.stderr.write(`whm2fa ${where}: ${redactText(detail)}\n`);
 }

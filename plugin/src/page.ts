@@ -5,9 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { toWhm2faError } from './errors';
-import { checkSession } from './api/handler';
+import { checkSession } from './session';
 import { whmChrome } from './chrome';
 import type { ServerPaths } from './paths';
+import { cgiRequest, logError, respond, type CgiOptions } from './cgi';
+import { serverPaths } from './paths';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
 
 declare const __WHM2FA_VERSION__: string;
@@ -72,4 +74,18 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
       ? `${plainHead(nonce)}\n${app}\n</body>\n</html>\n`
       : `${chrome.header}\n${app}\n${chrome.footer}`;
   return { status: 200, headers: HTML_HEADERS, body: request.method === 'HEAD' ? '' : body };
+}
+
+/** index.cgi: the page inside WHM's chrome; never fails without a readable answer. */
+export function servePageRequest(options: CgiOptions): void {
+  try {
+    respond(servePage(serverPaths(options.root), cgiRequest()));
+  } catch (err) {
+    logError('page', err);
+    respond({
+      status: 500,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+      body: 'Two-Factor Authentication could not be shown. Please try again, or ask your host to check the server error log.\n',
+    });
+  }
 }

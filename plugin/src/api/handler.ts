@@ -3,29 +3,19 @@
  * whm-contract.md §3 in order (token, caller, method, type, size, JSON, action), then the
  * action. Knows nothing of process.env or stdio; cgi.ts feeds it.
  */
-import { Whm2faError, badRequest, forbidden, toWhm2faError } from '../errors';
-import { identifyCaller } from '../access';
+import { Whm2faError, badRequest, toWhm2faError } from '../errors';
+import { checkSession } from '../session';
 import { cpanelBridge } from '../cpanel';
 import { ACTIONS } from './actions';
 import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
 
 export const MAX_BODY_BYTES = 64 * 1024;
-const TOKEN = /^\/cpsess\d{10}$/;
 
 export interface ApiOutcome {
   readonly response: CgiResponse;
   /** Set for an unexpected failure: what goes to the server's error log. */
   readonly logged?: unknown;
-}
-
-/** Checks the CSRF token and the caller; shared by api.cgi and index.cgi. */
-export function checkSession(paths: ServerPaths, request: CgiRequest): ReturnType<typeof identifyCaller> {
-  const token = request.securityToken;
-  if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {
-    throw forbidden('This request did not come from your WHM session. Reload the page and try again.');
-  }
-  return identifyCaller(paths, request.remoteUser);
 }
 
 /** Validates everything that can be judged before the body is read. */

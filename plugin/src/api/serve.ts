@@ -1,0 +1,30 @@
+/** api.cgi: one JSON API request from cpsrvd to the response. */
+import { Whm2faError } from '../errors';
+import { cgiRequest, logError, readStdin, respond, type CgiOptions } from '../cgi';
+import { serverPaths } from '../paths';
+import { checkApiRequest, errorResponse, runApiRequest, type ApiOutcome } from './handler';
+
+function finish(outcome: ApiOutcome): void {
+  if (outcome.logged !== undefined) logError('api', outcome.logged);
+  respond(outcome.response);
+}
+
+export async function serveApi(options: CgiOptions): Promise<void> {
+  const paths = serverPaths(options.root);
+  const request = cgiRequest();
+  let length: number;
+  try {
+    length = checkApiRequest(paths, request);
+  } catch (err) {
+    finish(errorResponse(err));
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readStdin(length);
+  } catch {
+    finish(errorResponse(new Whm2faError('BAD_REQUEST', 'The request body was incomplete.')));
+    return;
+  }
+  finish(await runApiRequest(paths, request, body, Date.now() / 1000));
+}

@@ -1,0 +1,18 @@
+/**
+ * The checks every request starts with (whm-contract.md §3): the CSRF token is in the
+ * URL, and the caller is root or a reseller. Shared by api.cgi and index.cgi.
+ */
+import { forbidden } from './errors';
+import { identifyCaller, type Caller } from './access';
+import type { ServerPaths } from './paths';
+import type { CgiRequest } from './cgiTypes';
+
+const TOKEN = /^\/cpsess\d{10}$/;
+
+export function checkSession(paths: ServerPaths, request: CgiRequest): Caller {
+  const token = request.securityToken;
+  if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {
+    throw forbidden('This request did not come from your WHM session. Reload the page and try again.');
+  }
+  return identifyCaller(paths, request.remoteUser);
+}
