@@ -112,6 +112,7 @@ export function createServerTree(root, options = {}) {
   mkdirSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi'), { recursive: true });
   mkdirSync(join(root, 'usr/local/cpanel/whostmgr/docroot/addon_plugins'), { recursive: true });
   mkdirSync(join(root, 'usr/local/sbin'), { recursive: true });
+  mkdirSync(join(root, 'usr/local/cpanel/3rdparty'), { recursive: true });
   mkdirSync(join(root, 'var/cpanel/apps'), { recursive: true });
   mkdirSync(join(root, 'var/mail'), { recursive: true });
   installFakeTools(root);
