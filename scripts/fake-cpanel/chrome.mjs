@@ -11,10 +11,9 @@ import { readResellers, readText, treePaths } from './lib.mjs';
 export function menuKey(displayname) {
   return displayname
     .toLowerCase()
-    .replace(/[^a-z0-9_ -]/g, '')
-    .replace(/-/g, ' ')
+    .replace(/[^a-z0-9_ ]/g, '')
     .trim()
-    .replace(/[ ]+/g, '_');
+    .replace(/[ -]+/g, '_');
 }
 
 export function registeredApps(root) {

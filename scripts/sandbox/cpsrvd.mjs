@@ -201,6 +201,19 @@ export function startCpsrvd({ root, port = 2087, host = '127.0.0.1' }) {
   }
 
   async function handle(req, res) {
+    // Judged on the raw request line: URL parsing would quietly resolve "..".
+    const rawPath = (req.url ?? '/').split('?')[0];
+    let decodedRaw = rawPath;
+    try {
+      decodedRaw = decodeURIComponent(rawPath);
+    } catch {
+      send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
+      return;
+    }
+    if (decodedRaw.split('/').includes('..')) {
+      send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
+      return;
+    }
     const url = new URL(req.url, 'http://x');
     const cookieId = cookies(req).whostmgrsession;
     const session = cookieId === undefined ? undefined : sessions.get(cookieId);
