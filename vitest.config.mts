@@ -21,6 +21,9 @@ export default defineConfig({
         test: {
           name: 'dom',
           environment: 'happy-dom',
+          environmentOptions: {
+            happyDOM: { url: 'https://whm.example.test:2087/cpsess1234567890/cgi/whm2fa/index.cgi' },
+          },
           include: ['test/frontend/**/*.test.tsx'],
           setupFiles: ['test/frontend/setup.ts'],
         },

@@ -26,7 +26,7 @@ export function errorMessage(error: ApiError): string {
     case 'PAYLOAD_TOO_LARGE':
       return 'That request is too large. Select fewer accounts and try again.';
     case 'NETWORK':
-      return error.message;
+      return 'The server could not be reached. Check your connection and try again.';
     case 'BAD_REQUEST':
       return error.message || 'Please check what you entered and try again.';
     default:

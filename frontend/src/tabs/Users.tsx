@@ -126,7 +126,10 @@ export function Users(props: { isRoot: boolean }) {
                     <button
                       type="button"
                       class="btn btn-link whm2fa-sort"
-                      onClick={() => setSort({ key, up: sort.key === key ? !sort.up : true })}
+                      onClick={() => {
+                        setSort({ key, up: sort.key === key ? !sort.up : true });
+                        setPage(0);
+                      }}
                     >
                       {label}
                     </button>
