@@ -97,6 +97,6 @@ body{margin:0;font-family:"Open Sans",Arial,sans-serif;font-size:14px;color:#333
   writeFileSync(join(headerDir, 'cache_keys.json'), JSON.stringify(keys, null, 2));
   writeFileSync(
     join(footerDir, 'footer.html'),
-    '</main>\n</div>\n<footer id="whm-footer" style="padding:8px 16px;color:#777;font-size:12px">cPanel &amp; WHM (local sandbox)</footer>\n</body>\n</html>\n',
+    '</main>\n</div>\n<footer id="whm-footer" style="padding:8px 16px;color:#555;font-size:12px">cPanel &amp; WHM (local sandbox)</footer>\n</body>\n</html>\n',
   );
 }

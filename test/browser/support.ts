@@ -1,0 +1,107 @@
+// The browser tests' stage: a fresh sandbox server tree with whm2fa installed, the
+// cpsrvd stand-in on a free port, and Debian's headless Chromium driven by playwright-core.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { makeServer, TOP, type Server, type TreeOptions } from '../support/server';
+import { codeForStep, stepNow } from '../support/rfc6238';
+// @ts-expect-error: plain JavaScript module of the local WHM
+import { startCpsrvd } from '../../scripts/sandbox/cpsrvd.mjs';
+
+export const SHOTS = join(TOP, 'test-results', 'screenshots');
+
+export interface Stage {
+  server: Server;
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function openStage(options: TreeOptions = {}): Promise<Stage> {
+  const server = makeServer(options);
+  const stand = await (
+    startCpsrvd as (o: { root: string; port: number }) => Promise<{ url: string; close: () => Promise<void> }>
+  )({ root: server.root, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(SHOTS, { recursive: true });
+  return {
+    server,
+    url: stand.url,
+    browser,
+    async close() {
+      await browser.close();
+      await stand.close();
+      server.cleanup();
+    },
+  };
+}
+
+export async function login(page: Page, url: string, user: string): Promise<void> {
+  await page.goto(`${url}/`);
+  await page.getByLabel('Username').fill(user);
+  await page.getByLabel('Password').fill('whm2fa-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** From WHM's home, through the Plugins menu, to the plugin page. */
+export async function openPlugin(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Two-Factor Authentication' }).first().click();
+  await page.getByRole('tab', { name: 'Manage My Account' }).waitFor();
+}
+
+/**
+ * A code for `secret` at a step after `usedStep` that the server accepts now (±1 step).
+ * Waits for the next 30-second step only when it must (browser tests alone may wait).
+ */
+export async function freshCode(page: Page, secret: string, usedStep: number): Promise<{ code: string; step: number }> {
+  for (;;) {
+    const now = stepNow();
+    const step = Math.max(now, usedStep + 1);
+    // Keep a margin: a code for the next step is only used early in the current one.
+    const secondsIntoStep = Date.now() / 1000 - now * 30;
+    if (step <= now || (step === now + 1 && secondsIntoStep < 20)) return { code: codeForStep(secret, step), step };
+    await page.waitForTimeout(1000);
+  }
+}
+
+const AXE = readFileSync(join(TOP, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical violations on the page as it is now. */
+export async function axeProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: unknown,
+            opts: unknown,
+          ) => Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      targets: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.targets.join(', ')}`);
+}
