@@ -7,6 +7,7 @@ import {
   closeSync,
   constants,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -104,21 +105,30 @@ export function withLock<T>(lockFile: string, fn: () => T): T {
 
 function acquire(lockFile: string): void {
   const deadline = Date.now() + LOCK_WAIT_MS;
-  for (;;) {
-    try {
-      const fd = openSync(lockFile, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
+  // The lock appears with its owner's pid already in it (written to a private file, then
+  // hard-linked into place, which fails if the lock exists): a waiter never sees an
+  // empty lock and mistakes a live owner for a dead one.
+  const mine = `${lockFile}.${String(process.pid)}`;
+  const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
+  try {
+    writeAll(fd, String(process.pid));
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    for (;;) {
       try {
-        writeAll(fd, String(process.pid));
-      } finally {
-        closeSync(fd);
+        linkSync(mine, lockFile);
+        return;
+      } catch (err) {
+        if (!isExists(err)) throw new StateError(`cannot create lock ${lockFile}: ${errorText(err)}`, { cause: err });
       }
-      return;
-    } catch (err) {
-      if (!isExists(err)) throw new StateError(`cannot create lock ${lockFile}: ${errorText(err)}`, { cause: err });
+      takeOverIfStale(lockFile);
+      if (Date.now() > deadline) throw new StateError(`timed out waiting for lock ${lockFile}`);
+      pause(2 + Math.floor(Math.random() * 4));
     }
-    takeOverIfStale(lockFile);
-    if (Date.now() > deadline) throw new StateError(`timed out waiting for lock ${lockFile}`);
-    pause(2 + Math.floor(Math.random() * 4));
+  } finally {
+    removeFile(mine);
   }
 }
 
@@ -132,11 +142,13 @@ function takeOverIfStale(lockFile: string): void {
   try {
     fd = openSync(judge, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, FILE_MODE);
   } catch (err) {
-    // Another process is judging; a judge killed mid-way leaves its file, cleared when old.
-    if (isExists(err) && ageMs(judge) > LOCK_STALE_MS) removeFile(judge);
+    // Another process is judging. A judge killed mid-way leaves its file behind: it is
+    // cleared once its pid is gone (or, if it died before writing it, after a second).
+    if (isExists(err) && !judgeAlive(judge)) removeFile(judge);
     return;
   }
   try {
+    writeAll(fd, String(process.pid));
     closeSync(fd);
     let owner = Number.NaN;
     try {
@@ -148,6 +160,16 @@ function takeOverIfStale(lockFile: string): void {
   } finally {
     removeFile(judge);
   }
+}
+
+function judgeAlive(judge: string): boolean {
+  let text = '';
+  try {
+    text = readFileSync(judge, 'utf8');
+  } catch {
+    return true;
+  }
+  return text === '' ? ageMs(judge) < 1000 : isAlive(Number(text));
 }
 
 function isAlive(pid: number): boolean {
