@@ -18,6 +18,20 @@ mkdirSync(join(out, 'frontend'), { recursive: true });
 
 const define = { __WHM2FA_VERSION__: JSON.stringify(version) };
 
+// otplib and qrcode are built as files of their own and required only by the requests
+// that need them: compiling them costs every CGI start several milliseconds, and most
+// requests (status, lists) use neither. See docs/decisions/lazy-vendor-bundles.md.
+const VENDORS = { './vendor/otplib': 'vendor-otplib.js', './vendor/qrcode': 'vendor-qrcode.js' };
+const vendorsApart = {
+  name: 'vendors-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/vendor\/(otplib|qrcode)$/ }, (args) => ({
+      path: `./${VENDORS[args.path]}`,
+      external: true,
+    }));
+  },
+};
+
 await build({
   entryPoints: {
     api: join(top, 'plugin/cgi/api.ts'),
@@ -33,6 +47,22 @@ await build({
   minify: true,
   legalComments: 'linked',
   define,
+  plugins: [vendorsApart],
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: {
+    'vendor-otplib': join(top, 'plugin/src/vendor/otplib.ts'),
+    'vendor-qrcode': join(top, 'plugin/src/vendor/qrcode.ts'),
+  },
+  outdir: join(out, 'plugin'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  minify: true,
+  legalComments: 'linked',
   logLevel: 'warning',
 });
 

@@ -4,7 +4,7 @@
  * transactions are respected. Each call is bounded in time; any failure becomes
  * CPANEL_FAILED carrying cPanel's reason when it gave one.
  */
-import { spawnSync } from 'node:child_process';
+import { runProgram } from './program';
 import { Whm2faError } from './errors';
 import type { ServerPaths } from './paths';
 
@@ -50,7 +50,7 @@ interface ToolRun {
 }
 
 function run(tool: string, args: readonly string[], input?: string): ToolRun {
-  const result = spawnSync(tool, args, {
+  const result = runProgram(tool, args, {
     input: input ?? '',
     encoding: 'utf8',
     timeout: TOOL_TIMEOUT_MS,

@@ -10,7 +10,7 @@ import { hasCpanelAccount } from './accounts';
 import { secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { codeAt, keyUri, newSecret } from './totp';
+import { codeAt, keyUri, loadTotp, newSecret } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
 import { withLock } from './store';
@@ -31,6 +31,7 @@ export interface EnrollmentStart {
 /** Makes a new secret and keeps it pending; a previous pending one is replaced. */
 export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentStart> {
   const { paths, caller, epochSeconds } = ctx;
+  await loadTotp();
   const secret = newSecret();
   const issuer = issuerFor(paths, caller.user, caller.isReseller);
   const otpauthUri = keyUri({ issuer, account: caller.user, secret });
@@ -44,8 +45,13 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
 }
 
 /** Proves the pending secret (and the current one when replacing) and saves it into cPanel. */
-export function confirmEnrollment(ctx: RequestContext, code: string, currentCode: string | undefined): void {
+export async function confirmEnrollment(
+  ctx: RequestContext,
+  code: string,
+  currentCode: string | undefined,
+): Promise<void> {
   const { paths, caller, epochSeconds } = ctx;
+  await loadTotp();
   const user = caller.user;
   const pending = livePending(readUserState(paths, user), epochSeconds);
   if (pending === undefined) {

@@ -2,7 +2,7 @@
  * Sends one plain-text message through the server's `sendmail -t`. Never throws: a
  * failed send is returned so the caller can record it, and never blocks the change.
  */
-import { spawnSync } from 'node:child_process';
+import { runProgram } from './program';
 import type { ServerPaths } from './paths';
 
 const SEND_TIMEOUT_MS = 15_000;
@@ -33,7 +33,7 @@ export function sendMail(paths: ServerPaths, mail: Mail): string | undefined {
     mail.body,
     '',
   ].join('\n');
-  const result = spawnSync(paths.sendmail, ['-t', '-i'], {
+  const result = runProgram(paths.sendmail, ['-t', '-i'], {
     input: message,
     encoding: 'utf8',
     timeout: SEND_TIMEOUT_MS,

@@ -1,9 +1,9 @@
 /**
- * The QR code of a key URI as SVG. `qrcode` is loaded here only, on demand, so the
- * requests that show no QR code never pay for it.
+ * The QR code of a key URI as SVG. Only qrcode's encoder and SVG renderer are loaded
+ * (its package entry also pulls in a PNG encoder we never use), and only by the request
+ * that shows a QR code, so the others never pay for it.
  */
 export async function qrSvg(text: string): Promise<string> {
-  const QRCode = await import('qrcode');
-  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, width: 240 });
-  return svg.trim();
+  const { create, render } = await import('./vendor/qrcode');
+  return render(create(text, { errorCorrectionLevel: 'M' }), { margin: 2, width: 240 }).trim();
 }

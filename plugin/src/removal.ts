@@ -9,6 +9,7 @@ import { readSecrets, secretOf } from './cpanelState';
 import { notify } from './notice';
 import { readUserState, writeUserState } from './userState';
 import { verifyCodes } from './verification';
+import { loadTotp } from './totp';
 import { withLock } from './store';
 import type { RequestContext } from './context';
 
@@ -19,8 +20,9 @@ function notEnabled(): Whm2faError {
 }
 
 /** The caller turns off its own 2FA, proving the current device first. */
-export function removeOwn(ctx: RequestContext, code: string): void {
+export async function removeOwn(ctx: RequestContext, code: string): Promise<void> {
   const { paths, caller, epochSeconds } = ctx;
+  await loadTotp();
   const user = caller.user;
   const secret = secretOf(paths, user);
   if (secret === undefined) throw notEnabled();

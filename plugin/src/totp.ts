@@ -1,14 +1,31 @@
 /**
  * The TOTP rules (RFC 6238: SHA1, 6 digits, 30-second steps), and the only module that
- * imports otplib. Secrets are base32 without padding.
+ * uses otplib (through vendor/otplib.ts). Secrets are base32 without padding.
+ *
+ * otplib is loaded by {@link loadTotp}, which every flow that checks or makes a code
+ * awaits first: evaluating otplib and its hash tables costs a CGI ~8 ms at start-up,
+ * and most requests (status, lists, settings) never touch a code.
  */
-import { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+import type * as Otplib from './vendor/otplib';
 
 export const PERIOD_SECONDS = 30;
 /** 20 bytes = 160 bits, as RFC 4226 recommends; cPanel's own are 10 bytes. */
 const NEW_SECRET_BYTES = 20;
-/** cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes. */
-const GUARDRAILS = createGuardrails({ MIN_SECRET_BYTES: 10 });
+
+let loaded: { lib: typeof Otplib; guardrails: ReturnType<typeof Otplib.createGuardrails> } | undefined;
+
+/** Loads otplib; the functions below may be called once this has resolved. */
+export async function loadTotp(): Promise<void> {
+  if (loaded !== undefined) return;
+  const lib = await import('./vendor/otplib');
+  // cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes.
+  loaded = { lib, guardrails: lib.createGuardrails({ MIN_SECRET_BYTES: 10 }) };
+}
+
+function otplib(): NonNullable<typeof loaded> {
+  if (loaded === undefined) throw new TypeError('await loadTotp() before using the TOTP module');
+  return loaded;
+}
 
 const BASE32 = /^[A-Z2-7]+$/;
 const CODE = /^\d{6}$/;
@@ -19,7 +36,7 @@ export type VerifyResult =
 
 /** A new 160-bit secret from a cryptographic RNG. */
 export function newSecret(): string {
-  return generateSecret({ length: NEW_SECRET_BYTES });
+  return otplib().lib.generateSecret({ length: NEW_SECRET_BYTES });
 }
 
 /** True when `secret` is base32 that decodes to at least 10 bytes (cPanel's smallest). */
@@ -56,12 +73,13 @@ export function verifyCode(options: {
   try {
     // Replays are judged below rather than with otplib's afterTimeStep, which cannot tell
     // a replay from a wrong code and throws when the step is beyond the window.
-    result = verifySync({
+    const { lib, guardrails } = otplib();
+    result = lib.verifySync({
       secret: options.secret,
       token: code,
       epoch: options.epochSeconds,
       epochTolerance: PERIOD_SECONDS,
-      guardrails: GUARDRAILS,
+      guardrails,
     });
   } catch {
     return { valid: false, reason: 'malformed' };
@@ -85,10 +103,11 @@ export function codeAt(
   epochSeconds: number,
   options: { algorithm?: Algorithm; digits?: 6 | 8 } = {},
 ): string {
-  return generateSync({
+  const { lib, guardrails } = otplib();
+  return lib.generateSync({
     secret,
     epoch: epochSeconds,
-    guardrails: GUARDRAILS,
+    guardrails,
     algorithm: options.algorithm ?? 'sha1',
     digits: options.digits ?? 6,
   });
@@ -103,5 +122,5 @@ export function keyUri(options: { issuer: string; account: string; secret: strin
   if (options.issuer.includes(':') || options.account.includes(':')) {
     throw new TypeError('issuer and account may not contain ":"');
   }
-  return generateURI({ issuer: options.issuer, label: options.account, secret: options.secret });
+  return otplib().lib.generateURI({ issuer: options.issuer, label: options.account, secret: options.secret });
 }

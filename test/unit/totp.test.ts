@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   codeAt,
   isUsableSecret,
   keyUri,
+  loadTotp,
   newSecret,
   normalizeCode,
   timeStepOf,
@@ -18,6 +19,8 @@ import {
   SHA1_SECRET_BASE32,
   toBase32,
 } from '../support/vectors';
+
+beforeAll(loadTotp);
 
 const secrets = {
   sha1: toBase32(Buffer.from(SEED_SHA1)),

@@ -1,11 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { verifyCodes, lockSecondsAfter } from '../../plugin/src/verification';
 import { readUserState } from '../../plugin/src/userState';
 import { Whm2faError } from '../../plugin/src/errors';
+import { loadTotp } from '../../plugin/src/totp';
 import { totp } from '../support/rfc6238';
 import { SHA1_SECRET_BASE32 as SECRET } from '../support/vectors';
 
@@ -13,6 +14,7 @@ let root: string;
 let paths: ServerPaths;
 const T0 = 1_800_000_000;
 
+beforeAll(loadTotp);
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'whm2fa-verify-'));
   paths = serverPaths(root);

@@ -60,16 +60,16 @@ function auditList(ctx: RequestContext, params: Params): unknown {
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
   'enroll.start': (ctx) => startEnrollment(ctx),
-  'enroll.confirm': (ctx, params) => {
-    confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
+  'enroll.confirm': async (ctx, params) => {
+    await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
     return { enabled: true };
   },
   'enroll.cancel': (ctx) => {
     cancelEnrollment(ctx);
     return { pending: false };
   },
-  remove: (ctx, params) => {
-    removeOwn(ctx, requiredCode(params, 'code'));
+  remove: async (ctx, params) => {
+    await removeOwn(ctx, requiredCode(params, 'code'));
     return { enabled: false };
   },
   'users.list': (ctx) => ({ users: manageableAccounts(ctx.paths, ctx.caller) }),

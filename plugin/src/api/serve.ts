@@ -21,7 +21,7 @@ export async function serveApi(options: CgiOptions): Promise<void> {
   }
   let body: Buffer;
   try {
-    body = await readStdin(length);
+    body = readStdin(length);
   } catch {
     finish(errorResponse(new Whm2faError('BAD_REQUEST', 'The request body was incomplete.')));
     return;

@@ -1,0 +1,12 @@
+// The two parts of qrcode 1.5 that whm2fa uses (see plugin/src/qr.ts); the package's
+// own types only describe its entry point.
+declare module 'qrcode/lib/core/qrcode.js' {
+  export interface QrData {
+    readonly modules: { readonly size: number; readonly data: Uint8Array };
+  }
+  export function create(text: string, options: { errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H' }): QrData;
+}
+declare module 'qrcode/lib/renderer/svg-tag.js' {
+  import type { QrData } from 'qrcode/lib/core/qrcode.js';
+  export function render(data: QrData, options: { margin?: number; width?: number }): string;
+}

@@ -1,0 +1,271 @@
+// `npm run bench`: whm2fa's speed figures, each the median of at least 10 runs after a
+// warm-up, measured side by side with its floor in the same run (these machines are
+// noisy, so budgets are ratios). Prints each figure with its budget and PASS/FAIL.
+import { spawnSync } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ensureChromium, ensureDependencies, runStep, TOP } from './ensure.mjs';
+
+ensureDependencies();
+runStep('build', process.execPath, ['scripts/build.mjs']);
+const { createServerTree } = await import('./fake-cpanel/tree.mjs');
+const { build } = await import('esbuild');
+
+const RUNS = 15;
+const WARMUP = 3;
+const results = [];
+const work = mkdtempSync(join(tmpdir(), 'whm2fa-bench-'));
+const TOKEN = '/cpsess1234567890';
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function report(name, value, unit, budget) {
+  const verdict = budget === undefined ? 'INFO' : value <= budget.max ? 'PASS' : 'FAIL';
+  results.push({ name, value, unit, budget: budget?.text ?? '', verdict });
+  const shown = unit === 'x' ? `${value.toFixed(2)}x` : `${value.toFixed(unit === 'ms' ? 1 : 0)} ${unit}`;
+  console.log(`${verdict.padEnd(4)}  ${name.padEnd(58)} ${shown.padStart(12)}  ${budget?.text ?? ''}`);
+}
+
+function timeMs(fn) {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Medians of interleaved runs of several commands (warm-up first). */
+function sideBySide(fns) {
+  for (let i = 0; i < WARMUP; i += 1) for (const fn of fns) fn();
+  const samples = fns.map(() => []);
+  for (let i = 0; i < RUNS; i += 1) fns.forEach((fn, j) => samples[j].push(timeMs(fn)));
+  return samples.map(median);
+}
+
+function newServer(options = {}) {
+  const root = mkdtempSync(join(work, 'tree-'));
+  createServerTree(root, options);
+  const r = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath], {
+    encoding: 'utf8',
+  });
+  if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+  return root;
+}
+
+function cgi(root, user, body) {
+  const text = JSON.stringify(body);
+  const env = {
+    REQUEST_METHOD: 'POST',
+    CONTENT_TYPE: 'application/json',
+    CONTENT_LENGTH: String(Buffer.byteLength(text)),
+    REMOTE_USER: user,
+    cp_security_token: TOKEN,
+    REQUEST_URI: `${TOKEN}/cgi/whm2fa/api.cgi`,
+    REMOTE_ADDR: '127.0.0.1',
+    HTTPS: 'on',
+  };
+  const file = join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa/api.cgi');
+  return () => {
+    const r = spawnSync(file, [], { env, input: text, encoding: 'utf8' });
+    if (!r.stdout.includes('"ok":true')) throw new Error(`api.cgi failed: ${r.stdout}${r.stderr}`);
+  };
+}
+
+// The floor runs with the same small environment cpsrvd gives a CGI: this machine sets
+// NODE_EXTRA_CA_CERTS, which alone costs Node ~80 ms of start-up, and a CGI never sees it.
+const CGI_ENV = { REQUEST_METHOD: 'POST', HTTPS: 'on', REMOTE_ADDR: '127.0.0.1' };
+const nodeFloor = () => spawnSync(process.execPath, ['-e', '0'], { env: CGI_ENV });
+
+console.log(
+  `\nwhm2fa benchmarks: median of ${RUNS} runs after ${WARMUP} warm-ups, on ${String((await import('node:os')).cpus().length)} cores, Node ${process.version}\n`,
+);
+
+// 1–2. api.cgi status and enroll.start as whole processes, against `node -e 0`.
+const three = newServer({
+  resellers: { reseller1: ['list-accts'], reseller2: ['list-accts'], reseller3: ['list-accts'] },
+});
+{
+  const [floor, status, enroll] = sideBySide([
+    nodeFloor,
+    cgi(three, 'reseller1', { action: 'status' }),
+    cgi(three, 'reseller2', { action: 'enroll.start' }),
+  ]);
+  console.log(
+    `      (node -e 0: ${floor.toFixed(1)} ms; status: ${status.toFixed(1)} ms; enroll.start: ${enroll.toFixed(1)} ms)`,
+  );
+  report('api.cgi status vs node -e 0', status / floor, 'x', { max: 1.5, text: 'budget <= 1.5x' });
+  report('api.cgi enroll.start (secret, URI, QR SVG) vs node -e 0', enroll / floor, 'x', {
+    max: 2,
+    text: 'budget <= 2x',
+  });
+}
+
+// 3. users.list over 10,000 accounts (2,000 with 2FA) against status on the same tree.
+{
+  const extraAccounts = [];
+  const secrets = {};
+  for (let i = 0; i < 10_000; i += 1) {
+    const user = `acct${String(i).padStart(5, '0')}`;
+    extraAccounts.push({
+      user,
+      owner: `reseller${String((i % 3) + 1)}`,
+      domain: `${user}.example.com`,
+      email: `${user}@example.com`,
+    });
+    if (i % 5 === 0) secrets[user] = 'JBSWY3DPEHPK3PXP';
+  }
+  const big = newServer({
+    extraAccounts,
+    secrets,
+    resellers: { reseller1: ['list-accts'], reseller2: ['list-accts'], reseller3: ['list-accts'] },
+  });
+  const [status, list] = sideBySide([
+    cgi(big, 'root', { action: 'status' }),
+    cgi(big, 'root', { action: 'users.list' }),
+  ]);
+  console.log(`      (status: ${status.toFixed(1)} ms; users.list of 10,000: ${list.toFixed(1)} ms)`);
+  report('api.cgi users.list (10,000 accounts) vs status', list / status, 'x', { max: 2, text: 'budget <= 2x' });
+  // Peak memory of the whole CGI process, read with getrusage(RUSAGE_CHILDREN) by python3.
+  const file = join(big, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa/api.cgi');
+  const text = JSON.stringify({ action: 'users.list' });
+  const py = spawnSync(
+    'python3',
+    [
+      '-c',
+      'import resource,subprocess,sys; subprocess.run([sys.argv[1]], input=sys.argv[2].encode(), stdout=subprocess.DEVNULL, check=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)',
+      file,
+      text,
+    ],
+    {
+      encoding: 'utf8',
+      env: {
+        REQUEST_METHOD: 'POST',
+        CONTENT_TYPE: 'application/json',
+        CONTENT_LENGTH: String(text.length),
+        REMOTE_USER: 'root',
+        cp_security_token: TOKEN,
+        REQUEST_URI: `${TOKEN}/cgi/whm2fa/api.cgi`,
+        PATH: process.env.PATH,
+      },
+    },
+  );
+  if (py.status === 0)
+    report('api.cgi users.list (10,000 accounts) peak memory', Number(py.stdout.trim()) / 1024, 'MB', {
+      max: 100,
+      text: 'budget < 100 MB',
+    });
+  else console.log(`      (peak memory not measured: python3 unavailable: ${py.stderr.trim()})`);
+}
+
+// 4. One TOTP verification in-process against one HMAC-SHA1 of 8 bytes.
+{
+  const out = join(work, 'totp.cjs');
+  await build({
+    entryPoints: [join(TOP, 'plugin/src/totp.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: out,
+    logLevel: 'error',
+  });
+  const require = (await import('node:module')).createRequire(import.meta.url);
+  const { verifyCode, codeAt } = require(out);
+  const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+  const epochSeconds = 1_800_000_000;
+  const code = codeAt(secret, epochSeconds);
+  const key = randomBytes(20);
+  const counter = Buffer.alloc(8);
+  const N = 2000;
+  const [hmac, verify] = sideBySide([
+    () => {
+      for (let i = 0; i < N; i += 1) createHmac('sha1', key).update(counter).digest();
+    },
+    () => {
+      for (let i = 0; i < N; i += 1) verifyCode({ secret, code, epochSeconds });
+    },
+  ]);
+  console.log(
+    `      (HMAC-SHA1: ${((hmac / N) * 1000).toFixed(2)} µs; verifyCode, up to 3 steps: ${((verify / N) * 1000).toFixed(2)} µs)`,
+  );
+  report('TOTP verification vs one HMAC-SHA1 of 8 bytes', verify / hmac, 'x', undefined);
+}
+
+// 5. The page: size, and navigation to an interactive Manage My Account tab.
+{
+  const gz = (f) => gzipSync(readFileSync(join(TOP, 'dist/frontend', f)), { level: 9 }).length;
+  report('page JS + CSS, gzip', (gz('app.js') + gz('app.css')) / 1024, 'KB', { max: 20, text: 'budget <= 20 KB' });
+  ensureChromium();
+  const { chromium } = await import('playwright-core');
+  const { startCpsrvd } = await import('./sandbox/cpsrvd.mjs');
+  const stand = await startCpsrvd({ root: three, port: 0 });
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${stand.url}/`);
+    await page.getByLabel('Username').fill('reseller1');
+    await page.getByLabel('Password').fill('whm2fa-demo');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Two-Factor Authentication' }).first().waitFor();
+    const url = new URL(page.url());
+    const target = `${url.origin}${url.pathname.replace(/\/$/, '')}/cgi/whm2fa/index.cgi`;
+    const times = [];
+    for (let i = 0; i < WARMUP + RUNS; i += 1) {
+      const start = Date.now();
+      await page.goto(target);
+      await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).waitFor({ state: 'visible' });
+      if (i >= WARMUP) times.push(Date.now() - start);
+    }
+    report('page: navigation to interactive Manage My Account (ms)', median(times), 'ms', undefined);
+  } finally {
+    await browser.close();
+    await stand.close();
+  }
+}
+
+// 6. install.sh into a fresh tree, and a re-install.
+{
+  const fresh = [];
+  const again = [];
+  for (let i = 0; i < WARMUP + RUNS; i += 1) {
+    const root = mkdtempSync(join(work, 'install-'));
+    createServerTree(root);
+    const run = () => {
+      const r = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath], {
+        encoding: 'utf8',
+      });
+      if (r.status !== 0) throw new Error(r.stdout + r.stderr);
+    };
+    const a = timeMs(run);
+    const b = timeMs(run);
+    if (i >= WARMUP) {
+      fresh.push(a);
+      again.push(b);
+    }
+    rmSync(root, { recursive: true, force: true });
+  }
+  report('install.sh into a fresh tree (ms)', median(fresh), 'ms', undefined);
+  report('install.sh re-install / upgrade (ms)', median(again), 'ms', undefined);
+}
+
+rmSync(work, { recursive: true, force: true });
+const failed = results.filter((r) => r.verdict === 'FAIL');
+console.log(
+  `\n${String(results.filter((r) => r.verdict === 'PASS').length)} budgets passed, ${String(failed.length)} failed.`,
+);
+if (failed.length > 0) process.exitCode = 1;
