@@ -174,7 +174,8 @@ const three = newServer({
     logLevel: 'error',
   });
   const require = (await import('node:module')).createRequire(import.meta.url);
-  const { verifyCode, codeAt } = require(out);
+  const { verifyCode, codeAt, loadTotp } = require(out);
+  await loadTotp();
   const secret = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
   const epochSeconds = 1_800_000_000;
   const code = codeAt(secret, epochSeconds);

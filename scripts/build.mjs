@@ -48,6 +48,8 @@ await build({
   legalComments: 'linked',
   define,
   plugins: [vendorsApart],
+  // Load the vendor files with require(): a real import() would start Node's ESM loader.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
 });
 

@@ -51,7 +51,8 @@ export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedA
     if (!caller.isRoot && owner !== caller.user) continue;
     accounts.push({ user, domain: domains.get(user) ?? '', owner, enabled: secrets.has(user) });
   }
-  return accounts.sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+  // Names are unique, so a two-way comparison is enough (and cPanel's file is usually sorted).
+  return accounts.sort((a, b) => (a.user < b.user ? -1 : 1));
 }
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */

@@ -40,30 +40,42 @@ export function readResellers(paths: ServerPaths): Map<string, ReadonlySet<strin
   return resellers;
 }
 
-/** Parses `key: value` lines (trueuserowners, trueuserdomains). */
-function readColonPairs(file: string): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const raw of readText(file).split('\n')) {
-    const colon = raw.indexOf(':');
-    if (colon === -1 || raw.trimStart().startsWith('#')) continue;
-    const key = raw.slice(0, colon).trim();
-    const value = raw.slice(colon + 1).trim();
-    if (key !== '' && value !== '') pairs.push([key, value]);
+/**
+ * Calls `each(key, value)` for every `key: value` line (trueuserowners, trueuserdomains).
+ * One pass with no intermediate arrays: these files have a line per account, and a
+ * server may have tens of thousands.
+ */
+function eachColonPair(file: string, each: (key: string, value: string) => void): void {
+  const text = readText(file);
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(':', start);
+    if (colon !== -1 && colon < end && text.charCodeAt(start) !== 35 /* # */) {
+      const key = text.slice(start, colon).trim();
+      const value = text.slice(colon + 1, end).trim();
+      if (key !== '' && value !== '') each(key, value);
+    }
+    start = end + 1;
   }
-  return pairs;
 }
 
 /** `/etc/trueuserowners`: account → owner. */
 export function readOwners(paths: ServerPaths): Map<string, string> {
-  return new Map(readColonPairs(paths.trueUserOwners).filter(([user]) => isValidUsername(user)));
+  const owners = new Map<string, string>();
+  eachColonPair(paths.trueUserOwners, (user, owner) => {
+    if (isValidUsername(user)) owners.set(user, owner);
+  });
+  return owners;
 }
 
 /** `/etc/trueuserdomains` (`domain: user`) turned into account → primary domain. */
 export function readDomains(paths: ServerPaths): Map<string, string> {
   const domains = new Map<string, string>();
-  for (const [domain, user] of readColonPairs(paths.trueUserDomains)) {
+  eachColonPair(paths.trueUserDomains, (domain, user) => {
     if (!domains.has(user)) domains.set(user, domain);
-  }
+  });
   return domains;
 }
 

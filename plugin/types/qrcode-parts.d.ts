@@ -4,7 +4,10 @@ declare module 'qrcode/lib/core/qrcode.js' {
   export interface QrData {
     readonly modules: { readonly size: number; readonly data: Uint8Array };
   }
-  export function create(text: string, options: { errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H' }): QrData;
+  export function create(
+    text: string,
+    options: { errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'; maskPattern?: number },
+  ): QrData;
 }
 declare module 'qrcode/lib/renderer/svg-tag.js' {
   import type { QrData } from 'qrcode/lib/core/qrcode.js';

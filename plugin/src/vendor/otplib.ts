@@ -1,2 +1,2 @@
 /** otplib, built as its own file and loaded on demand by totp.ts. */
-export { createGuardrails, generateSecret, generateSync, generateURI, verifySync } from 'otplib';
+export { createGuardrails, generateSync, generateURI, ScureBase32Plugin, verifySync } from 'otplib';
