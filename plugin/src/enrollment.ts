@@ -114,7 +114,7 @@ export function cancelEnrollment(ctx: RequestContext): void {
 /**
  * cPanel's save path for this user (whm-contract.md §5): root through WHM API 1, a
  * reseller through UAPI as itself, a reseller without a cPanel account through
- * `set_tfa_config_for_user`. Then the store is read back: whm2fa only reports success
+ * `set_tfa_config_for_user` when UAPI cannot serve it. Then the store is read back: whm2fa only reports success
  * when cPanel really holds the new secret.
  */
 function saveIntoCpanel(ctx: RequestContext, secret: string): void {
@@ -123,7 +123,16 @@ function saveIntoCpanel(ctx: RequestContext, secret: string): void {
   const token = codeAt(secret, ctx.epochSeconds);
   if (caller.user === 'root') cpanel.saveRootSecret(secret, token);
   else if (hasCpanelAccount(paths, caller.user)) cpanel.saveUserSecret(caller.user, secret, token);
-  else cpanel.saveSecretForUser(caller.user, secret);
+  else {
+    // No cPanel account on file: UAPI probably cannot serve this reseller, and
+    // set_tfa_config_for_user (11.122+) is the fallback. UAPI is still tried first in case
+    // the account files are just not where we look (unverified: README checklist).
+    try {
+      cpanel.saveUserSecret(caller.user, secret, token);
+    } catch {
+      cpanel.saveSecretForUser(caller.user, secret);
+    }
+  }
   if (secretOf(paths, caller.user) !== secret) {
     throw new Whm2faError(
       'CPANEL_FAILED',
