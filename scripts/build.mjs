@@ -32,13 +32,8 @@ const vendorsApart = {
   },
 };
 
-await build({
-  entryPoints: {
-    api: join(top, 'plugin/cgi/api.ts'),
-    index: join(top, 'plugin/cgi/index.ts'),
-    hook: join(top, 'plugin/hook/hook.ts'),
-    cli: join(top, 'plugin/cli/cli.ts'),
-  },
+// What runs on the server: CommonJS for Node 18+ (docs/decisions/commonjs-bundles.md).
+const serverBundle = {
   outdir: join(out, 'plugin'),
   bundle: true,
   platform: 'node',
@@ -46,11 +41,21 @@ await build({
   target: 'node18',
   minify: true,
   legalComments: 'linked',
+  logLevel: 'warning',
+};
+
+await build({
+  ...serverBundle,
+  entryPoints: {
+    api: join(top, 'plugin/cgi/api.ts'),
+    index: join(top, 'plugin/cgi/index.ts'),
+    hook: join(top, 'plugin/hook/hook.ts'),
+    cli: join(top, 'plugin/cli/cli.ts'),
+  },
   define,
   plugins: [vendorsApart],
   // Load the vendor files with require(): a real import() would start Node's ESM loader.
   supported: { 'dynamic-import': false },
-  logLevel: 'warning',
 });
 
 await build({

@@ -3,18 +3,10 @@
  * current /cpsess token) with a JSON body; the answer is `{ok, data}` or `{ok, error}`.
  */
 
-export type ErrorCode =
-  | 'BAD_REQUEST'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'FORBIDDEN'
-  | 'CODE_INVALID'
-  | 'CODE_REPLAYED'
-  | 'LOCKED'
-  | 'NO_PENDING'
-  | 'NOT_ENABLED'
-  | 'CPANEL_FAILED'
-  | 'INTERNAL'
-  | 'NETWORK';
+import type { ErrorCode as ServerErrorCode } from '../../plugin/src/errors';
+
+/** The server's codes, plus the page's own for a request that never got an answer. */
+export type ErrorCode = ServerErrorCode | 'NETWORK';
 
 export class ApiError extends Error {
   readonly code: ErrorCode;

@@ -2,9 +2,11 @@
 // cpsrvd stand-in on a free port, and Debian's headless Chromium driven by playwright-core.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 import { makeServer, TOP, type Server, type TreeOptions } from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
+// @ts-expect-error: plain JavaScript module
+import { CHROMIUM_OPTIONS } from '../../scripts/browser.mjs';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { startCpsrvd } from '../../scripts/sandbox/cpsrvd.mjs';
 
@@ -22,19 +24,7 @@ export async function openStage(options: TreeOptions = {}): Promise<Stage> {
   const stand = await (
     startCpsrvd as (o: { root: string; port: number }) => Promise<{ url: string; close: () => Promise<void> }>
   )({ root: server.root, port: 0 });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(CHROMIUM_OPTIONS as LaunchOptions);
   mkdirSync(SHOTS, { recursive: true });
   return {
     server,

@@ -56,3 +56,17 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     </div>
   );
 }
+
+/** The confirm and cancel buttons of a removal dialog. */
+export function RemoveActions(props: { busy: boolean; onCancel: () => void }) {
+  return (
+    <p>
+      <button type="submit" class="btn btn-danger" disabled={props.busy}>
+        Remove Two-Factor Authentication
+      </button>{' '}
+      <button type="button" class="btn btn-default" onClick={props.onCancel}>
+        Cancel
+      </button>
+    </p>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Status } from '../api';
 import { CodeField, cleanCode } from '../components/CodeField';
-import { Dialog } from '../components/Dialog';
+import { Dialog, RemoveActions } from '../components/Dialog';
 import { LockNotice, Notice, Problem } from '../components/Problem';
 import { Setup } from './Setup';
 
@@ -111,14 +111,7 @@ function RemoveOwn(props: { onClose: () => void; onDone: () => void }) {
         </p>
         <Problem error={error} />
         <CodeField id="whm2fa-remove-code" label="Security code" value={code} onInput={setCode} />
-        <p>
-          <button type="submit" class="btn btn-danger" disabled={busy}>
-            Remove Two-Factor Authentication
-          </button>{' '}
-          <button type="button" class="btn btn-default" onClick={props.onClose}>
-            Cancel
-          </button>
-        </p>
+        <RemoveActions busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

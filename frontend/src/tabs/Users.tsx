@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, type Account } from '../api';
-import { Dialog } from '../components/Dialog';
+import { Dialog, RemoveActions } from '../components/Dialog';
 import { Notice, Problem } from '../components/Problem';
 
 const PAGE_SIZE = 25;
@@ -274,14 +274,7 @@ function RemoveForUsers(props: { users: string[]; onClose: () => void; onDone: (
               : 'For example: “Customer lost their phone, identity checked by ticket 4411”.'}
           </p>
         </div>
-        <p>
-          <button type="submit" class="btn btn-danger" disabled={busy}>
-            Remove Two-Factor Authentication
-          </button>{' '}
-          <button type="button" class="btn btn-default" onClick={props.onClose}>
-            Cancel
-          </button>
-        </p>
+        <RemoveActions busy={busy} onCancel={props.onClose} />
       </form>
     </Dialog>
   );
