@@ -194,6 +194,20 @@ describe('refusals, each with its own exit code', () => {
     expect(install(root, '--purge').status).toBe(2);
   });
 
+  it('not root, installing into /, exits 3 before touching anything', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'whm2fa-nonroot-'));
+    chmodSync(dir, 0o755);
+    writeFileSync(join(dir, 'install.sh'), readFileSync(join(release, 'install.sh')), { mode: 0o755 });
+    const r = spawnSync(
+      'setpriv',
+      ['--reuid=65534', '--regid=65534', '--clear-groups', 'bash', join(dir, 'install.sh')],
+      { encoding: 'utf8' },
+    );
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/run this as root/);
+  });
+
   it('no cPanel under the root exits 4', () => {
     const empty = mkdtempSync(join(work, 'empty-'));
     const r = install(empty, '--node', process.execPath);

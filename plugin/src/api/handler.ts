@@ -9,6 +9,7 @@ import { cpanelBridge } from '../cpanel';
 import { ACTIONS } from './actions';
 import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
+import type { Caller } from '../access';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -18,9 +19,15 @@ export interface ApiOutcome {
   readonly logged?: unknown;
 }
 
+export interface CheckedRequest {
+  readonly caller: Caller;
+  /** How many body bytes to read. */
+  readonly bytes: number;
+}
+
 /** Validates everything that can be judged before the body is read. */
-export function checkApiRequest(paths: ServerPaths, request: CgiRequest): number {
-  checkSession(paths, request);
+export function checkApiRequest(paths: ServerPaths, request: CgiRequest): CheckedRequest {
+  const caller = checkSession(paths, request);
   if (request.method !== 'POST') throw badRequest('The API takes POST requests only.', 405);
   const type = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw badRequest('The API takes a JSON body (Content-Type: application/json).', 415);
@@ -34,7 +41,7 @@ export function checkApiRequest(paths: ServerPaths, request: CgiRequest): number
       `The request is too large (at most ${String(MAX_BODY_BYTES / 1024)} KiB).`,
     );
   }
-  return bytes;
+  return { caller, bytes };
 }
 
 function parseBody(body: Buffer): { action: string; params: Record<string, unknown> } {
@@ -67,15 +74,15 @@ export function errorResponse(err: unknown): ApiOutcome {
   return coded.code === 'INTERNAL' ? { response, logged: err } : { response };
 }
 
-/** Runs the action of an already-checked request whose body has been read. */
+/** Runs the action of a request {@link checkApiRequest} accepted, once its body is read. */
 export async function runApiRequest(
   paths: ServerPaths,
-  request: CgiRequest,
+  request: CgiRequest & { readonly caller: Caller },
   body: Buffer,
   epochSeconds: number,
 ): Promise<ApiOutcome> {
+  const caller = request.caller;
   try {
-    const caller = checkSession(paths, request);
     const { action, params } = parseBody(body);
     const handler = ACTIONS[action];
     if (handler === undefined) throw badRequest('Unknown action.');

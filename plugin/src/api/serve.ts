@@ -2,7 +2,7 @@
 import { Whm2faError } from '../errors';
 import { cgiRequest, logError, readStdin, respond, type CgiOptions } from '../cgi';
 import { serverPaths } from '../paths';
-import { checkApiRequest, errorResponse, runApiRequest, type ApiOutcome } from './handler';
+import { checkApiRequest, errorResponse, runApiRequest, type ApiOutcome, type CheckedRequest } from './handler';
 
 function finish(outcome: ApiOutcome): void {
   if (outcome.logged !== undefined) logError('api', outcome.logged);
@@ -12,19 +12,19 @@ function finish(outcome: ApiOutcome): void {
 export async function serveApi(options: CgiOptions): Promise<void> {
   const paths = serverPaths(options.root);
   const request = cgiRequest();
-  let length: number;
+  let checked: CheckedRequest;
   try {
-    length = checkApiRequest(paths, request);
+    checked = checkApiRequest(paths, request);
   } catch (err) {
     finish(errorResponse(err));
     return;
   }
   let body: Buffer;
   try {
-    body = readStdin(length);
+    body = readStdin(checked.bytes);
   } catch {
     finish(errorResponse(new Whm2faError('BAD_REQUEST', 'The request body was incomplete.')));
     return;
   }
-  finish(await runApiRequest(paths, request, body, Date.now() / 1000));
+  finish(await runApiRequest(paths, { ...request, caller: checked.caller }, body, Date.now() / 1000));
 }
