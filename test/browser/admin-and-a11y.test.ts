@@ -29,8 +29,10 @@ describe('Manage Users and Activity across roles', () => {
     const root = await asUser('root');
     await root.getByRole('tab', { name: 'Manage Users' }).click();
     await root.getByText('2 of 4 accounts protected').waitFor();
-    await root.getByRole('button', { name: 'Remove two-factor authentication from shop1' }).click();
+    await root.getByRole('button', { name: "Remove shop1's two-factor authentication" }).click();
     const dialog = root.getByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
+    await dialog.waitFor();
+    expect(await root.getByRole('button', { name: 'Remove Two-Factor Authentication' }).count()).toBe(1);
     await dialog.getByLabel('Reason').fill('Customer lost phone; identity checked by ticket');
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     await root.getByText(/removed from shop1; they were emailed/).waitFor();

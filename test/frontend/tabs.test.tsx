@@ -86,7 +86,7 @@ describe('Manage Users', () => {
   it('removes one account from its row; a refusal shows the reason', async () => {
     override('users.remove', () => fail(403, 'FORBIDDEN', 'You cannot manage the account "shop1".'));
     await openTab('Manage Users');
-    fireEvent.click(await screen.findByRole('button', { name: 'Remove two-factor authentication from shop1' }));
+    fireEvent.click(await screen.findByRole('button', { name: "Remove shop1's two-factor authentication" }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'x' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));

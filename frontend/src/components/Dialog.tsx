@@ -3,15 +3,24 @@ import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A modal dialog: labelled by its title, focus moved in on open and back on close,
- * Tab kept inside, Escape closes.
+ * Tab kept inside, Escape closes. While it is open everything else on the page is made
+ * inert and hidden from assistive technology, so the only "Remove Two-Factor
+ * Authentication" button anyone can reach is the dialog's.
  */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
+    const hidden = box.current === null ? [] : hideOthers(box.current);
     const first = box.current?.querySelector<HTMLElement>('input, textarea, select, button');
     first?.focus();
-    return () => opener?.focus();
+    return () => {
+      for (const el of hidden) {
+        el.removeAttribute('aria-hidden');
+        el.removeAttribute('inert');
+      }
+      opener?.focus();
+    };
   }, []);
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape') {
@@ -55,6 +64,25 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
       </div>
     </div>
   );
+}
+
+/** Hides every element of the page that is not the dialog or one of its ancestors. */
+function hideOthers(dialog: HTMLElement): HTMLElement[] {
+  const hidden: HTMLElement[] = [];
+  for (
+    let node: HTMLElement = dialog;
+    node.parentElement !== null && node !== document.body;
+    node = node.parentElement
+  ) {
+    for (const sibling of Array.from(node.parentElement.children)) {
+      if (sibling === node || !(sibling instanceof HTMLElement) || sibling.hasAttribute('aria-hidden')) continue;
+      if (sibling.tagName === 'SCRIPT' || sibling.tagName === 'STYLE' || sibling.tagName === 'LINK') continue;
+      sibling.setAttribute('aria-hidden', 'true');
+      sibling.setAttribute('inert', '');
+      hidden.push(sibling);
+    }
+  }
+  return hidden;
 }
 
 /** The confirm and cancel buttons of a removal dialog. */

@@ -166,7 +166,7 @@ export function Users(props: { isRoot: boolean }) {
                       <button
                         type="button"
                         class="btn btn-default btn-sm"
-                        aria-label={`Remove two-factor authentication from ${a.user}`}
+                        aria-label={`Remove ${a.user}'s two-factor authentication`}
                         onClick={() => setConfirming([a.user])}
                       >
                         Remove
