@@ -5,7 +5,7 @@
  * it was, pending enrollment included.
  */
 import { Whm2faError, badRequest } from './errors';
-import { appendAudit } from './audit';
+import { appendAudit, appendAuditLocked } from './audit';
 import { hasCpanelAccount } from './accounts';
 import { secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
@@ -85,8 +85,8 @@ export async function confirmEnrollment(
   withLock(paths.lockFile, () => {
     const state = readUserState(paths, user);
     if (state.pending?.secret === pending.secret) writeUserState(paths, user, withoutPending(state));
+    appendAuditLocked(paths, [{ epochSeconds, actor: user, subject: user, action, ip: ctx.ip, result: 'ok' }]);
   });
-  appendAudit(paths, { epochSeconds, actor: user, subject: user, action, ip: ctx.ip, result: 'ok' });
   notify(paths, { kind: current === undefined ? 'enabled' : 'replaced', user, actor: user, ip: ctx.ip, epochSeconds });
 }
 

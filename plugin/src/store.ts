@@ -6,8 +6,10 @@
 import {
   closeSync,
   constants,
+  fstatSync,
   fsyncSync,
   linkSync,
+  readSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -78,9 +80,14 @@ export function removeFile(file: string): void {
 /** Appends one line to `file` (0600), with fsync so an audit entry survives a crash. */
 export function appendLine(file: string, line: string): void {
   ensurePrivateDir(dirname(file));
-  const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND, FILE_MODE);
+  const fd = openSync(file, constants.O_RDWR | constants.O_CREAT | constants.O_APPEND, FILE_MODE);
   try {
-    writeAll(fd, `${line}\n`);
+    // A process killed mid-write may have left a line without its end: start on a new
+    // line, so only that cut line is lost and not this one too.
+    const size = fstatSync(fd).size;
+    const last = Buffer.alloc(1);
+    const cut = size > 0 && readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 0x0a;
+    writeAll(fd, `${cut ? '\n' : ''}${line}\n`);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

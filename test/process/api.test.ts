@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { api, auditLines, cpanelSecrets, mails, makeServer, readJson, type Server } from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
 
@@ -39,6 +40,20 @@ describe('status', () => {
         lockedUntil: null,
       },
     });
+  });
+
+  it('runs no cPanel tool (it reads cPanel’s files)', async () => {
+    const bin = join(server.root, 'usr/local/cpanel/bin');
+    const marker = join(server.root, 'tool-ran');
+    const originals = ['whmapi1', 'uapi'].map((tool) => [tool, readFileSync(join(bin, tool), 'utf8')] as const);
+    for (const [tool] of originals) writeFileSync(join(bin, tool), `#!/bin/sh\ntouch ${marker}\nexit 1\n`);
+    try {
+      const r = await api(server, 'reseller2', { action: 'status' });
+      expect(r.json().data).toMatchObject({ enabled: true, policyEnabled: true });
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      for (const [tool, text] of originals) writeFileSync(join(bin, tool), text);
+    }
   });
 
   it('reports 2FA from cPanel’s store for a reseller', async () => {
@@ -154,6 +169,32 @@ describe('a reseller sets up, then replaces its device', () => {
       pending: false,
       enabled: true,
     });
+  });
+});
+
+describe('a failed email', () => {
+  it('is recorded in the audit log and does not block the change', async () => {
+    const sendmail = join(server.root, 'usr/sbin/sendmail');
+    const original = readFileSync(sendmail, 'utf8');
+    writeFileSync(sendmail, '#!/bin/sh\ncat >/dev/null\nexit 75\n');
+    try {
+      const r = await api(server, 'root', { action: 'users.remove', users: ['reseller2'], reason: 'mail test' });
+      expect(r.json().data).toEqual({ removed: ['reseller2'], failed: {} });
+      expect(auditLines(server).at(-1)).toMatchObject({
+        action: 'mail',
+        subject: 'reseller2',
+        result: 'not sent: sendmail exited with status 75',
+      });
+    } finally {
+      writeFileSync(sendmail, original);
+    }
+    // Put reseller2's 2FA back for the tests below.
+    const bin = join(server.root, 'usr/local/cpanel/bin/whmapi1');
+    const back = spawnSync(bin, ['--output=json', '--input=json', 'twofactorauth_set_tfa_config_for_user'], {
+      input: JSON.stringify({ reseller2: { primary_account: { secret: SEEDED.reseller2 } } }),
+      encoding: 'utf8',
+    });
+    expect(back.status).toBe(0);
   });
 });
 
