@@ -107,7 +107,7 @@ fi
 
 # --- What this package holds (a release tarball, or a checkout after npm run build) ---
 dist=$here/dist
-for f in VERSION plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/vendor-otplib.js plugin/vendor-qrcode.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
+for f in VERSION plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/vendor-otplib.js plugin/vendor-otplib-crypto.js plugin/vendor-qrcode.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
   [ -f "$dist/$f" ] || die 6 "missing $dist/$f: this package is incomplete (in a checkout, run npm run build first)"
 done
 
@@ -160,7 +160,7 @@ chmod 0755 "$program_dir" "$cgi_dir"
 mkdir -p "$state_dir"
 chmod 0700 "$state_dir"
 
-for b in api index hook cli vendor-otplib vendor-qrcode; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
+for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
 for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
 put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
 [ -f "$here/LICENSE" ] && put 0644 "$here/LICENSE" "$program_dir/LICENSE"

@@ -21,11 +21,15 @@ const define = { __WHM2FA_VERSION__: JSON.stringify(version) };
 // otplib and qrcode are built as files of their own and required only by the requests
 // that need them: compiling them costs every CGI start several milliseconds, and most
 // requests (status, lists) use neither. See docs/decisions/lazy-vendor-bundles.md.
-const VENDORS = { './vendor/otplib': 'vendor-otplib.js', './vendor/qrcode': 'vendor-qrcode.js' };
+const VENDORS = {
+  './vendor/otplib': 'vendor-otplib.js',
+  './vendor/otplib-crypto': 'vendor-otplib-crypto.js',
+  './vendor/qrcode': 'vendor-qrcode.js',
+};
 const vendorsApart = {
   name: 'vendors-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/vendor\/(otplib|qrcode)$/ }, (args) => ({
+    b.onResolve({ filter: /^\.\/vendor\/(otplib|otplib-crypto|qrcode)$/ }, (args) => ({
       path: `./${VENDORS[args.path]}`,
       external: true,
     }));
@@ -61,6 +65,7 @@ await build({
 await build({
   entryPoints: {
     'vendor-otplib': join(top, 'plugin/src/vendor/otplib.ts'),
+    'vendor-otplib-crypto': join(top, 'plugin/src/vendor/otplib-crypto.ts'),
     'vendor-qrcode': join(top, 'plugin/src/vendor/qrcode.ts'),
   },
   outdir: join(out, 'plugin'),

@@ -46,13 +46,15 @@ export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedA
   const domains = readDomains(paths);
   const secrets = readSecrets(paths);
   const accounts: ManagedAccount[] = [];
-  for (const [user, owner] of owners) {
+  // Sorted by name with the engine's own string sort: a comparator function is several
+  // times slower over tens of thousands of accounts.
+  for (const user of [...owners.keys()].sort()) {
+    const owner = owners.get(user) ?? 'root';
     if (user === 'root' || user === caller.user) continue;
     if (!caller.isRoot && owner !== caller.user) continue;
     accounts.push({ user, domain: domains.get(user) ?? '', owner, enabled: secrets.has(user) });
   }
-  // Names are unique, so a two-way comparison is enough (and cPanel's file is usually sorted).
-  return accounts.sort((a, b) => (a.user < b.user ? -1 : 1));
+  return accounts;
 }
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */

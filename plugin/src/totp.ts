@@ -2,30 +2,52 @@
  * The TOTP rules (RFC 6238: SHA1, 6 digits, 30-second steps), and the only module that
  * uses otplib (through vendor/otplib.ts). Secrets are base32 without padding.
  *
- * otplib is loaded by {@link loadTotp}, which every flow that checks or makes a code
- * awaits first: evaluating otplib and its hash tables costs a CGI ~8 ms at start-up,
- * and most requests (status, lists, settings) never touch a code.
+ * otplib is loaded on demand ({@link loadKeyTools} for keys and URIs, {@link loadTotp}
+ * for codes too): most requests (status, lists, settings) never touch a code, and each
+ * CGI request is a new process (docs/decisions/lazy-vendor-bundles.md).
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type * as Otplib from './vendor/otplib';
+import type * as OtplibCrypto from './vendor/otplib-crypto';
 
 export const PERIOD_SECONDS = 30;
 /** 20 bytes = 160 bits, as RFC 4226 recommends; cPanel's own are 10 bytes. */
 const NEW_SECRET_BYTES = 20;
 
-let loaded: { lib: typeof Otplib; guardrails: ReturnType<typeof Otplib.createGuardrails> } | undefined;
+interface Loaded {
+  readonly lib: typeof Otplib;
+  readonly base32: InstanceType<typeof Otplib.ScureBase32Plugin>;
+  readonly guardrails: ReturnType<typeof Otplib.createGuardrails>;
+  crypto?: InstanceType<typeof OtplibCrypto.NodeCryptoPlugin>;
+}
+let loaded: Loaded | undefined;
 
-/** Loads otplib; the functions below may be called once this has resolved. */
-export async function loadTotp(): Promise<void> {
+/** Loads what making keys and key URIs needs (no hashing). */
+export async function loadKeyTools(): Promise<void> {
   if (loaded !== undefined) return;
   const lib = await import('./vendor/otplib');
   // cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes.
-  loaded = { lib, guardrails: lib.createGuardrails({ MIN_SECRET_BYTES: 10 }) };
+  loaded = { lib, base32: new lib.ScureBase32Plugin(), guardrails: lib.createGuardrails({ MIN_SECRET_BYTES: 10 }) };
 }
 
-function otplib(): NonNullable<typeof loaded> {
+/** Loads everything, including the HMAC that checking and making codes needs. */
+export async function loadTotp(): Promise<void> {
+  await loadKeyTools();
+  if (loaded !== undefined && loaded.crypto === undefined) {
+    const { NodeCryptoPlugin } = await import('./vendor/otplib-crypto');
+    loaded.crypto = new NodeCryptoPlugin();
+  }
+}
+
+function otplib(): Loaded {
   if (loaded === undefined) throw new TypeError('await loadTotp() before using the TOTP module');
   return loaded;
+}
+
+function withCrypto(): Loaded & { crypto: NonNullable<Loaded['crypto']> } {
+  const l = otplib();
+  if (l.crypto === undefined) throw new TypeError('await loadTotp() before checking or making codes');
+  return l as Loaded & { crypto: NonNullable<Loaded['crypto']> };
 }
 
 const BASE32 = /^[A-Z2-7]+$/;
@@ -37,7 +59,7 @@ export type VerifyResult =
 
 /** A new 160-bit secret from the kernel's cryptographic RNG. */
 export function newSecret(): string {
-  return new (otplib().lib.ScureBase32Plugin)().encode(randomBytes(NEW_SECRET_BYTES), { padding: false });
+  return otplib().base32.encode(randomBytes(NEW_SECRET_BYTES), { padding: false });
 }
 
 /**
@@ -98,8 +120,10 @@ export function verifyCode(options: {
   try {
     // Replays are judged below rather than with otplib's afterTimeStep, which cannot tell
     // a replay from a wrong code and throws when the step is beyond the window.
-    const { lib, guardrails } = otplib();
+    const { lib, guardrails, crypto, base32 } = withCrypto();
     result = lib.verifySync({
+      crypto,
+      base32,
       secret: options.secret,
       token: code,
       epoch: options.epochSeconds,
@@ -128,8 +152,10 @@ export function codeAt(
   epochSeconds: number,
   options: { algorithm?: Algorithm; digits?: 6 | 8 } = {},
 ): string {
-  const { lib, guardrails } = otplib();
+  const { lib, guardrails, crypto, base32 } = withCrypto();
   return lib.generateSync({
+    crypto,
+    base32,
     secret,
     epoch: epochSeconds,
     guardrails,
@@ -147,5 +173,5 @@ export function keyUri(options: { issuer: string; account: string; secret: strin
   if (options.issuer.includes(':') || options.account.includes(':')) {
     throw new TypeError('issuer and account may not contain ":"');
   }
-  return otplib().lib.generateURI({ issuer: options.issuer, label: options.account, secret: options.secret });
+  return otplib().lib.generateTOTP({ issuer: options.issuer, label: options.account, secret: options.secret });
 }

@@ -93,7 +93,16 @@ describe('install', () => {
     expect(r.out).toContain('whmapi1 twofactorauth_enable_policy');
     const program = join(root, 'usr/local/cpanel/3rdparty/whm2fa');
     const cgi = join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa');
-    for (const f of ['api.js', 'index.js', 'hook.js', 'cli.js', 'vendor-otplib.js', 'vendor-qrcode.js', 'whm2fa.conf'])
+    for (const f of [
+      'api.js',
+      'index.js',
+      'hook.js',
+      'cli.js',
+      'vendor-otplib.js',
+      'vendor-otplib-crypto.js',
+      'vendor-qrcode.js',
+      'whm2fa.conf',
+    ])
       expect(mode(join(program, f)), f).toBe(0o644);
     expect(mode(join(program, 'whm2fa-hook'))).toBe(0o755);
     expect(mode(join(cgi, 'api.cgi'))).toBe(0o755);
