@@ -204,18 +204,8 @@ const three = newServer({
   const { chromium } = await import('playwright-core');
   const { startCpsrvd } = await import('./sandbox/cpsrvd.mjs');
   const stand = await startCpsrvd({ root: three, port: 0 });
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const { CHROMIUM_OPTIONS } = await import('./browser.mjs');
+  const browser = await chromium.launch(CHROMIUM_OPTIONS);
   try {
     const page = await browser.newPage();
     await page.goto(`${stand.url}/`);

@@ -68,14 +68,7 @@ await build({
     'vendor-otplib-crypto': join(top, 'plugin/src/vendor/otplib-crypto.ts'),
     'vendor-qrcode': join(top, 'plugin/src/vendor/qrcode.ts'),
   },
-  outdir: join(out, 'plugin'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node18',
-  minify: true,
-  legalComments: 'linked',
-  logLevel: 'warning',
+  ...serverBundle,
 });
 
 await build({

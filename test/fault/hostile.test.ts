@@ -3,6 +3,7 @@
 // REMOTE_USER values and bad tokens. Every answer is well-formed coded JSON (or a correct
 // answer to a harmless read), never a stack trace, and refused requests change nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HTTP_STATUS } from '../../plugin/src/errors';
 import { callCgi, makeServer, snapshot, TOKEN, type CgiCall, type Server } from '../support/server';
 
 let server: Server;
@@ -23,18 +24,7 @@ function prng(seed: number): () => number {
   };
 }
 
-const CODES = new Set([
-  'BAD_REQUEST',
-  'PAYLOAD_TOO_LARGE',
-  'FORBIDDEN',
-  'CODE_INVALID',
-  'CODE_REPLAYED',
-  'LOCKED',
-  'NO_PENDING',
-  'NOT_ENABLED',
-  'CPANEL_FAILED',
-  'INTERNAL',
-]);
+const CODES = new Set(Object.keys(HTTP_STATUS));
 /** Actions that change nothing when they succeed. */
 const READS = ['status', 'users.list', 'settings.get', 'audit.list'];
 const ODD = ['\u0000', '\u202e', '💥', 'é', '\r\n', '"', '\\', '<script>', '%00', '../'];

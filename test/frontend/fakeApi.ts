@@ -10,16 +10,18 @@ export interface Call {
 
 export const calls: Call[] = [];
 
+const DEFAULT_STATUS = {
+  user: 'reseller1',
+  isRoot: false,
+  enabled: false,
+  policyEnabled: true,
+  issuer: 'whm.example.test',
+  pending: false,
+  lockedUntil: null as string | null,
+};
+
 export const state = {
-  status: {
-    user: 'reseller1',
-    isRoot: false,
-    enabled: false,
-    policyEnabled: true,
-    issuer: 'whm.example.test',
-    pending: false,
-    lockedUntil: null as string | null,
-  },
+  status: { ...DEFAULT_STATUS },
   users: [] as Array<{ user: string; domain: string; owner: string; enabled: boolean }>,
   entries: [] as Array<Record<string, string>>,
   issuer: 'whm.example.test',
@@ -30,16 +32,7 @@ export const SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 export function reset(overrides: Partial<typeof state.status> = {}): void {
   calls.length = 0;
-  state.status = {
-    user: 'reseller1',
-    isRoot: false,
-    enabled: false,
-    policyEnabled: true,
-    issuer: 'whm.example.test',
-    pending: false,
-    lockedUntil: null,
-    ...overrides,
-  };
+  state.status = { ...DEFAULT_STATUS, ...overrides };
   state.users = [
     { user: 'shop1', domain: 'shop1.example.com', owner: 'reseller1', enabled: true },
     { user: 'shop2', domain: 'shop2.example.com', owner: 'reseller1', enabled: false },
