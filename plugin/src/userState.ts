@@ -94,3 +94,8 @@ export function withoutPending(state: UserState): UserState {
   const { pending: _dropped, ...rest } = state;
   return rest;
 }
+
+/** The record without its pending enrollment if that has expired at `epochSeconds`. */
+export function withoutExpiredPending(state: UserState, epochSeconds: number): UserState {
+  return state.pending !== undefined && livePending(state, epochSeconds) === undefined ? withoutPending(state) : state;
+}

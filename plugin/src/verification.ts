@@ -7,7 +7,7 @@
 import { Whm2faError } from './errors';
 import { appendAuditLocked, type AuditInput } from './audit';
 import { verifyCode } from './totp';
-import { activeLock, readUserState, writeUserState, type UserState } from './userState';
+import { activeLock, readUserState, withoutExpiredPending, writeUserState, type UserState } from './userState';
 import { withLock } from './store';
 import type { ServerPaths } from './paths';
 
@@ -59,7 +59,9 @@ export function verifyCodes(request: VerifyRequest): void {
     result,
   });
   const outcome = withLock(paths.lockFile, (): Whm2faError | undefined => {
-    const state = readUserState(paths, user);
+    // An expired setup is dropped with whatever this check writes: its secret is never
+    // used again, so it does not stay on disk.
+    const state = withoutExpiredPending(readUserState(paths, user), epochSeconds);
     const lockedUntil = activeLock(state, epochSeconds);
     if (lockedUntil !== undefined) {
       appendAuditLocked(paths, [audit('verify', 'refused: locked')]);

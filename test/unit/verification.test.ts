@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { verifyCodes, lockSecondsAfter } from '../../plugin/src/verification';
-import { readUserState } from '../../plugin/src/userState';
+import { readUserState, writeUserState } from '../../plugin/src/userState';
 import { Whm2faError } from '../../plugin/src/errors';
 import { loadTotp } from '../../plugin/src/totp';
 import { totp } from '../support/rfc6238';
@@ -160,5 +160,18 @@ describe('two codes at once (replacing a device)', () => {
     expect(() =>
       verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: [both[1]!] }),
     ).toThrow(/already used/);
+  });
+});
+
+describe('expired setups', () => {
+  it('are dropped from disk by the next verification', () => {
+    writeUserState(paths, 'reseller1', {
+      failures: 0,
+      lockCount: 0,
+      pending: { secret: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U', createdAt: T0 - 700, expiresAt: T0 - 100 },
+    });
+    attempt(totp(SECRET, T0), T0);
+    expect(readUserState(paths, 'reseller1').pending).toBeUndefined();
+    expect(readFileSync(join(paths.userStateDir, 'reseller1.json'), 'utf8')).not.toContain('MFRGGZDFMZTWQ2LK');
   });
 });
