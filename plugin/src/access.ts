@@ -38,23 +38,34 @@ export function identifyCaller(paths: ServerPaths, remoteUser: string | undefine
  * changed in "Manage My Account", which asks for its current code) and never root.
  */
 export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedAccount[] {
-  const owners = readOwners(paths);
-  if (caller.isRoot) {
-    // Resellers without a domain are in the resellers file only.
-    for (const reseller of readResellers(paths).keys()) if (!owners.has(reseller)) owners.set(reseller, 'root');
-  }
+  const owners = managedOwners(paths, caller);
   const domains = readDomains(paths);
   const secrets = readSecrets(paths);
   const accounts: ManagedAccount[] = [];
   // Sorted by name with the engine's own string sort: a comparator function is several
   // times slower over tens of thousands of accounts.
   for (const user of [...owners.keys()].sort()) {
-    const owner = owners.get(user) ?? 'root';
-    if (user === 'root' || user === caller.user) continue;
-    if (!caller.isRoot && owner !== caller.user) continue;
-    accounts.push({ user, domain: domains.get(user) ?? '', owner, enabled: secrets.has(user) });
+    accounts.push({
+      user,
+      domain: domains.get(user) ?? '',
+      owner: owners.get(user) ?? 'root',
+      enabled: secrets.has(user),
+    });
   }
   return accounts;
+}
+
+/** account → owner for the accounts the caller manages (ownership only: no 2FA state read). */
+function managedOwners(paths: ServerPaths, caller: Caller): Map<string, string> {
+  const owners = readOwners(paths);
+  if (caller.isRoot) {
+    // Resellers without a domain are in the resellers file only.
+    for (const reseller of readResellers(paths).keys()) if (!owners.has(reseller)) owners.set(reseller, 'root');
+  }
+  for (const [user, owner] of owners) {
+    if (user === 'root' || user === caller.user || (!caller.isRoot && owner !== caller.user)) owners.delete(user);
+  }
+  return owners;
 }
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */
@@ -64,7 +75,7 @@ export function assertCanManage(
   users: readonly string[],
   options: { allowSelf?: boolean } = {},
 ): void {
-  const allowed = new Set(manageableAccounts(paths, caller).map((a) => a.user));
+  const allowed = new Set(managedOwners(paths, caller).keys());
   if (options.allowSelf === true) allowed.add(caller.user);
   for (const user of users) {
     if (user === caller.user && options.allowSelf !== true) {
@@ -82,6 +93,6 @@ export function auditVisibility(
   caller: Caller,
 ): (entry: { actor: string; subject: string }) => boolean {
   if (caller.isRoot) return () => true;
-  const owned = new Set(manageableAccounts(paths, caller).map((a) => a.user));
+  const owned = managedOwners(paths, caller);
   return (entry) => entry.subject === caller.user || owned.has(entry.subject);
 }
