@@ -10,11 +10,9 @@ import { cpanelBridge } from '../src/cpanel';
 import { manageableAccounts, type Caller } from '../src/access';
 import { isValidUsername, readResellers } from '../src/accounts';
 import { listAudit } from '../src/audit';
-import { policyEnabled, readSecrets, secretOf } from '../src/cpanelState';
-import { issuerFor } from '../src/issuer';
+import { readSecrets } from '../src/cpanelState';
+import { accountStatus } from '../src/accountStatus';
 import { removeForUsers } from '../src/removal';
-import { activeLock, livePending, readUserState } from '../src/userState';
-import { iso } from '../src/verification';
 import { runDoctor } from '../src/doctor';
 import type { RequestContext } from '../src/context';
 
@@ -95,16 +93,7 @@ function status(ctx: RequestContext, user: string): Outcome {
     readResellers(paths).has(user) ||
     manageableAccounts(paths, ctx.caller).some((a) => a.user === user);
   if (!known) throw new Whm2faError('BAD_REQUEST', `There is no account named "${user}".`);
-  const state = readUserState(paths, user);
-  const lock = activeLock(state, epochSeconds);
-  const data = {
-    user,
-    enabled: secretOf(paths, user) !== undefined,
-    policyEnabled: policyEnabled(paths),
-    issuer: issuerFor(paths, user, user !== 'root' && readResellers(paths).has(user)),
-    pending: livePending(state, epochSeconds) !== undefined,
-    lockedUntil: lock === undefined ? null : iso(lock),
-  };
+  const data = { user, ...accountStatus(paths, user, user !== 'root' && readResellers(paths).has(user), epochSeconds) };
   const text = [
     `${user}: two-factor authentication ${data.enabled ? 'ON' : 'off'}`,
     `login policy: ${data.policyEnabled ? 'on (codes are asked at login)' : 'OFF (codes are not asked at login)'}`,

@@ -3,7 +3,8 @@
  * the body from stdin (exactly CONTENT_LENGTH bytes) and prints responses with CGI
  * headers. What a request means is decided elsewhere (api/serve.ts, page.ts).
  */
-import { readSync, writeSync } from 'node:fs';
+import { readSync } from 'node:fs';
+import { pause, writeAll } from './descriptor';
 import { statusText } from './errors';
 import { redactText } from './redact';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
@@ -46,7 +47,7 @@ export function readStdin(bytes: number): Buffer {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'EAGAIN' || Date.now() > deadline) throw err;
-      Atomics.wait(WAITER, 0, 0, 2);
+      pause(2);
       continue;
     }
     if (n === 0) throw new Error('body shorter than CONTENT_LENGTH');
@@ -55,8 +56,6 @@ export function readStdin(bytes: number): Buffer {
   return body;
 }
 
-const WAITER = new Int32Array(new SharedArrayBuffer(4));
-
 export function formatResponse(response: CgiResponse): string {
   const lines = [`Status: ${String(response.status)} ${statusText(response.status)}`];
   for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
@@ -64,24 +63,11 @@ export function formatResponse(response: CgiResponse): string {
 }
 
 export function respond(response: CgiResponse): void {
-  writeFully(1, formatResponse(response));
-}
-
-function writeFully(fd: number, text: string): void {
-  const buffer = Buffer.from(text, 'utf8');
-  let offset = 0;
-  while (offset < buffer.length) {
-    try {
-      offset += writeSync(fd, buffer, offset, buffer.length - offset);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      Atomics.wait(WAITER, 0, 0, 2);
-    }
-  }
+  writeAll(1, formatResponse(response));
 }
 
 /** Details of an unexpected failure for the server's error log, secrets removed. */
 export function logError(where: string, err: unknown): void {
   const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
-  writeFully(2, `whm2fa ${where}: ${redactText(detail)}\n`);
+  writeAll(2, `whm2fa ${where}: ${redactText(detail)}\n`);
 }

@@ -19,9 +19,10 @@ export interface SettingsView {
 
 export function getSettings(ctx: RequestContext): SettingsView {
   const { paths, caller } = ctx;
+  const systemWide = systemWideIssuer(paths);
   return {
-    issuer: caller.isRoot ? systemWideIssuer(paths) : issuerFor(paths, caller.user, true),
-    systemWideIssuer: systemWideIssuer(paths),
+    issuer: caller.isRoot ? systemWide : issuerFor(paths, caller.user, true),
+    systemWideIssuer: systemWide,
     policyEnabled: policyEnabled(paths),
   };
 }

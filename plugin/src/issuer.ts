@@ -26,13 +26,12 @@ export function systemWideIssuer(paths: ServerPaths): string {
  * per-reseller entry), else the system-wide one. Root-level users use the system-wide one.
  */
 export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean): string {
+  const cpanelIssuers = readCpanelIssuers(paths);
   if (isReseller) {
     const own = readSettings(paths).issuers[user];
     if (own !== undefined && own !== '') return own;
-    if (own === undefined) {
-      const cpanelOwn = readCpanelIssuers(paths).get(user);
-      if (cpanelOwn !== undefined) return cpanelOwn;
-    }
+    const cpanelOwn = own === undefined ? cpanelIssuers.get(user) : undefined;
+    if (cpanelOwn !== undefined) return cpanelOwn;
   }
-  return systemWideIssuer(paths);
+  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname(paths);
 }

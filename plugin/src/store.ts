@@ -16,11 +16,11 @@ import {
   renameSync,
   statSync,
   unlinkSync,
-  writeSync,
   chmodSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { StateError } from './errors';
+import { pause, writeAll } from './descriptor';
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -196,17 +196,6 @@ function ageMs(file: string): number {
   } catch {
     return 0;
   }
-}
-
-const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
-function pause(ms: number): void {
-  Atomics.wait(SLEEPER, 0, 0, ms);
-}
-
-function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text, 'utf8');
-  let offset = 0;
-  while (offset < buffer.length) offset += writeSync(fd, buffer, offset, buffer.length - offset);
 }
 
 function syncDir(dir: string): void {

@@ -6,13 +6,10 @@
 import { badRequest } from '../errors';
 import { auditVisibility, manageableAccounts } from '../access';
 import { listAudit } from '../audit';
-import { policyEnabled, secretOf } from '../cpanelState';
-import { issuerFor } from '../issuer';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
-import { activeLock, livePending, readUserState } from '../userState';
-import { iso } from '../verification';
+import { accountStatus } from '../accountStatus';
 import {
   optionalCode,
   optionalInteger,
@@ -31,16 +28,10 @@ const MAX_USERS_PER_REMOVE = 1000;
 
 function status(ctx: RequestContext): unknown {
   const { paths, caller, epochSeconds } = ctx;
-  const state = readUserState(paths, caller.user);
-  const lockedUntil = activeLock(state, epochSeconds);
   return {
     user: caller.user,
     isRoot: caller.isRoot,
-    enabled: secretOf(paths, caller.user) !== undefined,
-    policyEnabled: policyEnabled(paths),
-    issuer: issuerFor(paths, caller.user, caller.isReseller),
-    pending: livePending(state, epochSeconds) !== undefined,
-    lockedUntil: lockedUntil === undefined ? null : iso(lockedUntil),
+    ...accountStatus(paths, caller.user, caller.isReseller, epochSeconds),
   };
 }
 
