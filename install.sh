@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# whm2fa installer: ./install.sh [--root DIR] [--node PATH] [--uninstall [--purge]] [--yes]
+# whm2fa installer: ./install.sh [--root DIR] [--node PATH] [--tool-timeout SECONDS] [--uninstall [--purge]] [--yes]
 #
 # Installs (or upgrades in place) whm2fa into a cPanel & WHM server. Every server path is
 # taken under DIR (default /), so the tests and the local WHM install into a tree exactly
@@ -20,13 +20,16 @@ node=""
 uninstall=0
 purge=0
 yes=0
+tool_timeout=20
 
 usage() {
   cat <<'USAGE'
-Usage: ./install.sh [--root DIR] [--node PATH] [--uninstall [--purge]] [--yes]
+Usage: ./install.sh [--root DIR] [--node PATH] [--tool-timeout SECONDS] [--uninstall [--purge]] [--yes]
 
   --root DIR     install into the server tree at DIR (default: /)
   --node PATH    use this Node.js (18 or newer) instead of finding one
+  --tool-timeout SECONDS
+                 how long whm2fa waits for one of cPanel's tools (1-600, default 20)
   --uninstall    unregister whm2fa and remove its files (its saved state is kept)
   --purge        with --uninstall: also delete whm2fa's state and audit log
   --yes          do not ask for confirmation
@@ -46,6 +49,8 @@ while [ $# -gt 0 ]; do
     --root=*) root=${1#--root=}; shift ;;
     --node) [ $# -ge 2 ] || die 2 "--node needs a path"; node=$2; shift 2 ;;
     --node=*) node=${1#--node=}; shift ;;
+    --tool-timeout) [ $# -ge 2 ] || die 2 "--tool-timeout needs a number of seconds"; tool_timeout=$2; shift 2 ;;
+    --tool-timeout=*) tool_timeout=${1#--tool-timeout=}; shift ;;
     --uninstall) uninstall=1; shift ;;
     --purge) purge=1; shift ;;
     --yes|-y) yes=1; shift ;;
@@ -54,6 +59,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$purge" -eq 0 ] || [ "$uninstall" -eq 1 ] || die 2 "--purge goes with --uninstall"
+case "$tool_timeout" in ''|*[!0-9]*) die 2 "--tool-timeout takes whole seconds from 1 to 600" ;; esac
+[ "$tool_timeout" -ge 1 ] && [ "$tool_timeout" -le 600 ] || die 2 "--tool-timeout takes whole seconds from 1 to 600"
 [ -d "$root" ] || die 2 "--root $root is not a directory"
 root=$(cd "$root" && pwd)
 # Server paths under the root ("/" gives plain absolute paths).
@@ -164,7 +171,7 @@ for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode; do
 for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
 put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
 [ -f "$here/LICENSE" ] && put 0644 "$here/LICENSE" "$program_dir/LICENSE"
-put_text 0644 "$program_dir/install.json" "{\"version\": \"$version\", \"node\": \"$node\", \"root\": \"$root\"}"
+put_text 0644 "$program_dir/install.json" "{\"version\": \"$version\", \"node\": \"$node\", \"root\": \"$root\", \"toolTimeoutSeconds\": $tool_timeout}"
 put_text 0755 "$hook_script" "$(wrapper hook ', argv: process.argv.slice(2)')"
 put_text 0755 "$program_dir/$NAME" "$(wrapper cli ', argv: process.argv.slice(2)')"
 put_text 0755 "$cli_link" "$(wrapper cli ', argv: process.argv.slice(2)')"
@@ -179,7 +186,14 @@ fi
 
 # --- Registration through cPanel's tools (never by writing /var/cpanel/apps) ---
 out=$("$bin/register_appconfig" "$program_dir/whm2fa.conf" 2>&1) || die 7 "register_appconfig refused whm2fa.conf: $out"
+# cPanel skips a stage and path that is already registered, so changed attributes (say,
+# escalateprivs) would never take effect on an upgrade: delete, then add from --describe.
+"$bin/manage_hooks" delete script "$hook_script" >/dev/null 2>&1 || true
 out=$("$bin/manage_hooks" add script "$hook_script" 2>&1) || die 7 "manage_hooks could not add the account hooks: $out"
+# Take (or refresh) whm2fa's view of cPanel's 2FA store, so changes made in cPanel's own
+# pages from now on are recorded in Activity. A failure here is not fatal: it is retried
+# on the next Activity read.
+"$program_dir/$NAME" sync >/dev/null 2>&1 || echo "Note: whm2fa could not read cPanel's 2FA store yet; run: whm2fa doctor"
 
 echo "whm2fa $version installed under $root with Node.js $major ($node)."
 echo "Resellers and root find it in WHM under Plugins > Two-Factor Authentication."

@@ -14,6 +14,7 @@ import { readSecrets } from '../src/cpanelState';
 import { accountStatus } from '../src/accountStatus';
 import { removeForUsers } from '../src/removal';
 import { runDoctor } from '../src/doctor';
+import { reconcile } from '../src/reconcile';
 import type { RequestContext } from '../src/context';
 
 export interface CliOptions {
@@ -27,8 +28,11 @@ Commands:
   status [USER]                  2FA state of USER (default: root)
   list                           every account with its 2FA state
   remove USER --reason TEXT      remove USER's 2FA (lost device); USER is emailed
-  audit [--user U] [--limit N]   the audit trail, newest first
-  doctor                         check the installation and cPanel's tools
+  audit [--user U] [--limit N]   the audit trail, newest first (changes made in
+                                 cPanel's own pages are recorded first)
+  doctor [--fix]                 check the installation, cPanel's tools and store;
+                                 --fix removes orphan 2FA entries and crash leftovers
+  sync                           record changes made outside whm2fa (install.sh runs it)
 
 Options: --json (machine-readable output), --help
 Exit codes: 0 done, 1 failed, 2 usage error, 3 doctor found a problem`;
@@ -55,7 +59,7 @@ function parse(argv: readonly string[]): Parsed {
         const value = eq === -1 ? argv[(i += 1)] : arg.slice(eq + 1);
         if (value === undefined) throw new UsageError(`--${name} needs a value`);
         options.set(name, value);
-      } else if (name === 'json' || name === 'help') options.set(name, true);
+      } else if (name === 'json' || name === 'help' || name === 'fix') options.set(name, true);
       else throw new UsageError(`unknown option --${name}`);
     } else args.push(arg);
   }
@@ -124,12 +128,13 @@ function list(ctx: RequestContext): Outcome {
 
 function remove(ctx: RequestContext, user: string, reason: string): Outcome {
   const outcome = removeForUsers(ctx, [user], reason, { allowSelf: true });
-  const failure = outcome.failed[user];
+  const failure = Object.hasOwn(outcome.failed, user) ? outcome.failed[user] : undefined;
   if (failure !== undefined) {
     const code = failure.startsWith('Two-factor authentication is not turned on') ? 'NOT_ENABLED' : 'CPANEL_FAILED';
     throw new Whm2faError(code, `${user}: ${failure}`);
   }
-  return { data: outcome, text: `Two-factor authentication removed from ${user}; the account was emailed.` };
+  const warning = outcome.warning === undefined ? '' : `\nwarning: ${outcome.warning}`;
+  return { data: outcome, text: `Two-factor authentication removed from ${user}; the account was emailed.${warning}` };
 }
 
 function audit(ctx: RequestContext, user: string | undefined, limitText: string | undefined): Outcome {
@@ -154,8 +159,8 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
   return { data: { entries }, text };
 }
 
-function doctor(root: string): Outcome {
-  const checks = runDoctor(serverPaths(root));
+function doctor(root: string, fix: boolean): Outcome {
+  const checks = runDoctor(serverPaths(root), { fix });
   const failed = checks.filter((c) => !c.ok).length;
   const text = [
     ...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`),
@@ -185,9 +190,14 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
     }
     case 'audit':
       if (parsed.args.length > 0) throw new UsageError('audit takes --user U, not an argument');
+      reconcile(ctx.paths, ctx.epochSeconds);
       return audit(ctx, value('user'), value('limit'));
     case 'doctor':
-      return doctor(options.root);
+      return doctor(options.root, parsed.options.has('fix'));
+    case 'sync': {
+      const recorded = reconcile(ctx.paths, ctx.epochSeconds);
+      return { data: { recorded }, text: `${String(recorded)} change(s) made outside whm2fa recorded.` };
+    }
     default:
       throw new UsageError(parsed.command === undefined ? 'name a command' : `unknown command "${parsed.command}"`);
   }

@@ -1,10 +1,15 @@
 /**
- * The account hook script, registered in describe mode. It must never block or abort a
- * WHM operation: it reads all of stdin, always answers `1 …`, and sends errors to stderr.
+ * The account hook script, registered in describe mode (`--describe` is the one list of
+ * what is registered; install.sh deletes and adds it again on every install, because
+ * cPanel skips a stage and path that is already registered). It must never block or
+ * abort an operation: it reads all of stdin and sends errors to stderr. Whostmgr events
+ * are answered `1 …`; Cpanel events are answered with nothing at all, because cPanel adds
+ * a hook's message to the user's UAPI result (docs/cpanel.md, "Standardized Hooks").
  */
 import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';
-import { accountRemoved, accountRenamed, cpanelChange, renameOf } from '../src/lifecycle';
+import { accountCreated, accountRemoved, accountRenamed, renameOf } from '../src/lifecycle';
+import { reconcile } from '../src/reconcile';
 import { isValidUsername } from '../src/accounts';
 import { redactText } from '../src/redact';
 
@@ -17,6 +22,7 @@ export interface HookOptions {
   readonly argv: readonly string[];
 }
 
+/** The hooks whm2fa registers, as cPanel reads them from `--describe`. */
 export function describe(hookPath: string): object[] {
   const entry = (category: string, event: string): object => ({
     category,
@@ -25,8 +31,13 @@ export function describe(hookPath: string): object[] {
     hook: hookPath,
     exectype: 'script',
     blocking: 0,
+    // A Cpanel hook runs as the account's own user unless escalated; whm2fa's records
+    // are root's. It trusts nothing in the event: it only compares cPanel's store with
+    // its records (reconcile.ts), which it would also do at the next Activity read.
+    ...(category === 'Cpanel' ? { escalateprivs: 1 } : {}),
   });
   return [
+    entry('Whostmgr', 'Accounts::Create'),
     entry('Whostmgr', 'Accounts::Remove'),
     entry('Whostmgr', 'Accounts::Modify'),
     entry('Cpanel', 'UAPI::TwoFactorAuth::set_user_configuration'),
@@ -59,20 +70,31 @@ function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function handle(root: string, input: string): string {
-  let doc: Record<string, unknown>;
-  try {
-    doc = record(JSON.parse(input));
-  } catch {
-    return 'whm2fa: input was not a hook event; nothing to do';
-  }
+/** The event's category, name and stage as `Category/Event/stage`. */
+function eventOf(doc: Record<string, unknown>): string {
   const context = record(doc['context']);
+  return `${String(context['category'])}/${String(context['event'])}/${String(context['stage'])}`;
+}
+
+/**
+ * Handles one event; returns the message for `1 …`, or undefined to print nothing
+ * (Cpanel events, whose message would reach the user's UAPI result).
+ */
+function handle(root: string, doc: Record<string, unknown>, epochSeconds: number): string | undefined {
   const data = record(doc['data']);
-  const event = `${String(context['category'])}/${String(context['event'])}/${String(context['stage'])}`;
+  const event = eventOf(doc);
   const paths = serverPaths(root);
-  const ctx = { paths, cpanel: cpanelBridge(paths), epochSeconds: Date.now() / 1000, actor: 'WHM' };
-  const user = typeof data['user'] === 'string' && isValidUsername(data['user']) ? data['user'] : undefined;
+  if (event.startsWith('Cpanel/UAPI::TwoFactorAuth::')) {
+    reconcile(paths, epochSeconds);
+    return undefined;
+  }
+  const ctx = { paths, cpanel: cpanelBridge(paths), epochSeconds, actor: 'WHM' };
+  const named = data['user'] ?? data['username'];
+  const user = typeof named === 'string' && isValidUsername(named) ? named : undefined;
   switch (event) {
+    case 'Whostmgr/Accounts::Create/post':
+      if (user === undefined) return 'whm2fa: no account named; nothing to do';
+      return `whm2fa: ${user} created: ${accountCreated(ctx, user)}`;
     case 'Whostmgr/Accounts::Remove/post':
       if (user === undefined) return 'whm2fa: no account named; nothing to do';
       return `whm2fa: ${user} removed: ${accountRemoved(ctx, user)}`;
@@ -81,16 +103,17 @@ function handle(root: string, input: string): string {
       if (rename === undefined) return 'whm2fa: not a rename; nothing to do';
       return `whm2fa: ${accountRenamed(ctx, rename.from, rename.to)}`;
     }
-    case 'Cpanel/UAPI::TwoFactorAuth::set_user_configuration/post':
-    case 'Cpanel/UAPI::TwoFactorAuth::remove_user_configuration/post': {
-      const who =
-        user ?? (typeof context['user'] === 'string' && isValidUsername(context['user']) ? context['user'] : undefined);
-      if (who === undefined) return 'whm2fa: no user named; nothing to do';
-      cpanelChange(ctx, who, event.includes('set_user') ? 'enabled' : 'removed');
-      return 'whm2fa: recorded';
-    }
     default:
       return 'whm2fa: event not handled; nothing to do';
+  }
+}
+
+function parse(input: string): Record<string, unknown> | undefined {
+  try {
+    const doc = record(JSON.parse(input));
+    return Object.keys(doc).length === 0 ? undefined : doc;
+  } catch {
+    return undefined;
   }
 }
 
@@ -102,17 +125,28 @@ export function main(options: HookOptions): void {
   }
   readAllStdin()
     .then((input) => {
-      let message: string;
+      const doc = parse(input);
+      if (doc === undefined) return '1 whm2fa: input was not a hook event; nothing to do\n';
+      const quiet = eventOf(doc).startsWith('Cpanel/');
+      // Not root (a Cpanel hook cPanel did not escalate): whm2fa's records are out of
+      // reach; the change is recorded when whm2fa next compares cPanel's store.
+      if (process.getuid?.() !== 0) return quiet ? '' : '1 whm2fa: not running as root; nothing to do\n';
+      let message: string | undefined;
       try {
-        message = handle(options.root, input);
+        message = handle(options.root, doc, Date.now() / 1000);
       } catch (err) {
         process.stderr.write(
           `whm2fa hook: ${redactText(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err))}\n`,
         );
-        message = 'whm2fa: could not update its records (see the error log); the account operation is not affected';
+        message = quiet
+          ? undefined
+          : 'whm2fa: could not update its records (see the error log); the account operation is not affected';
       }
-      process.stdout.write(`1 ${message.replace(/\s+/g, ' ')}\n`);
+      return message === undefined ? '' : `1 ${message.replace(/\s+/g, ' ')}\n`;
     })
-    .catch(() => process.stdout.write('1 whm2fa: nothing to do\n'))
+    .catch(() => '')
+    .then((out) => {
+      if (out !== '') process.stdout.write(out);
+    })
     .finally(() => process.exit(0));
 }

@@ -100,3 +100,23 @@ export function contactEmail(paths: ServerPaths, user: string): string | undefin
   }
   return undefined;
 }
+
+/** The account's domains: the `DNS=` and `DNSn=` lines of its users file. */
+export function domainsOf(paths: ServerPaths, user: string): string[] {
+  if (!isValidUsername(user)) return [];
+  const domains: string[] = [];
+  for (const line of readText(join(paths.cpanelUsersDir, user)).split('\n')) {
+    const match = /^DNS\d*=(.+)$/.exec(line.trim());
+    const domain = match?.[1]?.trim().toLowerCase();
+    if (domain !== undefined && domain !== '') domains.push(domain);
+  }
+  return domains;
+}
+
+/**
+ * Whether an account of this name exists for WHM: root, a cPanel account (users file) or
+ * a reseller. Hook events are checked against this before anything changes.
+ */
+export function accountExists(paths: ServerPaths, user: string): boolean {
+  return user === 'root' || hasCpanelAccount(paths, user) || readResellers(paths).has(user);
+}

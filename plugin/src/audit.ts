@@ -24,6 +24,7 @@ export type AuditAction =
   | 'issuer.set'
   | 'policy.set'
   | 'mail'
+  | 'account.create'
   | 'account.remove'
   | 'account.rename'
   | 'cpanel.change';

@@ -1,29 +1,61 @@
 /**
  * The cPanel bridge: the only module that runs cPanel's tools. Every write into cPanel's
- * 2FA store goes through these calls (whm-contract.md §5), so cPanel's own locked
- * transactions are respected. Each call is bounded in time; any failure becomes
- * CPANEL_FAILED carrying cPanel's reason when it gave one.
+ * 2FA store goes through these calls (docs/cpanel.md, "Command-line APIs"), so cPanel's
+ * own locked transactions are respected. Each call is bounded in time.
+ *
+ * A failed call proves nothing about the store: a tool may save and then die, hang or
+ * print garbage. So a failure here is a {@link CpanelCallError} carrying what went wrong,
+ * and the caller reads cPanel's store back before it says anything to the user.
+ *
+ * No secret ever goes on a command line, where every local user can read it
+ * (/proc/PID/cmdline): keys travel in the JSON body of set_tfa_config_for_user on stdin.
+ * See docs/decisions/secrets-off-the-command-line.md.
  */
 import { runProgram } from './program';
-import { Whm2faError } from './errors';
+import { cpanelVersion } from './cpanelState';
+import { toolTimeoutMs } from './installConfig';
+import type { EntrySet } from './userEntries';
 import type { ServerPaths } from './paths';
 
-/** A tool that has not answered by then is killed (whm2fa must never hang WHM). */
-const TOOL_TIMEOUT_MS = 20_000;
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
 
-export interface RemoveOutcome {
-  readonly removed: readonly string[];
-  readonly failed: Readonly<Record<string, string>>;
+/** The first cPanel release with `twofactorauth_set_tfa_config_for_user` (docs/cpanel.md). */
+export const SET_FOR_USER_SINCE: readonly [number, number] = [11, 122];
+
+/** A cPanel call that did not report success. What the store holds must be read back. */
+export class CpanelCallError extends Error {
+  /** cPanel's own reason when it gave one, else what happened to the tool. */
+  readonly reason: string;
+  /** True when the tool gave a clear "no" (it ran and refused); false when it died, hung or garbled. */
+  readonly refused: boolean;
+  constructor(reason: string, refused: boolean) {
+    super(`cPanel call failed: ${reason}`);
+    this.name = 'CpanelCallError';
+    this.reason = reason;
+    this.refused = refused;
+  }
 }
 
+/** What `twofactorauth_remove_user_config` reported. */
+export interface RemoveOutcome {
+  readonly removed: readonly string[];
+  readonly failed: ReadonlyMap<string, string>;
+}
+
+/** The calls whm2fa makes into cPanel. */
 export interface CpanelBridge {
-  /** Saves root's own secret (cPanel checks `token` against it). */
-  saveRootSecret(secret: string, token: string): void;
-  /** Saves a reseller's secret through UAPI as that user (needs a cPanel account). */
-  saveUserSecret(user: string, secret: string, token: string): void;
-  /** Saves a secret for a user without a cPanel account (cPanel 11.122+; no code check there). */
-  saveSecretForUser(user: string, secret: string): void;
+  /**
+   * Whether this cPanel has `twofactorauth_set_tfa_config_for_user` (11.122+), the only
+   * call that takes a key without putting it on a command line. Read once per bridge.
+   */
+  canSetForUser(): boolean;
+  /** The version for messages: `11.120` or `unknown`. */
+  versionText(): string;
+  /**
+   * Replaces `user`'s entries in cPanel's store with `set` (its key, its email and
+   * team-user entries), through set_tfa_config_for_user with the body on stdin.
+   */
+  setUserEntries(user: string, set: EntrySet): void;
   /** Removes the secrets of `users` from cPanel's store. */
   removeSecrets(users: readonly string[]): RemoveOutcome;
   setPolicy(enabled: boolean): void;
@@ -35,9 +67,10 @@ export interface CpanelBridge {
   listHooks(): string;
 }
 
-function failed(reason: string | undefined): Whm2faError {
-  const detail = reason === undefined || reason.trim() === '' ? '' : ` cPanel said: ${oneLine(reason)}`;
-  return new Whm2faError('CPANEL_FAILED', `cPanel could not complete the change, so nothing was changed.${detail}`);
+/** How the bridge runs the tools. */
+export interface BridgeOptions {
+  /** How long a tool may take; by default what install.sh recorded (installConfig.ts). */
+  readonly timeoutMs?: number;
 }
 
 function oneLine(text: string): string {
@@ -45,15 +78,11 @@ function oneLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
-interface ToolRun {
-  readonly stdout: string;
-}
-
-function run(tool: string, args: readonly string[], input?: string): ToolRun {
+function run(tool: string, args: readonly string[], timeoutMs: number, input?: string): string {
   const result = runProgram(tool, args, {
     input: input ?? '',
     encoding: 'utf8',
-    timeout: TOOL_TIMEOUT_MS,
+    timeout: timeoutMs,
     killSignal: 'SIGKILL',
     maxBuffer: MAX_OUTPUT_BYTES,
     // The tools get a plain environment: nothing from the web request reaches them.
@@ -61,12 +90,17 @@ function run(tool: string, args: readonly string[], input?: string): ToolRun {
   });
   if (result.error !== undefined) {
     const code = (result.error as NodeJS.ErrnoException).code;
-    throw failed(code === 'ETIMEDOUT' ? 'it did not answer in time.' : 'its command-line tool could not be run.');
+    throw new CpanelCallError(
+      code === 'ETIMEDOUT' ? 'it did not answer in time and was stopped' : 'its command-line tool could not be run',
+      false,
+    );
   }
+  if (result.signal !== null) throw new CpanelCallError(`its tool was killed (${result.signal})`, false);
   if (result.status !== 0 && result.stdout.trim() === '') {
-    throw failed(result.stderr.trim() === '' ? `its tool exited with status ${String(result.status)}.` : result.stderr);
+    const detail = result.stderr.trim() === '' ? '' : `: ${oneLine(result.stderr)}`;
+    throw new CpanelCallError(`its tool exited with status ${String(result.status)}${detail}`, false);
   }
-  return { stdout: result.stdout };
+  return result.stdout;
 }
 
 function parseJson(stdout: string): Record<string, unknown> {
@@ -76,84 +110,95 @@ function parseJson(stdout: string): Record<string, unknown> {
   } catch {
     // Reported below.
   }
-  throw failed('its answer could not be understood.');
+  throw new CpanelCallError('its answer could not be understood', false);
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-/** WHM API 1: `{metadata:{result, reason}, data}`. */
-function whmapi1(paths: ServerPaths, fn: string, args: readonly string[], input?: string): Record<string, unknown> {
-  const flags = input === undefined ? ['--output=json'] : ['--output=json', '--input=json'];
-  const answer = parseJson(run(paths.whmapi1, [...flags, fn, ...args], input).stdout);
-  const metadata = asRecord(answer['metadata']);
-  if (metadata['result'] !== 1 && metadata['result'] !== '1') {
-    throw failed(typeof metadata['reason'] === 'string' ? metadata['reason'] : undefined);
-  }
-  return asRecord(answer['data']);
+function entriesObject(entries: ReadonlyMap<string, string>): Record<string, { secret: string }> {
+  // Keys are cPanel's (user@domain): a null-prototype object keeps them plain data.
+  const out = Object.create(null) as Record<string, { secret: string }>;
+  for (const [key, secret] of entries) out[key] = { secret };
+  return out;
 }
 
-/** UAPI: `{result:{status, errors, data}}`. */
-function uapi(
-  paths: ServerPaths,
-  user: string,
-  module: string,
-  fn: string,
-  args: readonly string[],
-): Record<string, unknown> {
-  const answer = parseJson(run(paths.uapi, ['--output=json', `--user=${user}`, module, fn, ...args]).stdout);
-  const result = asRecord(answer['result']);
-  if (result['status'] !== 1 && result['status'] !== '1') {
-    const errors = Array.isArray(result['errors']) ? result['errors'].filter((e) => typeof e === 'string') : [];
-    throw failed(errors.length > 0 ? errors.join(' ') : undefined);
-  }
-  return asRecord(result['data']);
+/** The JSON body of set_tfa_config_for_user for one account (docs/cpanel.md). */
+export function setForUserBody(user: string, set: EntrySet): string {
+  const body: Record<string, unknown> = {};
+  if (set.primary !== undefined) body['primary_account'] = { secret: set.primary };
+  if (set.email.size > 0) body['email'] = entriesObject(set.email);
+  if (set.team.size > 0) body['team'] = entriesObject(set.team);
+  return JSON.stringify({ [user]: body });
 }
 
-export function cpanelBridge(paths: ServerPaths): CpanelBridge {
-  return {
-    saveRootSecret(secret, token) {
-      whmapi1(paths, 'twofactorauth_set_tfa_config', [`secret=${secret}`, `tfa_token=${token}`]);
-    },
-    saveUserSecret(user, secret, token) {
-      uapi(paths, user, 'TwoFactorAuth', 'set_user_configuration', [`secret=${secret}`, `tfa_token=${token}`]);
-    },
-    saveSecretForUser(user, secret) {
-      // The call takes a JSON body; from the command line it is given on stdin
-      // (--input=json). Unverified on a live server: see the README's checklist.
-      whmapi1(
-        paths,
-        'twofactorauth_set_tfa_config_for_user',
-        [],
-        JSON.stringify({ [user]: { primary_account: { secret } } }),
+/** The cPanel bridge for a server tree. */
+export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): CpanelBridge {
+  let timeout: number | undefined;
+  // Read on first use: most requests run no tool.
+  const timeoutMs = (): number => (timeout ??= options.timeoutMs ?? toolTimeoutMs(paths));
+  let version: readonly [number, number] | undefined | null = null;
+  const knownVersion = (): readonly [number, number] | undefined => {
+    if (version === null) version = cpanelVersion(paths);
+    return version;
+  };
+
+  /** WHM API 1: `{metadata:{result, reason}, data}`. */
+  const whmapi1 = (fn: string, args: readonly string[], input?: string): Record<string, unknown> => {
+    const flags = input === undefined ? ['--output=json'] : ['--output=json', '--input=json'];
+    const answer = parseJson(run(paths.whmapi1, [...flags, fn, ...args], timeoutMs(), input));
+    const metadata = asRecord(answer['metadata']);
+    if (metadata['result'] !== 1 && metadata['result'] !== '1') {
+      const reason = metadata['reason'];
+      throw new CpanelCallError(
+        typeof reason === 'string' && reason.trim() !== '' ? oneLine(reason) : 'no reason',
+        true,
       );
+    }
+    return asRecord(answer['data']);
+  };
+
+  return {
+    canSetForUser() {
+      const v = knownVersion();
+      // Unknown version: try the call; an old cPanel answers "unknown function".
+      if (v === undefined) return true;
+      return v[0] > SET_FOR_USER_SINCE[0] || (v[0] === SET_FOR_USER_SINCE[0] && v[1] >= SET_FOR_USER_SINCE[1]);
+    },
+    versionText() {
+      const v = knownVersion();
+      return v === undefined ? 'unknown' : `${String(v[0])}.${String(v[1])}`;
+    },
+    setUserEntries(user, set) {
+      // The body arrives on stdin (--input=json): the key is never on a command line.
+      whmapi1('twofactorauth_set_tfa_config_for_user', [], setForUserBody(user, set));
     },
     removeSecrets(users) {
-      if (users.length === 0) return { removed: [], failed: {} };
+      if (users.length === 0) return { removed: [], failed: new Map() };
       const args = users.map((user, index) => (index === 0 ? `user=${user}` : `user-${String(index)}=${user}`));
-      const data = whmapi1(paths, 'twofactorauth_remove_user_config', args);
+      const data = whmapi1('twofactorauth_remove_user_config', args);
       const modified = Array.isArray(data['users_modified'])
-        ? data['users_modified'].filter((u) => typeof u === 'string')
+        ? data['users_modified'].filter((u): u is string => typeof u === 'string')
         : [];
-      const failedUsers: Record<string, string> = {};
+      const failedUsers = new Map<string, string>();
       for (const [user, reason] of Object.entries(asRecord(data['failed']))) {
-        failedUsers[user] = typeof reason === 'string' ? oneLine(reason) : 'cPanel could not remove it.';
+        failedUsers.set(user, typeof reason === 'string' ? oneLine(reason) : 'cPanel could not remove it.');
       }
       return { removed: modified, failed: failedUsers };
     },
     setPolicy(enabled) {
-      whmapi1(paths, enabled ? 'twofactorauth_enable_policy' : 'twofactorauth_disable_policy', []);
+      whmapi1(enabled ? 'twofactorauth_enable_policy' : 'twofactorauth_disable_policy', []);
     },
     setSystemIssuer(issuer) {
-      whmapi1(paths, 'twofactorauth_set_issuer', [`issuer=${issuer}`]);
+      whmapi1('twofactorauth_set_issuer', [`issuer=${issuer}`]);
     },
     policyStatus() {
-      const data = whmapi1(paths, 'twofactorauth_policy_status', []);
+      const data = whmapi1('twofactorauth_policy_status', []);
       return data['is_enabled'] === 1 || data['is_enabled'] === '1';
     },
     listHooks() {
-      return run(paths.manageHooks, ['list']).stdout;
+      return run(paths.manageHooks, ['list'], timeoutMs());
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
- * cPanel's own 2FA state, read straight from its files (whm-contract.md §5). Reading is
- * allowed and fast; every write goes through the bridge in cpanel.ts instead.
+ * cPanel's own 2FA state, read straight from its files (docs/cpanel.md, "The 2FA store").
+ * Reading is allowed and fast; every write goes through the bridge in cpanel.ts instead.
  */
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
@@ -11,7 +11,7 @@ import type { ServerPaths } from './paths';
 function cpanelDataError(): Whm2faError {
   return new Whm2faError(
     'CPANEL_FAILED',
-    "cPanel's two-factor authentication data could not be read. Nothing was changed. Ask your host to check the server.",
+    "cPanel's two-factor authentication data could not be read. Ask your host to check the server.",
   );
 }
 
@@ -34,7 +34,11 @@ function readCpanelJson(file: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-/** Every user with a secret in cPanel's store, with the secret. */
+/**
+ * Every key with a secret in cPanel's store, with the secret. Keys are account names, and
+ * also email accounts (`user@domain`) and team users (`team@owner`): see
+ * {@link isAccountKey}.
+ */
 export function readSecrets(paths: ServerPaths): Map<string, string> {
   const secrets = new Map<string, string>();
   for (const [user, entry] of Object.entries(readCpanelJson(paths.tfaUserdata))) {
@@ -77,13 +81,30 @@ export function readCpanelIssuers(paths: ServerPaths): Map<string, string> {
   return issuers;
 }
 
-/** The server's hostname: cPanel's default issuer. */
-export function serverHostname(paths: ServerPaths): string {
+/** Whether a store key is an account's own (not an email account's or a team user's). */
+export function isAccountKey(key: string): boolean {
+  return !key.includes('@');
+}
+
+/**
+ * The server's hostname as cPanel uses it for the default issuer: the kernel's name,
+ * lower-cased (docs/cpanel.md, "Issuers"), not /etc/hostname.
+ */
+export function serverHostname(): string {
+  return osHostname().toLowerCase();
+}
+
+/** cPanel's version as `[major, minor]` (`11.122.0.22` → `[11, 122]`); undefined when unknown. */
+export function cpanelVersion(paths: ServerPaths): readonly [number, number] | undefined {
+  let text: string;
   try {
-    const name = readFileSync(paths.hostnameFile, 'utf8').trim();
-    if (name !== '') return name;
+    text = readFileSync(paths.cpanelVersionFile, 'utf8');
   } catch {
-    // Fall through to the kernel's name.
+    return undefined;
   }
-  return osHostname();
+  const [major, minor] = text.trim().split('.').map(Number);
+  if (major === undefined || minor === undefined || !Number.isInteger(major) || !Number.isInteger(minor)) {
+    return undefined;
+  }
+  return [major, minor];
 }

@@ -1,12 +1,17 @@
 /**
  * `whm2fa doctor`: what a host checks when something seems wrong — Node, registration,
- * hooks, the login policy, file permissions, and whether cPanel's tools answer.
+ * hooks, the login policy, file permissions, whether cPanel's tools answer, orphan
+ * entries in cPanel's 2FA store, and files left by killed processes. With `fix`, the
+ * last two are repaired and the result read back.
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpanelBridge } from './cpanel';
+import { findOrphans, removeOrphans } from './orphans';
+import { sweepLeftovers } from './store';
 import type { ServerPaths } from './paths';
 
+/** One line of the doctor's report. */
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
@@ -47,7 +52,7 @@ function permissions(paths: ServerPaths): Check {
       if (statSync(file).isDirectory()) {
         expect(file, 0o700);
         walk(file);
-      } else if (!name.endsWith('.lock')) expect(file, 0o600);
+      } else if (!name.includes('.lock')) expect(file, 0o600);
     }
   };
   walk(paths.stateDir);
@@ -58,7 +63,50 @@ function permissions(paths: ServerPaths): Check {
   };
 }
 
-export function runDoctor(paths: ServerPaths): Check[] {
+function orphans(paths: ServerPaths, fix: boolean): Check {
+  let found: Map<string, string>;
+  try {
+    found = findOrphans(paths);
+  } catch (err) {
+    return { name: 'orphans', ok: false, detail: err instanceof Error ? err.message : 'cannot read cPanel’s store' };
+  }
+  if (found.size === 0)
+    return { name: 'orphans', ok: true, detail: 'every 2FA entry in cPanel’s store has an account' };
+  const list = [...found].map(([key, why]) => `${key} (${why})`).join(', ');
+  if (!fix) {
+    return {
+      name: 'orphans',
+      ok: false,
+      detail: `${String(found.size)} 2FA entr${found.size === 1 ? 'y' : 'ies'} with no account behind: ${list}. A new account of such a name would inherit the old key: run "whm2fa doctor --fix" to remove them.`,
+    };
+  }
+  const gone = removeOrphans(paths, [...found.keys()]);
+  const left = [...found.keys()].filter((key) => !gone.includes(key));
+  return {
+    name: 'orphans',
+    ok: left.length === 0,
+    detail:
+      left.length === 0
+        ? `removed ${String(gone.length)} orphan entr${gone.length === 1 ? 'y' : 'ies'}: ${gone.join(', ')}`
+        : `still in cPanel’s store after the fix: ${left.join(', ')}`,
+  };
+}
+
+function leftovers(paths: ServerPaths, fix: boolean): Check {
+  const found = sweepLeftovers(paths.stateDir, { remove: fix });
+  if (found.length === 0) return { name: 'leftovers', ok: true, detail: 'no files left by killed processes' };
+  return {
+    name: 'leftovers',
+    ok: fix,
+    detail: fix
+      ? `removed ${String(found.length)} file(s) left by killed processes`
+      : `${String(found.length)} file(s) left by killed processes (temporary or lock files): run "whm2fa doctor --fix"`,
+  };
+}
+
+/** Runs every check; with `fix`, repairs orphan entries and leftovers first. */
+export function runDoctor(paths: ServerPaths, options: { fix?: boolean } = {}): Check[] {
+  const fix = options.fix === true;
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
   checks.push({
@@ -95,6 +143,8 @@ export function runDoctor(paths: ServerPaths): Check[] {
   } catch (err) {
     checks.push({ name: 'cpanel', ok: false, detail: err instanceof Error ? err.message : 'whmapi1 failed' });
   }
+  checks.push(orphans(paths, fix));
+  checks.push(leftovers(paths, fix));
   checks.push(permissions(paths));
   return checks;
 }

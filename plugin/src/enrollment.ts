@@ -1,21 +1,24 @@
 /**
  * Setting up and replacing a device. The new secret waits as a pending enrollment (10
  * minutes) until a code proves it; replacing also proves the current device. Only then
- * is the secret saved into cPanel's store, and if cPanel refuses, everything stays as
- * it was, pending enrollment included.
+ * is the secret saved into cPanel's store, which is read back: the user is told what it
+ * holds. If the key was not saved, the pending enrollment stays for another try.
  */
-import { Whm2faError, badRequest } from './errors';
-import { appendAudit, appendAuditLocked } from './audit';
-import { hasCpanelAccount } from './accounts';
-import { secretOf } from './cpanelState';
+import { Whm2faError, badRequest, cpanelFailed } from './errors';
+import { appendAudit, appendAuditLocked, type AuditInput } from './audit';
+import { readSecrets, secretOf } from './cpanelState';
+import { CpanelCallError, type CpanelBridge } from './cpanel';
+import { changedEntries, entriesOf } from './userEntries';
+import { rememberKeysLocked } from './reconcile';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { codeAt, keyUri, loadKeyTools, loadTotp, newSecret } from './totp';
+import { keyUri, loadKeyTools, loadTotp, newSecret } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
-import { withLock } from './store';
+import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
 import type { RequestContext } from './context';
+import type { ServerPaths } from './paths';
 
 export const PENDING_SECONDS = 10 * 60;
 
@@ -44,12 +47,18 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
   return { secret, otpauthUri, qrSvg: svg, account: caller.user, issuer, expiresAt: iso(expiresAt) };
 }
 
+/** What a confirmed setup did, as read back from cPanel's store. */
+export interface EnrollmentOutcome {
+  /** Set when the key is active but whm2fa could not finish its own records. */
+  readonly warning?: string;
+}
+
 /** Proves the pending secret (and the current one when replacing) and saves it into cPanel. */
 export async function confirmEnrollment(
   ctx: RequestContext,
   code: string,
   currentCode: string | undefined,
-): Promise<void> {
+): Promise<EnrollmentOutcome> {
   const { paths, caller, epochSeconds } = ctx;
   await loadTotp();
   const user = caller.user;
@@ -69,25 +78,35 @@ export async function confirmEnrollment(
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks });
 
   const action = current === undefined ? 'enable' : 'replace';
-  try {
-    saveIntoCpanel(ctx, pending.secret);
-  } catch (err) {
-    appendAudit(paths, {
-      epochSeconds,
-      actor: user,
-      subject: user,
-      action,
-      ip: ctx.ip,
-      result: 'failed: cPanel refused',
-    });
-    throw err;
-  }
-  withLock(paths.lockFile, () => {
-    const state = readUserState(paths, user);
-    if (state.pending?.secret === pending.secret) writeUserState(paths, user, withoutPending(state));
-    appendAuditLocked(paths, [{ epochSeconds, actor: user, subject: user, action, ip: ctx.ip, result: 'ok' }]);
+  const audit = (result: string): AuditInput => ({
+    epochSeconds,
+    actor: user,
+    subject: user,
+    action,
+    ip: ctx.ip,
+    result,
   });
+  const saved = saveKey(ctx, user, pending.secret);
+  if (!saved.ok) {
+    appendAudit(paths, audit(`failed: ${saved.audit}`));
+    throw cpanelFailed(saved.message);
+  }
+  // The key is active in cPanel from here on: whatever fails below, the user is told so.
+  const recorded = bestEffort(() =>
+    withLock(paths.lockFile, () => {
+      const state = readUserState(paths, user);
+      if (state.pending?.secret === pending.secret) writeUserState(paths, user, withoutPending(state));
+      rememberKeysLocked(paths, new Map([[user, pending.secret]]));
+      appendAuditLocked(paths, [audit(saved.audit)]);
+    }),
+  );
   notify(paths, { kind: current === undefined ? 'enabled' : 'replaced', user, actor: user, ip: ctx.ip, epochSeconds });
+  return recorded
+    ? {}
+    : {
+        warning:
+          'Two-factor authentication is on with the new device, but whm2fa could not update its own records. Ask your host to run "whm2fa doctor".',
+      };
 }
 
 /** Drops the pending enrollment, if any. */
@@ -111,32 +130,80 @@ export function cancelEnrollment(ctx: RequestContext): void {
   }
 }
 
+/** What happened to a key whm2fa asked cPanel to save, from cPanel's store read back. */
+export type SaveResult =
+  | { readonly ok: true; readonly audit: string }
+  | { readonly ok: false; readonly audit: string; readonly message: string };
+
+/** How many times a save is retried without entries cPanel says the account does not own. */
+const MAX_DROPPED_ENTRIES = 5;
+
 /**
- * cPanel's save path for this user (whm-contract.md §5): root through WHM API 1, a
- * reseller through UAPI as itself, a reseller without a cPanel account through
- * `set_tfa_config_for_user` when UAPI cannot serve it. Then the store is read back: whm2fa only reports success
- * when cPanel really holds the new secret.
+ * Saves `secret` as `user`'s key (docs/cpanel.md, "set_tfa_config_for_user"): the
+ * account's email and team-user entries go in the same body so they survive. Whatever
+ * the tool answered, cPanel's store is read back and the result says what it holds.
  */
-function saveIntoCpanel(ctx: RequestContext, secret: string): void {
-  const { paths, caller, cpanel } = ctx;
-  // A fresh code for the new secret: cPanel checks one, and this one cannot be stale.
-  const token = codeAt(secret, ctx.epochSeconds);
-  if (caller.user === 'root') cpanel.saveRootSecret(secret, token);
-  else if (hasCpanelAccount(paths, caller.user)) cpanel.saveUserSecret(caller.user, secret, token);
-  else {
-    // No cPanel account on file: UAPI probably cannot serve this reseller, and
-    // set_tfa_config_for_user (11.122+) is the fallback. UAPI is still tried first in case
-    // the account files are just not where we look (unverified: README checklist).
+export function saveKey(ctx: { paths: ServerPaths; cpanel: CpanelBridge }, user: string, secret: string): SaveResult {
+  const { paths, cpanel } = ctx;
+  if (!cpanel.canSetForUser()) {
+    return {
+      ok: false,
+      audit: `cPanel ${cpanel.versionText()} has no safe call to save a key`,
+      message: `This server runs cPanel ${cpanel.versionText()}. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. Ask your host to update cPanel.`,
+    };
+  }
+  const before = readSecrets(paths);
+  const kept = entriesOf(paths, user, before);
+  const email = new Map(kept.email);
+  const team = new Map(kept.team);
+  let failure: CpanelCallError | undefined;
+  for (let attempt = 0; attempt <= MAX_DROPPED_ENTRIES; attempt += 1) {
     try {
-      cpanel.saveUserSecret(caller.user, secret, token);
-    } catch {
-      cpanel.saveSecretForUser(caller.user, secret);
+      cpanel.setUserEntries(user, { primary: secret, email, team });
+      failure = undefined;
+      break;
+    } catch (err) {
+      if (!(err instanceof CpanelCallError)) throw err;
+      failure = err;
+      // cPanel refuses the whole body when one entry is not (or no longer) the account's;
+      // that entry is stale and cPanel would not keep it, so the save goes on without it.
+      const stale = /does not own (?:an email account|a team user) named ‘([^’]+)’/.exec(err.reason)?.[1];
+      if (!err.refused || stale === undefined || !(email.delete(stale) || team.delete(stale))) break;
     }
   }
-  if (secretOf(paths, caller.user) !== secret) {
-    throw new Whm2faError(
-      'CPANEL_FAILED',
-      'cPanel reported success but did not store the new key, so nothing was changed. Ask your host to check the server.',
-    );
+  let after: Map<string, string>;
+  try {
+    after = readSecrets(paths);
+  } catch {
+    return {
+      ok: false,
+      audit: 'unknown: cPanel’s store could not be read back',
+      message:
+        "whm2fa asked cPanel to save the new key but could not read cPanel's two-factor data back, so it cannot tell whether the new key is active. Reload the page to see the current state, and ask your host to check the server.",
+    };
   }
+  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+  if (after.get(user) === secret) {
+    const lost = changedEntries(kept, after);
+    const notes = [
+      failure === undefined ? '' : `cPanel reported a failure but saved the key${said}`,
+      lost.length === 0 ? '' : `entries no longer kept by cPanel: ${lost.join(', ')}`,
+    ].filter((n) => n !== '');
+    return { ok: true, audit: notes.length === 0 ? 'ok' : `ok: ${notes.join('; ')}` };
+  }
+  const was = before.get(user);
+  const now = after.get(user);
+  const state =
+    now === was
+      ? was === undefined
+        ? 'Two-factor authentication is still off.'
+        : 'Two-factor authentication is still on with your current device.'
+      : now === undefined
+        ? 'cPanel now shows two-factor authentication OFF for this account: set it up again.'
+        : 'cPanel now holds a different key for this account than the one you scanned: set it up again.';
+  return {
+    ok: false,
+    audit: `cPanel did not save the key${said}${now === was ? '' : '; the account’s key changed anyway'}`,
+    message: `cPanel did not save the new key${said}. ${state}`,
+  };
 }

@@ -84,6 +84,14 @@ export function forbidden(message: string): Whm2faError {
   return new Whm2faError('FORBIDDEN', message);
 }
 
+/**
+ * cPanel did not do what was asked. `message` must say what cPanel's store really holds
+ * now (the caller read it back), so the user is never told "nothing changed" wrongly.
+ */
+export function cpanelFailed(message: string): Whm2faError {
+  return new Whm2faError('CPANEL_FAILED', message);
+}
+
 /** whm2fa's own files are damaged or unreadable: never reset silently, always say so. */
 export class StateError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -94,7 +102,7 @@ export class StateError extends Error {
 
 /** What the caller sees for anything unexpected: no stack, no path, no secret. */
 export const INTERNAL_MESSAGE =
-  'Something went wrong on the server. Nothing was changed. Please try again, or ask your host to check the server error log.';
+  'Something went wrong on the server. Please reload the page to see the current state, or ask your host to check the server error log.';
 
 export const STATE_MESSAGE =
   "whm2fa's saved data on this server could not be read, so nothing was changed. Ask your host to check the server error log.";

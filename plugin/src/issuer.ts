@@ -16,9 +16,9 @@ export function validIssuer(input: string): string {
   throw badRequest('The issuer must be 1 to 32 letters, digits, spaces, dots, underscores or hyphens.');
 }
 
-/** The server-wide issuer: root's choice in cPanel, else the hostname. */
+/** The server-wide issuer: root's choice in cPanel, else the kernel hostname lower-cased (as cPanel). */
 export function systemWideIssuer(paths: ServerPaths): string {
-  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname(paths);
+  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname();
 }
 
 /**
@@ -33,5 +33,5 @@ export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean)
     const cpanelOwn = own === undefined ? cpanelIssuers.get(user) : undefined;
     if (cpanelOwn !== undefined) return cpanelOwn;
   }
-  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname(paths);
+  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname();
 }

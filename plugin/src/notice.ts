@@ -7,9 +7,11 @@ import { appendAudit } from './audit';
 import { contactEmail } from './accounts';
 import { serverHostname } from './cpanelState';
 import { sendMail } from './mailer';
+import { bestEffort } from './store';
 import type { ServerPaths } from './paths';
 
-export type NoticeKind = 'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost';
+export type NoticeKind =
+  'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost' | 'renamed-lost-owner';
 
 export interface Notice {
   readonly kind: NoticeKind;
@@ -18,6 +20,8 @@ export interface Notice {
   readonly ip: string;
   readonly epochSeconds: number;
   readonly reason?: string;
+  /** For a notice to an account's owner: the account it is about. */
+  readonly account?: string;
 }
 
 const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
@@ -26,6 +30,7 @@ const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
   removed: 'Two-factor authentication was turned off',
   'removed-by-admin': 'Two-factor authentication was removed from your account',
   'renamed-lost': 'Set up two-factor authentication again after your account was renamed',
+  'renamed-lost-owner': 'An account you own lost two-factor authentication when it was renamed',
 };
 
 const WHAT: Readonly<Record<NoticeKind, string>> = {
@@ -38,6 +43,8 @@ const WHAT: Readonly<Record<NoticeKind, string>> = {
     'Two-factor authentication was removed from your account by an administrator. Logging in no longer asks for a security code until you set it up again.',
   'renamed-lost':
     'Your account was renamed, and two-factor authentication could not be carried over to the new name. Log in and set it up again under "Two-Factor Authentication".',
+  'renamed-lost-owner':
+    'An account you own was renamed, and cPanel offered no safe way to carry its two-factor authentication over to the new name, so logging in to it no longer asks for a code. Ask the account holder to set it up again.',
 };
 
 export function noticeText(notice: Notice, host: string): { subject: string; body: string } {
@@ -47,7 +54,7 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
     '',
     `${WHAT[notice.kind]}`,
     '',
-    `Account:  ${notice.user}`,
+    `Account:  ${notice.account ?? notice.user}`,
     `Server:   ${host}`,
     `When:     ${when}`,
     `By:       ${notice.actor === notice.user ? `${notice.actor} (you)` : notice.actor}`,
@@ -65,18 +72,21 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
 
 /** Emails the user about a change; a missing address or a failed send goes into the audit log. */
 export function notify(paths: ServerPaths, notice: Notice): void {
-  const host = serverHostname(paths);
+  const host = serverHostname();
   const to = contactEmail(paths, notice.user);
   const problem = to === undefined ? 'no contact address on file' : send(paths, to, host, notice);
   if (problem === undefined) return;
-  appendAudit(paths, {
-    epochSeconds: notice.epochSeconds,
-    actor: notice.actor,
-    subject: notice.user,
-    action: 'mail',
-    ip: notice.ip,
-    result: `not sent: ${problem}`,
-  });
+  // The change is done whatever happens to its email; a broken audit log is the doctor's.
+  bestEffort(() =>
+    appendAudit(paths, {
+      epochSeconds: notice.epochSeconds,
+      actor: notice.actor,
+      subject: notice.user,
+      action: 'mail',
+      ip: notice.ip,
+      result: `not sent: ${problem}`,
+    }),
+  );
 }
 
 function send(paths: ServerPaths, to: string, host: string, notice: Notice): string | undefined {

@@ -12,7 +12,9 @@ export interface ServerPaths {
   readonly cpanelUsersDir: string;
   readonly wwwacctConf: string;
   readonly cpanelConfig: string;
-  readonly hostnameFile: string;
+  readonly cpanelVersionFile: string;
+  readonly teamDir: string;
+  readonly installConfig: string;
   readonly tfaUserdata: string;
   readonly issuerUserdata: string;
   readonly stateDir: string;
@@ -20,6 +22,10 @@ export interface ServerPaths {
   readonly settingsFile: string;
   readonly auditFile: string;
   readonly lockFile: string;
+  /** Where every state file is first written before it is renamed into place. */
+  readonly tmpDir: string;
+  /** Fingerprints of the keys cPanel's store held when whm2fa last looked (reconcile.ts). */
+  readonly knownKeysFile: string;
   readonly whmapi1: string;
   readonly uapi: string;
   readonly sendmail: string;
@@ -48,7 +54,9 @@ export function serverPaths(root: string): ServerPaths {
     cpanelUsersDir: at('var/cpanel/users'),
     wwwacctConf: at('etc/wwwacct.conf'),
     cpanelConfig: at('var/cpanel/cpanel.config'),
-    hostnameFile: at('etc/hostname'),
+    cpanelVersionFile: at('usr/local/cpanel/version'),
+    teamDir: at('var/cpanel/team'),
+    installConfig: join(programDir, 'install.json'),
     tfaUserdata: join(tfaDir, 'tfa_userdata.json'),
     issuerUserdata: join(tfaDir, 'issuer_userdata.json'),
     stateDir,
@@ -56,6 +64,8 @@ export function serverPaths(root: string): ServerPaths {
     settingsFile: join(stateDir, 'settings.json'),
     auditFile: join(stateDir, 'audit.log'),
     lockFile: join(stateDir, 'state.lock'),
+    tmpDir: join(stateDir, 'tmp'),
+    knownKeysFile: join(stateDir, 'cpanel-keys.json'),
     whmapi1: at('usr/local/cpanel/bin/whmapi1'),
     uapi: at('usr/local/cpanel/bin/uapi'),
     sendmail: at('usr/sbin/sendmail'),

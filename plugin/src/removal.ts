@@ -1,17 +1,22 @@
 /**
  * Turning 2FA off: by the user with a current code, or by root / the owning reseller for
  * accounts it manages (the lost-device path: a reason is required, recorded and mailed).
+ * Whatever cPanel's tool answers, its store is read back: the answer, the audit entry and
+ * the email follow what the store holds.
  */
-import { Whm2faError, badRequest } from './errors';
-import { appendAudit, type AuditInput } from './audit';
+import { Whm2faError, badRequest, cpanelFailed } from './errors';
+import { appendAudit, appendAuditLocked, type AuditInput } from './audit';
 import { assertCanManage } from './access';
 import { readSecrets, secretOf } from './cpanelState';
+import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from './cpanel';
 import { notify } from './notice';
 import { readUserState, writeUserState } from './userState';
 import { verifyCodes } from './verification';
 import { loadTotp } from './totp';
-import { withLock } from './store';
+import { bestEffort, withLock } from './store';
+import { rememberKeysLocked } from './reconcile';
 import type { RequestContext } from './context';
+import type { ServerPaths } from './paths';
 
 export const MAX_REASON_LENGTH = 500;
 
@@ -19,37 +24,85 @@ function notEnabled(): Whm2faError {
   return new Whm2faError('NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');
 }
 
+/** What a removal call did, per user, from cPanel's store read back. */
+export interface RemovalReadBack {
+  /** Users whose key is gone from the store. */
+  readonly gone: readonly string[];
+  /** Users whose key is still there, with the reason (cPanel's, or what happened to its tool). */
+  readonly kept: ReadonlyMap<string, string>;
+  /** What went wrong with the call itself, if anything (for the audit trail). */
+  readonly callProblem?: string;
+}
+
+/**
+ * Asks cPanel to remove the keys of `users`, then reads the store back. A tool that dies,
+ * hangs or garbles its answer after doing the work is judged by the store alone.
+ */
+export function removeAndReadBack(
+  ctx: { paths: ServerPaths; cpanel: CpanelBridge },
+  users: readonly string[],
+): RemovalReadBack {
+  let outcome: RemoveOutcome | undefined;
+  let callProblem: string | undefined;
+  try {
+    outcome = ctx.cpanel.removeSecrets(users);
+  } catch (err) {
+    if (!(err instanceof CpanelCallError)) throw err;
+    callProblem = err.reason;
+  }
+  const after = readSecrets(ctx.paths);
+  const gone: string[] = [];
+  const kept = new Map<string, string>();
+  for (const user of users) {
+    if (!after.has(user)) gone.push(user);
+    else kept.set(user, outcome?.failed.get(user) ?? callProblem ?? 'cPanel kept the key.');
+  }
+  return callProblem === undefined ? { gone, kept } : { gone, kept, callProblem };
+}
+
+const RECORDS_WARNING = 'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".';
+
 /** The caller turns off its own 2FA, proving the current device first. */
-export async function removeOwn(ctx: RequestContext, code: string): Promise<void> {
+export async function removeOwn(ctx: RequestContext, code: string): Promise<{ warning?: string }> {
   const { paths, caller, epochSeconds } = ctx;
   await loadTotp();
   const user = caller.user;
   const secret = secretOf(paths, user);
   if (secret === undefined) throw notEnabled();
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks: [{ secret, code }] });
-  const outcome = ctx.cpanel.removeSecrets([user]);
-  if (!outcome.removed.includes(user) && secretOf(paths, user) !== undefined) {
-    appendAudit(paths, {
-      epochSeconds,
-      actor: user,
-      subject: user,
-      action: 'remove',
-      ip: ctx.ip,
-      result: 'failed: cPanel refused',
-    });
-    const reason = outcome.failed[user];
-    throw new Whm2faError(
-      'CPANEL_FAILED',
-      `cPanel could not turn off two-factor authentication, so nothing was changed.${reason === undefined ? '' : ` cPanel said: ${reason}`}`,
+  const readBack = removeAndReadBack(ctx, [user]);
+  const entry = (result: string): AuditInput => ({
+    epochSeconds,
+    actor: user,
+    subject: user,
+    action: 'remove',
+    ip: ctx.ip,
+    result,
+  });
+  if (!readBack.gone.includes(user)) {
+    const reason = readBack.kept.get(user) ?? '';
+    appendAudit(paths, entry(`failed: ${reason}`));
+    throw cpanelFailed(
+      `cPanel did not turn off two-factor authentication (cPanel said: ${reason}). It is still on: logging in still asks for a code.`,
     );
   }
-  appendAudit(paths, { epochSeconds, actor: user, subject: user, action: 'remove', ip: ctx.ip, result: 'ok' });
+  const recorded = bestEffort(() =>
+    withLock(paths.lockFile, () => {
+      rememberKeysLocked(paths, new Map([[user, undefined]]));
+      const note =
+        readBack.callProblem === undefined ? '' : `: cPanel reported ${readBack.callProblem}, but the key is gone`;
+      appendAuditLocked(paths, [entry(`ok${note}`)]);
+    }),
+  );
   notify(paths, { kind: 'removed', user, actor: user, ip: ctx.ip, epochSeconds });
+  return recorded ? {} : { warning: `Two-factor authentication is off. ${RECORDS_WARNING}` };
 }
 
+/** What an administrator's removal did, per account. */
 export interface AdminRemoveOutcome {
   readonly removed: string[];
   readonly failed: Record<string, string>;
+  readonly warning?: string;
 }
 
 /** Checks a reason typed by an administrator. */
@@ -78,25 +131,17 @@ export function removeForUsers(
   const reason = validReason(reasonInput);
   assertCanManage(paths, caller, users, options);
   const secrets = readSecrets(paths);
-  const failed: Record<string, string> = {};
+  // The failed map is keyed by account names: a null prototype keeps "constructor" plain.
+  const failed = Object.create(null) as Record<string, string>;
   const targets: string[] = [];
-  for (const user of users) {
+  for (const user of new Set(users)) {
     if (secrets.has(user)) targets.push(user);
     else failed[user] = 'Two-factor authentication is not turned on for this account.';
   }
-  const outcome = ctx.cpanel.removeSecrets(targets);
-  const after = readSecrets(paths);
-  const removed = targets.filter((user) => !after.has(user));
-  for (const user of targets) {
-    if (!removed.includes(user)) failed[user] = outcome.failed[user] ?? 'cPanel could not remove it.';
-  }
-  // A lost-device removal also clears the user's lock and pending setup, so they can start over.
-  withLock(paths.lockFile, () => {
-    for (const user of removed) {
-      const { pending: _p, lockedUntil: _l, ...rest } = readUserState(paths, user);
-      writeUserState(paths, user, { ...rest, failures: 0, lockCount: 0 });
-    }
-  });
+  const readBack =
+    targets.length === 0 ? { gone: [], kept: new Map<string, string>() } : removeAndReadBack(ctx, targets);
+  const removed = [...readBack.gone];
+  for (const [user, why] of readBack.kept) failed[user] = why;
   const entries: AuditInput[] = targets.map((user) => ({
     epochSeconds,
     actor: caller.user,
@@ -106,8 +151,19 @@ export function removeForUsers(
     result: removed.includes(user) ? 'ok' : `failed: ${failed[user] ?? ''}`,
     reason,
   }));
-  if (entries.length > 0) appendAudit(paths, ...entries);
+  // A lost-device removal also clears the user's lock and pending setup, so they can start over.
+  const recorded = bestEffort(() =>
+    withLock(paths.lockFile, () => {
+      for (const user of removed) {
+        const { pending: _p, lockedUntil: _l, ...rest } = readUserState(paths, user);
+        writeUserState(paths, user, { ...rest, failures: 0, lockCount: 0 });
+      }
+      rememberKeysLocked(paths, new Map(removed.map((user) => [user, undefined])));
+      appendAuditLocked(paths, entries);
+    }),
+  );
   for (const user of removed)
     notify(paths, { kind: 'removed-by-admin', user, actor: caller.user, ip: ctx.ip, epochSeconds, reason });
-  return { removed, failed };
+  const outcome = { removed, failed: { ...failed } };
+  return recorded ? outcome : { ...outcome, warning: RECORDS_WARNING };
 }

@@ -10,6 +10,7 @@ import {
   fsyncSync,
   linkSync,
   readSync,
+  readdirSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -56,16 +57,35 @@ export function readJson(file: string): unknown {
 export function writeJsonAtomic(file: string, value: unknown): void {
   const dir = dirname(file);
   ensurePrivateDir(dir);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
+  const tmp = join(dir, `.${basename(file)}.${String(process.pid)}.tmp`);
   try {
-    writeAll(fd, `${JSON.stringify(value, null, 2)}\n`);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
+    try {
+      writeAll(fd, `${JSON.stringify(value, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (err) {
+    // A failed write leaves nothing behind: the temporary file may hold a pending secret.
+    removeFile(tmp);
+    throw err;
   }
-  renameSync(tmp, file);
   syncDir(dir);
+}
+
+/**
+ * Runs `work` after a change in cPanel is done, when a failure must not turn that change
+ * into an error the user would read as "nothing happened". Returns whether it worked.
+ */
+export function bestEffort(work: () => void): boolean {
+  try {
+    work();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Removes `file` if it exists. */
@@ -96,9 +116,11 @@ export function appendLine(file: string, line: string): void {
 
 /**
  * Runs `fn` while holding the state lock, shared by every whm2fa process on the server
- * (CGI requests, the hook, the command line). Node has no flock(2), so the lock is a file
- * created with O_EXCL holding the owner's pid; a lock left by a killed process is taken
- * over once its pid is gone. The work done under it is a few small file operations.
+ * (CGI requests, the hook, the command line). Node has no flock(2), so the lock is a
+ * hard link to a private file that already holds the owner's pid (docs/decisions/
+ * state-lock.md); a lock left by a killed process is taken over once its pid is gone,
+ * and what that process left behind (temporary files, its private lock file) is swept.
+ * The work done under it is a few small file operations.
  */
 export function withLock<T>(lockFile: string, fn: () => T): T {
   ensurePrivateDir(dirname(lockFile));
@@ -163,10 +185,44 @@ function takeOverIfStale(lockFile: string): void {
     } catch (err) {
       if (isNoEntry(err)) return;
     }
-    if (!isAlive(owner) || ageMs(lockFile) > LOCK_STALE_MS) removeFile(lockFile);
+    if (!isAlive(owner) || ageMs(lockFile) > LOCK_STALE_MS) {
+      removeFile(lockFile);
+      // Its owner died holding it: clear what it (and others killed before) left.
+      sweepLeftovers(dirname(lockFile), { remove: true });
+    }
   } finally {
     removeFile(judge);
   }
+}
+
+/** A temporary file (`.NAME.PID.tmp`) or a private lock file (`state.lock.PID`) of a process. */
+const LEFTOVER = /^(?:\..+\.(\d+)\.tmp|.+\.lock\.(\d+))$/;
+
+/**
+ * Files left in `dir` and its sub-folders by whm2fa processes that were killed: temporary
+ * files and private lock files whose process is gone. Removed when `remove` is set.
+ */
+export function sweepLeftovers(dir: string, options: { remove: boolean }): string[] {
+  const found: string[] = [];
+  const scan = (folder: string, depth: number): void => {
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const file = join(folder, name);
+      const match = LEFTOVER.exec(name);
+      const pid = Number(match?.[1] ?? match?.[2]);
+      if (match !== null && pid !== process.pid && !isAlive(pid)) {
+        found.push(file);
+        if (options.remove) removeFile(file);
+      } else if (depth > 0 && match === null && !name.includes('.')) scan(file, depth - 1);
+    }
+  };
+  scan(dir, 1);
+  return found;
 }
 
 function judgeAlive(judge: string): boolean {

@@ -1,7 +1,7 @@
 /**
- * whm2fa's own record for one user: the last accepted time step (codes are accepted
- * once), the failure count and lock, and the pending enrollment. One file per user under
- * /var/cpanel/whm2fa/users/, changed only under the state lock.
+ * whm2fa's own record for one user: the last time step accepted with each of its keys
+ * (codes are accepted once), the failure count and lock, and the pending enrollment. One
+ * file per user under /var/cpanel/whm2fa/users/, changed only under the state lock.
  */
 import { join } from 'node:path';
 import { StateError } from './errors';
@@ -15,7 +15,13 @@ export interface PendingEnrollment {
 }
 
 export interface UserState {
+  /**
+   * Written by versions before per-key memory: the last accepted step, whatever the key.
+   * Read as applying to every key until the next success replaces it with {@link steps}.
+   */
   readonly lastStep?: number;
+  /** Key fingerprint (keyFingerprint.ts) → the last time step accepted with that key. */
+  readonly steps?: Readonly<Record<string, number>>;
   readonly failures: number;
   /** How many locks in a row (doubles the next lock); reset by a success. */
   readonly lockCount: number;
@@ -39,6 +45,16 @@ function parse(file: string, value: unknown): UserState {
   if (!isCount(v['failures']) || !isCount(v['lockCount'])) throw bad();
   if (v['lastStep'] !== undefined && !isCount(v['lastStep'])) throw bad();
   if (v['lockedUntil'] !== undefined && !isTime(v['lockedUntil'])) throw bad();
+  let steps: Record<string, number> | undefined;
+  if (v['steps'] !== undefined) {
+    const raw = v['steps'] as Record<string, unknown> | null;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad();
+    steps = Object.create(null) as Record<string, number>;
+    for (const [fp, step] of Object.entries(raw)) {
+      if (!/^[0-9a-f]{16}$/.test(fp) || !isCount(step)) throw bad();
+      steps[fp] = step;
+    }
+  }
   let pending: PendingEnrollment | undefined;
   if (v['pending'] !== undefined) {
     const p = v['pending'] as Record<string, unknown> | null;
@@ -50,6 +66,7 @@ function parse(file: string, value: unknown): UserState {
     failures: v['failures'],
     lockCount: v['lockCount'],
     ...(v['lastStep'] === undefined ? {} : { lastStep: v['lastStep'] }),
+    ...(steps === undefined ? {} : { steps }),
     ...(v['lockedUntil'] === undefined ? {} : { lockedUntil: v['lockedUntil'] }),
     ...(pending === undefined ? {} : { pending }),
   };
@@ -69,6 +86,7 @@ export function writeUserState(paths: ServerPaths, user: string, state: UserStat
     state.failures === 0 &&
     state.lockCount === 0 &&
     state.lastStep === undefined &&
+    (state.steps === undefined || Object.keys(state.steps).length === 0) &&
     state.lockedUntil === undefined &&
     state.pending === undefined;
   if (empty) removeFile(file);
@@ -90,6 +108,27 @@ export function activeLock(state: UserState, epochSeconds: number): number | und
   return state.lockedUntil !== undefined && state.lockedUntil > epochSeconds ? state.lockedUntil : undefined;
 }
 
+/** The last step accepted with the key of fingerprint `fp`, if any. */
+export function lastStepFor(state: UserState, fp: string): number | undefined {
+  if (state.steps !== undefined && Object.hasOwn(state.steps, fp)) return state.steps[fp];
+  return state.lastStep;
+}
+
+/** How many keys' steps are remembered: the current key, a pending one, and a spare. */
+const KEPT_STEPS = 4;
+
+/** The record with `accepted` (fingerprint → step) remembered, oldest keys forgotten first. */
+export function withSteps(state: UserState, accepted: ReadonlyMap<string, number>): UserState {
+  const merged = new Map<string, number>(Object.entries(state.steps ?? {}));
+  for (const [fp, step] of accepted) merged.set(fp, Math.max(step, merged.get(fp) ?? -1));
+  const kept = [...merged].sort((a, b) => b[1] - a[1]).slice(0, KEPT_STEPS);
+  const steps = Object.create(null) as Record<string, number>;
+  for (const [fp, step] of kept) steps[fp] = step;
+  const { lastStep: _legacy, ...rest } = state;
+  return { ...rest, steps };
+}
+
+/** The record without the pending enrollment. */
 export function withoutPending(state: UserState): UserState {
   const { pending: _dropped, ...rest } = state;
   return rest;

@@ -1,13 +1,23 @@
 /**
  * Every code whm2fa checks goes through here: one step of drift, each code accepted once
- * per user, and 5 consecutive failures lock that user's verifications for 5 minutes,
+ * per user and key (a new device's first code is not refused because the old key was used
+ * in the same 30 seconds), and 5 consecutive failures lock that user's verifications for 5 minutes,
  * doubling on each further lock up to an hour. All of it under the state lock, so
  * concurrent requests count exactly (standards.md, requirements 2–4).
  */
 import { Whm2faError } from './errors';
 import { appendAuditLocked, type AuditInput } from './audit';
 import { verifyCode } from './totp';
-import { activeLock, readUserState, withoutExpiredPending, writeUserState, type UserState } from './userState';
+import {
+  activeLock,
+  lastStepFor,
+  readUserState,
+  withSteps,
+  withoutExpiredPending,
+  writeUserState,
+  type UserState,
+} from './userState';
+import { keyFingerprint } from './keyFingerprint';
 import { withLock } from './store';
 import type { ServerPaths } from './paths';
 
@@ -67,17 +77,18 @@ export function verifyCodes(request: VerifyRequest): void {
       appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
-    let maxStep = state.lastStep ?? -1;
+    const accepted = new Map<string, number>();
     let replayed = false;
     for (const check of request.checks) {
+      const fp = keyFingerprint(check.secret);
       const result = verifyCode({
         secret: check.secret,
         code: check.code,
         epochSeconds,
-        afterTimeStep: state.lastStep,
+        afterTimeStep: lastStepFor(state, fp),
       });
       if (result.valid) {
-        maxStep = Math.max(maxStep, result.timeStep);
+        accepted.set(fp, result.timeStep);
         continue;
       }
       // A malformed entry is a typing slip, not a guess: it is not counted.
@@ -93,7 +104,7 @@ export function verifyCodes(request: VerifyRequest): void {
       return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE);
     }
     const { lockedUntil: _lock, ...rest } = state;
-    const passed: UserState = { ...rest, lastStep: maxStep, failures: 0, lockCount: 0 };
+    const passed: UserState = withSteps({ ...rest, failures: 0, lockCount: 0 }, accepted);
     writeUserState(paths, user, request.onSuccess === undefined ? passed : request.onSuccess(passed));
     return undefined;
   });

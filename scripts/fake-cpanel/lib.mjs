@@ -1,7 +1,9 @@
 // Shared pieces of the fake cPanel tools used by the local WHM and the tests. They behave
-// as ../../../shared/docs/whm-contract.md §5 describes a real server; their TOTP check is
-// written here with node's crypto, independently of the plugin's, as cPanel's own is.
+// as docs/cpanel.md describes a real server (cPanel 11.120/11.122 as its source shows);
+// their TOTP check is written here with node's crypto, independently of the plugin's.
 import { createHmac, randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { hostname as kernelHostname } from 'node:os';
 import {
   mkdirSync,
   readFileSync,
@@ -28,6 +30,10 @@ export function treePaths(root) {
     trueUserDomains: join(root, 'etc/trueuserdomains'),
     usersDir: join(root, 'var/cpanel/users'),
     hostname: join(root, 'etc/hostname'),
+    version: join(root, 'usr/local/cpanel/version'),
+    homeDir: join(root, 'home'),
+    teamDir: join(root, 'var/cpanel/team'),
+    faults: join(root, 'var/fake-cpanel/faults.json'),
     appsDir: join(root, 'var/cpanel/apps'),
     hooksRegistry: join(root, 'var/cpanel/hooks/registry.json'),
     mailDir: join(root, 'var/mail'),
@@ -187,8 +193,145 @@ export function readDomains(paths) {
   return map;
 }
 
-export function hostnameOf(paths) {
-  return readText(paths.hostname).trim() || 'server.example.com';
+/** cPanel's default issuer: the kernel's hostname, lower-cased (not /etc/hostname). */
+export function hostnameOf() {
+  return kernelHostname().toLowerCase();
+}
+
+/** `[major, minor]` of /usr/local/cpanel/version (`11.122.0.22` → [11, 122]); missing: newest. */
+export function cpanelVersion(paths) {
+  const parts = readText(paths.version).trim().split('.').map(Number);
+  if (parts.length < 2 || parts.some((n) => !Number.isInteger(n))) return [11, 999];
+  return [parts[0], parts[1]];
+}
+
+/** `true` from cPanel 11.122, which added twofactorauth_set_tfa_config_for_user. */
+export function hasSetForUser(paths) {
+  const [major, minor] = cpanelVersion(paths);
+  return major > 11 || (major === 11 && minor >= 122);
+}
+
+/** A system account exists (cPanel's accountexists): root, a cPanel account, or a reseller. */
+export function accountExists(paths, user) {
+  if (user === 'root') return true;
+  if (typeof user !== 'string' || !/^[a-z0-9][a-z0-9_.-]{0,31}$/.test(user)) return false;
+  return readText(join(paths.usersDir, user)) !== '' || readResellers(paths).has(user);
+}
+
+/** `true` when cPanel has a users file for the name (what remove_user_config checks). */
+export function hasUsersFile(paths, user) {
+  return /^[a-z0-9][a-z0-9_.-]{0,31}$/.test(user) && readText(join(paths.usersDir, user)) !== '';
+}
+
+/** The user's domains: the `DNS`/`DNSn` lines of its users file. */
+export function domainsOf(paths, user) {
+  if (!hasUsersFile(paths, user)) return [];
+  const domains = [];
+  for (const line of readText(join(paths.usersDir, user)).split('\n')) {
+    const m = /^DNS\d*=(.+)$/.exec(line);
+    if (m) domains.push(m[1].trim());
+  }
+  return domains.filter(Boolean);
+}
+
+/** The user's email accounts (cPanel's list_pops_for): `/home/USER/etc/DOMAIN/passwd` lines. */
+export function popsOf(paths, user) {
+  const pops = [];
+  for (const domain of domainsOf(paths, user)) {
+    for (const line of readText(join(paths.homeDir, user, 'etc', domain, 'passwd')).split('\n')) {
+      const local = line.split(':')[0];
+      if (local) pops.push(`${local}@${domain}`);
+    }
+  }
+  return pops;
+}
+
+/** The user's team users as 2FA store keys (`team@owner`): `/var/cpanel/team/USER`, one name a line. */
+export function teamKeysOf(paths, user) {
+  return readText(join(paths.teamDir, user))
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((name) => `${name}@${user}`);
+}
+
+/**
+ * A fault a test asked a tool to show after it has done its work: `exit` (non-zero, no
+ * answer), `kill` (SIGKILL), `hang` (never answers), `garbage` (not JSON), `break-state`
+ * (answers normally, but whm2fa's own audit log is made unwritable). Keyed `tool:function`.
+ */
+export function faultFor(paths, key) {
+  try {
+    const faults = JSON.parse(readText(paths.faults, '{}'));
+    return Object.hasOwn(faults, key) ? faults[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shows `fault` after the work is done; returns false when the tool should answer normally. */
+export function misbehave(paths, fault) {
+  if (fault === 'exit') {
+    process.stderr.write('fatal: the API call died after its work\n');
+    process.exit(255);
+  }
+  if (fault === 'kill') process.kill(process.pid, 'SIGKILL');
+  if (fault === 'hang') {
+    for (;;) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 60_000);
+  }
+  if (fault === 'garbage') {
+    process.stdout.write('<html><body>Internal Server Error</body></html>\n');
+    process.exit(0);
+  }
+  if (fault === 'break-state') {
+    const audit = join(paths.root, 'var/cpanel/whm2fa/audit.log');
+    try {
+      unlinkSync(audit);
+    } catch {
+      // not there yet
+    }
+    mkdirSync(audit, { recursive: true });
+  }
+  return false;
+}
+
+/** The uid a cPanel user's processes run as: `UID=` in its users file, else nobody's. */
+export function uidOf(paths, user) {
+  const m = /^UID=(\d+)$/m.exec(readText(join(paths.usersDir, user)));
+  return m ? Number(m[1]) : 65534;
+}
+
+function readHooks(paths) {
+  const registry = readJsonObject(paths.hooksRegistry);
+  return Array.isArray(registry.hooks) ? registry.hooks : [];
+}
+
+/**
+ * Runs the registered hooks of an event as cPanel does: the document on stdin, the first
+ * line of stdout read as `1 message` / `0 message`. `Cpanel` hooks run as `asUser`'s uid
+ * unless registered with escalateprivs. Returns each hook's message.
+ */
+export function fireHooks(paths, category, event, stage, data, asUser) {
+  const messages = [];
+  for (const hook of readHooks(paths).filter(
+    (h) => h.category === category && h.event === event && h.stage === stage,
+  )) {
+    const doc = { context: { category, event, stage, blocking: hook.blocking, point: 'main' }, data, hook };
+    const options = { input: JSON.stringify(doc), encoding: 'utf8', timeout: 60000 };
+    if (category === 'Cpanel' && asUser !== undefined && !hook.escalateprivs && process.getuid?.() === 0) {
+      const uid = uidOf(paths, asUser);
+      Object.assign(options, { uid, gid: uid, env: { PATH: '/usr/bin:/bin', HOME: '/', USER: asUser } });
+    }
+    const run = spawnSync(hook.hook, [], options);
+    const line = (run.stdout ?? '').split('\n')[0].trim();
+    messages.push({
+      hook: hook.hook,
+      status: line === '' ? 1 : Number(line[0]),
+      message: line.replace(/^[01]\s*/, ''),
+    });
+    if (run.stderr) process.stderr.write(run.stderr);
+  }
+  return messages;
 }
 
 export function policyEnabled(paths) {
@@ -213,12 +356,12 @@ export function validIssuer(issuer) {
 }
 
 export function issuerFor(paths, user) {
-  const issuers = readJsonObject(paths.issuerUserdata);
+  const issuers = new Map(Object.entries(readJsonObject(paths.issuerUserdata)));
   const resellers = readResellers(paths);
-  if (resellers.has(user) && issuers[user]) return issuers[user];
+  if (resellers.has(user) && issuers.get(user)) return issuers.get(user);
   const owner = readOwners(paths).get(user);
-  if (owner && owner !== user && issuers[owner]) return issuers[owner];
-  return issuers.system_wide_issuer || hostnameOf(paths);
+  if (owner && owner !== user && issuers.get(owner)) return issuers.get(owner);
+  return issuers.get('system_wide_issuer') || hostnameOf();
 }
 
 export function otpauth(issuer, account, secret) {

@@ -1,11 +1,13 @@
-// Fake `manage_hooks` (whm-contract.md §6): `add script PATH` reads the script's
-// `--describe` output, `--manual` takes category/event/stage from flags, `delete script
-// PATH` removes its hooks, `list` prints them. `fire CATEGORY EVENT STAGE` (the sandbox's
-// own addition) sends stdin's JSON data to every matching hook as cPanel would.
+// Fake `manage_hooks` (docs/cpanel.md, "Standardized Hooks"): `add script PATH` reads the
+// script's `--describe` output, `--manual` takes category/event/stage from flags, `delete
+// script PATH` removes its hooks, `list` prints them. As in cPanel, adding a stage and path
+// that is already registered is skipped: changed attributes only take effect after a
+// delete and a new add. `fire CATEGORY EVENT STAGE [USER]` (the sandbox's own addition)
+// sends stdin's JSON data to every matching hook as cPanel would.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { parseArgs, readJsonObject, readStdin, treePaths } from './lib.mjs';
+import { fireHooks, parseArgs, readJsonObject, readStdin, treePaths } from './lib.mjs';
 
 function load(paths) {
   const registry = readJsonObject(paths.hooksRegistry);
@@ -63,6 +65,7 @@ export function main(root, argv) {
         hook: entry.hook ?? script,
         exectype: entry.exectype ?? 'script',
         blocking: entry.blocking ? 1 : 0,
+        escalateprivs: entry.escalateprivs ? 1 : 0,
       };
       if (!hooks.some((h) => same(h, hook))) {
         hooks.push(hook);
@@ -80,15 +83,12 @@ export function main(root, argv) {
     return;
   }
   if (verb === 'fire') {
-    const [, category, event, stage] = positional;
+    const [, category, event, stage, asUser] = positional;
     let data = {};
     const input = readStdin();
     if (input.trim() !== '') data = JSON.parse(input);
-    for (const hook of hooks.filter((h) => h.category === category && h.event === event && h.stage === stage)) {
-      const doc = { context: { category, event, stage, blocking: hook.blocking, point: 'main' }, data, hook };
-      const run = spawnSync(hook.hook, [], { input: JSON.stringify(doc), encoding: 'utf8', timeout: 60000 });
-      process.stdout.write(`${hook.hook}: ${(run.stdout ?? '').trim()}\n`);
-      if (run.stderr) process.stderr.write(run.stderr);
+    for (const fired of fireHooks(paths, category, event, stage, data, asUser)) {
+      process.stdout.write(`${fired.hook}: ${String(fired.status)} ${fired.message}\n`);
     }
     return;
   }

@@ -26,6 +26,17 @@ export const DEFAULT_ACCOUNTS = {
   rootEmail: 'admin@sandbox.test',
   policy: true,
   secrets: {},
+  /** cPanel's version file: 11.122 has twofactorauth_set_tfa_config_for_user, 11.120 not. */
+  version: '11.122.0.22',
+  /** Email accounts (`/home/USER/etc/DOMAIN/passwd`) and team users (`/var/cpanel/team/USER`). */
+  pops: { shop1: ['info'], blog2: ['news'] },
+  teams: { shop1: ['dev'] },
+  /** 2FA entries of email accounts and team users, beside the accounts' own (cPanel's store holds both). */
+  otherEntries: {
+    'info@shop1.example.com': 'MFRGGZDFMZTWQ2LK',
+    'dev@shop1': 'ONSWG4TFOQYTEMZU',
+    'news@blog2.example.com': 'NBSWY3DPO5XXE3DE',
+  },
 };
 
 function write(file, text, mode = 0o644) {
@@ -84,7 +95,7 @@ export function createServerTree(root, options = {}) {
       .map((a) => `${a.domain}: ${a.user}`)
       .join('\n') + '\n',
   );
-  for (const a of accounts) {
+  accounts.forEach((a, index) => {
     write(
       join(root, 'var/cpanel/users', a.user),
       [
@@ -94,9 +105,20 @@ export function createServerTree(root, options = {}) {
         `CONTACTEMAIL=${a.email ?? ''}`,
         'PLAN=default',
         `FEATURE-TWOFACTORAUTH=${a.noTwoFactorFeature ? 0 : 1}`,
+        // Each account's processes run as its own unprivileged uid (Cpanel hooks use it).
+        `UID=${String(a.uid ?? 30000 + index)}`,
       ].join('\n') + '\n',
     );
+  });
+  const domainOf = new Map(accounts.map((a) => [a.user, a.domain]));
+  for (const [user, locals] of Object.entries(o.pops ?? {})) {
+    if (!domainOf.get(user)) continue;
+    const passwd = locals.map((l) => `${l}:x:30000:30000::/home/${user}/mail/${domainOf.get(user)}/${l}:/bin/false`);
+    write(join(root, 'home', user, 'etc', domainOf.get(user), 'passwd'), `${passwd.join('\n')}\n`);
   }
+  for (const [user, names] of Object.entries(o.teams ?? {}))
+    write(join(root, 'var/cpanel/team', user), `${names.join('\n')}\n`);
+  write(join(root, 'usr/local/cpanel/version'), `${o.version}\n`);
   write(
     join(root, 'etc/wwwacct.conf'),
     `ADDR 127.0.0.1\nCONTACTEMAIL ${o.rootEmail}\nHOST ${o.hostname}\nNS ns1.sandbox.test\n`,
@@ -106,7 +128,7 @@ export function createServerTree(root, options = {}) {
   mkdirSync(tfaDir, { recursive: true, mode: 0o700 });
   chmodSync(tfaDir, 0o700);
   const store = {};
-  for (const [user, secret] of Object.entries(o.secrets)) store[user] = { secret };
+  for (const [user, secret] of Object.entries({ ...o.otherEntries, ...o.secrets })) store[user] = { secret };
   write(join(tfaDir, 'tfa_userdata.json'), JSON.stringify(store), 0o600);
   write(join(tfaDir, 'issuer_userdata.json'), JSON.stringify(o.issuers ?? {}), 0o600);
   mkdirSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi'), { recursive: true });
@@ -117,4 +139,7 @@ export function createServerTree(root, options = {}) {
   mkdirSync(join(root, 'var/mail'), { recursive: true });
   installFakeTools(root);
   generateChrome(root);
+  // As on a server, "/" is world-traversable: hooks that run as an account's uid reach
+  // their script (temporary trees are made 0700).
+  chmodSync(root, 0o755);
 }

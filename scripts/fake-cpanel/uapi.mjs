@@ -1,6 +1,12 @@
 // Fake `uapi --user=U TwoFactorAuth …`, run as root on behalf of U, with UAPI's envelope.
+// After a successful set/remove it runs the `Cpanel` hooks of that call as cPanel does: as
+// the user (unless registered with escalateprivs), with `{args, result, user}` as data,
+// and each hook's `1 message` text added to the result's messages.
 import {
   cpanelAcceptsCode,
+  faultFor,
+  fireHooks,
+  misbehave,
   issuerFor,
   parseArgs,
   print,
@@ -33,8 +39,24 @@ export function main(root, argv) {
   const paths = treePaths(root);
   const user = typeof flags.user === 'string' ? flags.user : '';
   const [module, func] = positional;
-  const say = (answer) =>
+  const show = (answer) =>
     flags.output === 'json' ? print(answer) : process.stdout.write(`---\n${JSON.stringify(answer, null, 2)}\n`);
+  const say = (answer) => {
+    if (answer.result.status === 1 && (func === 'set_user_configuration' || func === 'remove_user_configuration')) {
+      const fired = fireHooks(
+        paths,
+        'Cpanel',
+        `UAPI::TwoFactorAuth::${func}`,
+        'post',
+        { args: params, result: answer.result.data, user },
+        user,
+      );
+      const texts = fired.map((f) => f.message).filter((m) => m !== '');
+      if (texts.length > 0) answer.result.messages = [...(answer.result.messages ?? []), ...texts];
+    }
+    misbehave(paths, faultFor(paths, `uapi:${func}`));
+    show(answer);
+  };
   if (user === '' || readText(join(paths.usersDir, user)) === '') {
     say(envelope(module, func, 0, null, [`The user "${user}" does not have a cPanel account.`]));
     return;
@@ -45,7 +67,7 @@ export function main(root, argv) {
   }
   if (func === 'get_user_configuration') {
     const data = readJsonObject(paths.tfaUserdata);
-    const enabled = data[user]?.secret ? 1 : 0;
+    const enabled = Object.hasOwn(data, user) && data[user]?.secret ? 1 : 0;
     say(envelope(module, func, 1, enabled ? { is_enabled: 1, issuer: issuerFor(paths, user) } : { is_enabled: 0 }));
     return;
   }

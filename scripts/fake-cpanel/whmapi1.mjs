@@ -1,6 +1,15 @@
-// Fake `whmapi1`, run as root: the twofactorauth_* calls of whm-contract.md §5 with WHM
-// API 1's envelope `{metadata:{command,reason,result,version},data}`.
+// Fake `whmapi1`, run as root: the twofactorauth_* calls (docs/cpanel.md) with WHM API 1's
+// envelope `{metadata:{command,reason,result,version},data}`, and createacct / removeacct /
+// modifyacct, which change the account files and fire the Whostmgr hooks as cPanel does.
+import { createAccount, modifyAccount, removeAccount } from './accounts.mjs';
 import {
+  accountExists,
+  faultFor,
+  hasSetForUser,
+  hasUsersFile,
+  misbehave,
+  popsOf,
+  teamKeysOf,
   cpanelAcceptsCode,
   cpanelSecret,
   hostnameOf,
@@ -49,7 +58,7 @@ const CALLS = {
   },
   twofactorauth_get_issuer: (p) => {
     const issuers = readJsonObject(p.issuerUserdata);
-    const system = issuers.system_wide_issuer || hostnameOf(p);
+    const system = issuers.system_wide_issuer || hostnameOf();
     return ok('twofactorauth_get_issuer', { issuer: system, system_wide_issuer: system });
   },
   twofactorauth_set_issuer: (p, params) => {
@@ -87,26 +96,33 @@ const CALLS = {
     });
     return ok('twofactorauth_set_tfa_config', { success: 1 });
   },
+  // 11.122+ only (an unknown function before): exactly one user, who must exist; that
+  // user's entry, email entries and team-user entries are deleted, then the body's written.
   twofactorauth_set_tfa_config_for_user: (p, _params, input) => {
+    const fn = 'twofactorauth_set_tfa_config_for_user';
     let body;
     try {
       body = JSON.parse(input);
     } catch {
-      return fail('twofactorauth_set_tfa_config_for_user', 'The request body is not valid JSON.');
+      return fail(fn, 'Invalid data detected in input arguments.');
     }
-    const entries = Object.entries(body ?? {});
-    for (const [, config] of entries) {
-      const secret = config?.primary_account?.secret;
-      if (typeof secret !== 'string' || !/^[A-Za-z2-7]+$/.test(secret)) {
-        return fail('twofactorauth_set_tfa_config_for_user', 'Invalid secret.');
-      }
-    }
+    const users = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
+    if (users.length !== 1) return fail(fn, 'Invalid data detected in input arguments.');
+    const user = users[0];
+    if (!accountExists(p, user)) return fail(fn, `Invalid user: ${user}`);
+    const set = body[user];
+    const problem = invalidForUserBody(p, user, set);
+    if (problem) return fail(fn, `Invalid data detected in input arguments:  ${problem}`);
     withFileLock(p.tfaUserdata, () => {
       const data = readJsonObject(p.tfaUserdata);
-      for (const [user, config] of entries) data[user] = { secret: config.primary_account.secret };
+      for (const key of [user, ...popsOf(p, user), ...teamKeysOf(p, user)]) delete data[key];
+      if (set.primary_account) data[user] = { secret: set.primary_account.secret };
+      for (const kind of ['email', 'team']) {
+        for (const [key, entry] of Object.entries(set[kind] ?? {})) data[key] = { secret: entry.secret };
+      }
       writeJsonPrivate(p.tfaUserdata, data);
     });
-    return ok('twofactorauth_set_tfa_config_for_user');
+    return ok(fn);
   },
   twofactorauth_get_user_configs: (p, params) => {
     const data = readJsonObject(p.tfaUserdata);
@@ -116,39 +132,71 @@ const CALLS = {
     const out = {};
     for (const user of wanted) {
       if (!users.has(user)) continue;
-      out[user] = { is_enabled: data[user]?.secret ? 1 : 0, primary_domain: domains.get(user) ?? '' };
+      out[user] = {
+        is_enabled: Object.hasOwn(data, user) && data[user]?.secret ? 1 : 0,
+        primary_domain: domains.get(user) ?? '',
+      };
     }
     return ok('twofactorauth_get_user_configs', out);
   },
+  // A name with no users file that is not a reseller (or root) cannot be verified as
+  // an account, so it is refused: an orphan entry cannot be removed this way.
   twofactorauth_remove_user_config: (p, params) => {
     const users = listedUsers(params);
-    if (users.length === 0) return fail('twofactorauth_remove_user_config', 'Missing parameter: user');
-    const known = new Set(['root', ...readOwners(p).keys(), ...readResellers(p).keys()]);
+    if (users.length === 0) return fail('twofactorauth_remove_user_config', 'No users specified.');
+    const resellers = readResellers(p);
     const modified = [];
     const failed = {};
     withFileLock(p.tfaUserdata, () => {
       const data = readJsonObject(p.tfaUserdata);
       for (const user of users) {
-        if (!known.has(user) && data[user] === undefined) {
-          failed[user] = `The user "${user}" does not exist.`;
+        if (user !== 'root' && !hasUsersFile(p, user) && !resellers.has(user)) {
+          failed[user] = `You are not authorized to modify “${user}”: The user “${user}” does not exist.`;
         } else {
           delete data[user];
           modified.push(user);
         }
       }
-      writeJsonPrivate(p.tfaUserdata, data);
+      if (modified.length > 0) writeJsonPrivate(p.tfaUserdata, data);
     });
     return ok('twofactorauth_remove_user_config', { users_modified: modified, failed });
   },
+  createacct: (p, params) => createAccount(p, params, ok, fail),
+  removeacct: (p, params) => removeAccount(p, params, ok, fail),
+  modifyacct: (p, params) => modifyAccount(p, params, ok, fail),
 };
+
+/** The body of set_tfa_config_for_user, checked as cPanel does; a string says what is wrong. */
+function invalidForUserBody(p, user, set) {
+  if (set === null || typeof set !== 'object' || Array.isArray(set)) return `‘${user}’ is not a hash reference`;
+  if (set.primary_account !== undefined) {
+    const keys = Object.keys(set.primary_account ?? {});
+    if (keys.some((k) => k !== 'secret')) return '‘secret’ is the only valid key for ‘primary_account’';
+    if (!set.primary_account.secret) return 'No ‘secret’ given for primary_account';
+  }
+  for (const [kind, entries] of Object.entries(set)) {
+    if (kind === 'primary_account') continue;
+    if (kind !== 'email' && kind !== 'team') return `‘${kind}’ is not a valid key for ‘${user}’`;
+    const owned = kind === 'email' ? popsOf(p, user) : teamKeysOf(p, user);
+    for (const [key, entry] of Object.entries(entries ?? {})) {
+      if (!owned.includes(key))
+        return `‘${user}’ does not own ${kind === 'email' ? 'an email account' : 'a team user'} named ‘${key}’`;
+      if (Object.keys(entry ?? {}).some((k) => k !== 'secret')) return `‘secret’ is the only valid key for ‘${key}’`;
+      if (!entry?.secret) return `No ‘secret’ given for ‘${key}’`;
+    }
+  }
+  return undefined;
+}
 
 export function main(root, argv) {
   const { positional, params, flags } = parseArgs(argv);
   const fn = positional[0];
   const paths = treePaths(root);
   const input = flags.input === 'json' ? readStdin() : '';
-  const call = CALLS[fn];
-  const answer = call === undefined ? fail(fn ?? '', `Unknown function "${fn ?? ''}".`) : call(paths, params, input);
+  const known =
+    Object.hasOwn(CALLS, fn ?? '') && (fn !== 'twofactorauth_set_tfa_config_for_user' || hasSetForUser(paths));
+  const answer = known ? CALLS[fn](paths, params, input) : fail(fn ?? '', `Unknown function "${fn ?? ''}".`);
+  misbehave(paths, faultFor(paths, `whmapi1:${fn}`));
   if (flags.output === 'json') print(answer);
   else process.stdout.write(`---\n${JSON.stringify(answer, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, auditLines, cpanelSecrets, mails, makeServer, type Server } from '../support/server';
+import { api, auditLines, cpanelSecrets, mails, makeServer, type Server, HOST } from '../support/server';
 
 let server: Server;
 let cli: string;
@@ -38,7 +38,7 @@ describe('whm2fa status', () => {
         user: 'root',
         enabled: true,
         policyEnabled: true,
-        issuer: 'whm.sandbox.test',
+        issuer: HOST,
         pending: false,
         lockedUntil: null,
       },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { api, auditLines, cpanelSecrets, mails, makeServer, readJson, type Server } from '../support/server';
+import { api, auditLines, cpanelSecrets, mails, makeServer, readJson, type Server, HOST } from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
 
 const SEEDED = {
@@ -35,7 +35,7 @@ describe('status', () => {
         isRoot: true,
         enabled: false,
         policyEnabled: true,
-        issuer: 'whm.sandbox.test',
+        issuer: HOST,
         pending: false,
         lockedUntil: null,
       },
@@ -74,12 +74,10 @@ describe('a reseller sets up, then replaces its device', () => {
     const data = r.json().data as Record<string, string>;
     secret = data['secret'] ?? '';
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(data['otpauthUri']).toBe(
-      `otpauth://totp/whm.sandbox.test:reseller1?secret=${secret}&issuer=whm.sandbox.test`,
-    );
+    expect(data['otpauthUri']).toBe(`otpauth://totp/${HOST}:reseller1?secret=${secret}&issuer=${HOST}`);
     expect(data['qrSvg']).toMatch(/^<svg[^>]*viewBox/);
     expect(data['account']).toBe('reseller1');
-    expect(data['issuer']).toBe('whm.sandbox.test');
+    expect(data['issuer']).toBe(HOST);
     const expires = Date.parse(data['expiresAt'] ?? '');
     expect(expires - before).toBeGreaterThan(595_000);
     expect(expires - before).toBeLessThan(605_000);
@@ -342,14 +340,14 @@ describe('settings', () => {
       issuer: 'Example Hosting',
     });
     const reset = await api(server, 'root', { action: 'settings.set', issuer: '' });
-    expect(reset.json().data).toMatchObject({ issuer: 'whm.sandbox.test', systemWideIssuer: 'whm.sandbox.test' });
+    expect(reset.json().data).toMatchObject({ issuer: HOST, systemWideIssuer: HOST });
   });
 
   it('a reseller keeps its own issuer, used in its key URI, without touching root’s', async () => {
     const r = await api(server, 'reseller2', { action: 'settings.set', issuer: 'Reseller Two' });
     expect(r.json().data).toEqual({
       issuer: 'Reseller Two',
-      systemWideIssuer: 'whm.sandbox.test',
+      systemWideIssuer: HOST,
       policyEnabled: true,
     });
     expect(issuers()['system_wide_issuer']).toBeUndefined();
@@ -358,7 +356,7 @@ describe('settings', () => {
       /^otpauth:\/\/totp\/Reseller%20Two:reseller2\?secret=[A-Z2-7]+&issuer=Reseller%20Two$/,
     );
     const cleared = await api(server, 'reseller2', { action: 'settings.set', issuer: '' });
-    expect(cleared.json().data).toMatchObject({ issuer: 'whm.sandbox.test' });
+    expect(cleared.json().data).toMatchObject({ issuer: HOST });
   });
 
   it('refuses an issuer outside cPanel’s rule and changes nothing', async () => {

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
 import { totp } from '../support/rfc6238';
+import { HOST } from '../support/server';
 
 // The tools' answers, read as loosely typed JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -60,8 +61,8 @@ describe('whmapi1', () => {
 
   it('twofactorauth_get_issuer / set_issuer: root writes system_wide_issuer; invalid is refused', () => {
     expect(whmapi1('twofactorauth_get_issuer').data).toEqual({
-      issuer: 'whm.sandbox.test',
-      system_wide_issuer: 'whm.sandbox.test',
+      issuer: HOST,
+      system_wide_issuer: HOST,
     });
     expect(whmapi1('twofactorauth_set_issuer', 'issuer=My Host').metadata.result).toBe(1);
     expect(
@@ -71,16 +72,14 @@ describe('whmapi1', () => {
     expect(bad.metadata.result).toBe(0);
     expect(bad.metadata.reason).toMatch(/32 characters/);
     whmapi1('twofactorauth_set_issuer', 'issuer=');
-    expect(whmapi1('twofactorauth_get_issuer').data.system_wide_issuer).toBe('whm.sandbox.test');
+    expect(whmapi1('twofactorauth_get_issuer').data.system_wide_issuer).toBe(HOST);
   });
 
   it('twofactorauth_generate_tfa_config makes a 16-character secret and stores nothing', () => {
     const before = JSON.stringify(store());
     const data = whmapi1('twofactorauth_generate_tfa_config').data;
     expect(data.secret).toMatch(/^[A-Z2-7]{16}$/);
-    expect(data.otpauth_str).toBe(
-      `otpauth://totp/whm.sandbox.test:root?secret=${String(data.secret)}&issuer=whm.sandbox.test`,
-    );
+    expect(data.otpauth_str).toBe(`otpauth://totp/${HOST}:root?secret=${String(data.secret)}&issuer=${HOST}`);
     expect(JSON.stringify(store())).toBe(before);
   });
 
@@ -129,7 +128,10 @@ describe('whmapi1', () => {
 
   it('twofactorauth_remove_user_config removes listed users and reports the unknown', () => {
     const r = whmapi1('twofactorauth_remove_user_config', 'user=lonely', 'user-1=ghost');
-    expect(r.data).toEqual({ users_modified: ['lonely'], failed: { ghost: 'The user "ghost" does not exist.' } });
+    expect(r.data).toEqual({
+      users_modified: ['lonely'],
+      failed: { ghost: 'You are not authorized to modify “ghost”: The user “ghost” does not exist.' },
+    });
     expect(store()['lonely']).toBeUndefined();
   });
 
@@ -145,7 +147,7 @@ describe('uapi TwoFactorAuth', () => {
       func: 'get_user_configuration',
       module: 'TwoFactorAuth',
       result: {
-        data: { is_enabled: 1, issuer: 'whm.sandbox.test' },
+        data: { is_enabled: 1, issuer: HOST },
         errors: null,
         messages: null,
         metadata: {},

@@ -2,13 +2,15 @@
 // install.sh, and a way to call its CGI exactly as cpsrvd does.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
 
 export const TOP = join(__dirname, '..', '..');
 export const TOKEN = '/cpsess1234567890';
+/** cPanel's default issuer: the kernel's hostname, lower-cased (docs/cpanel.md, "Issuers"). */
+export const HOST = hostname().toLowerCase();
 
 export interface TreeOptions {
   secrets?: Record<string, string>;

@@ -10,6 +10,7 @@ import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollm
 import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus } from '../accountStatus';
+import { reconcile } from '../reconcile';
 import {
   optionalCode,
   optionalInteger,
@@ -36,6 +37,8 @@ function status(ctx: RequestContext): unknown {
 }
 
 function auditList(ctx: RequestContext, params: Params): unknown {
+  // Changes made in cPanel's own pages are recorded before the trail is read.
+  reconcile(ctx.paths, ctx.epochSeconds);
   const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
   const before = optionalString(params, 'before', 40);
   if (before !== undefined && Number.isNaN(Date.parse(before)))
@@ -52,16 +55,16 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
   'enroll.start': (ctx) => startEnrollment(ctx),
   'enroll.confirm': async (ctx, params) => {
-    await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
-    return { enabled: true };
+    const outcome = await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
+    return { enabled: true, ...outcome };
   },
   'enroll.cancel': (ctx) => {
     cancelEnrollment(ctx);
     return { pending: false };
   },
   remove: async (ctx, params) => {
-    await removeOwn(ctx, requiredCode(params, 'code'));
-    return { enabled: false };
+    const outcome = await removeOwn(ctx, requiredCode(params, 'code'));
+    return { enabled: false, ...outcome };
   },
   'users.list': (ctx) => ({ users: manageableAccounts(ctx.paths, ctx.caller) }),
   'users.remove': (ctx, params) =>

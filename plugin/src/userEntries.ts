@@ -1,0 +1,41 @@
+/**
+ * The entries of cPanel's 2FA store that belong to one account beside its own: its email
+ * accounts (`local@domain` on its domains) and its team users (`name@account`).
+ * `twofactorauth_set_tfa_config_for_user` deletes them and writes what its body holds
+ * (docs/cpanel.md, "set_tfa_config_for_user"), so whm2fa always sends them back in the
+ * body: saving an account's key must never cost its mailboxes or team their 2FA.
+ */
+import { domainsOf } from './accounts';
+import { isAccountKey } from './cpanelState';
+import type { ServerPaths } from './paths';
+
+/** What set_tfa_config_for_user takes for one account: its key and the entries to keep. */
+export interface EntrySet {
+  readonly primary?: string;
+  readonly email: ReadonlyMap<string, string>;
+  readonly team: ReadonlyMap<string, string>;
+}
+
+/** The email and team-user entries of `user` in `store` (key → secret). */
+export function entriesOf(paths: ServerPaths, user: string, store: ReadonlyMap<string, string>): EntrySet {
+  const domains = new Set(domainsOf(paths, user));
+  const email = new Map<string, string>();
+  const team = new Map<string, string>();
+  for (const [key, secret] of store) {
+    if (isAccountKey(key)) continue;
+    const at = key.lastIndexOf('@');
+    const suffix = key.slice(at + 1).toLowerCase();
+    if (suffix === user) team.set(key, secret);
+    else if (domains.has(suffix)) email.set(key, secret);
+  }
+  return { email, team };
+}
+
+/** Keys of `before` whose secret `after` no longer holds the same (lost or changed). */
+export function changedEntries(before: EntrySet, after: ReadonlyMap<string, string>): string[] {
+  const changed: string[] = [];
+  for (const entries of [before.email, before.team]) {
+    for (const [key, secret] of entries) if (after.get(key) !== secret) changed.push(key);
+  }
+  return changed;
+}
