@@ -123,7 +123,16 @@ describe('whm2fa doctor', () => {
     const r = run('doctor', '--json');
     expect(r.status).toBe(0);
     const checks = r.json().data?.['checks'] as Array<{ name: string; ok: boolean }>;
-    expect(checks.map((c) => c.name)).toEqual(['node', 'registration', 'hooks', 'cpanel', 'policy', 'permissions']);
+    expect(checks.map((c) => c.name)).toEqual([
+      'node',
+      'registration',
+      'hooks',
+      'cpanel',
+      'policy',
+      'orphans',
+      'leftovers',
+      'permissions',
+    ]);
     expect(checks.every((c) => c.ok)).toBe(true);
   });
 

@@ -146,7 +146,7 @@ describe('install', () => {
     expect(Object.values(keys)).toContain('/cgi/whm2fa/api.cgi');
   });
 
-  it('registers the four account hooks once, in describe mode', () => {
+  it('registers the five account hooks once, in describe mode', () => {
     const registry = JSON.parse(readFileSync(join(root, 'var/cpanel/hooks/registry.json'), 'utf8')) as {
       hooks: Array<Record<string, string>>;
     };
@@ -154,6 +154,7 @@ describe('install', () => {
     expect(registry.hooks.map((h) => `${h['category']} ${h['event']} ${h['stage']}`).sort()).toEqual([
       'Cpanel UAPI::TwoFactorAuth::remove_user_configuration post',
       'Cpanel UAPI::TwoFactorAuth::set_user_configuration post',
+      'Whostmgr Accounts::Create post',
       'Whostmgr Accounts::Modify post',
       'Whostmgr Accounts::Remove post',
     ]);

@@ -1,16 +1,23 @@
-// cPanel's save path for each kind of WHM user (whm-contract.md §5).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync, writeFileSync } from 'node:fs';
+// How a key gets into cPanel's store for each kind of WHM user (docs/cpanel.md,
+// "set_tfa_config_for_user"): one call for everyone, the body on stdin, the account's
+// email and team-user entries sent back so they survive; refused, plainly, on a cPanel
+// that has no such call.
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, cpanelSecrets, makeServer, type Server } from '../support/server';
+import { api, auditLines, cpanelSecrets, makeServer, type Server } from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
 
 let server: Server;
-beforeAll(() => {
-  // "nodomain" is a reseller without a cPanel account (no /var/cpanel/users file).
-  server = makeServer({ resellers: { reseller1: ['list-accts'], reseller2: [], nodomain: ['list-accts'] } });
-});
-afterAll(() => server.cleanup());
+afterEach(() => server.cleanup());
+const open = (version?: string): void => {
+  // "nodomain" is a reseller without a cPanel account; shop1 is a reseller too here, with
+  // an email account and a team user that have 2FA of their own.
+  server = makeServer({
+    resellers: { reseller1: ['list-accts'], reseller2: [], nodomain: ['list-accts'], shop1: [] },
+    ...(version === undefined ? {} : { version }),
+  });
+};
 
 async function enroll(
   user: string,
@@ -22,18 +29,51 @@ async function enroll(
 }
 
 describe('saving into cPanel’s store', () => {
-  it('a reseller without a cPanel account is saved through set_tfa_config_for_user', async () => {
+  it('a reseller without a cPanel account is saved like any other', async () => {
+    open();
     const { secret, result } = await enroll('nodomain');
     expect(result).toEqual({ ok: true, data: { enabled: true } });
     expect(cpanelSecrets(server)['nodomain']).toEqual({ secret });
   });
 
-  it('a reseller whose account lacks the twofactorauth feature gets cPanel’s reason, and nothing changes', async () => {
-    const file = join(server.root, 'var/cpanel/users/reseller2');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('FEATURE-TWOFACTORAUTH=1', 'FEATURE-TWOFACTORAUTH=0'));
-    const { result } = await enroll('reseller2');
-    expect(result.error?.code).toBe('CPANEL_FAILED');
-    expect(result.error?.message).toContain('This feature is not enabled for your account.');
-    expect(cpanelSecrets(server)['reseller2']).toBeUndefined();
+  it('an account’s email and team-user entries survive its own setup', async () => {
+    open();
+    const before = cpanelSecrets(server);
+    const { secret, result } = await enroll('shop1');
+    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(cpanelSecrets(server)).toEqual({ ...before, shop1: { secret } });
+    expect(before['info@shop1.example.com']).toBeDefined();
+    expect(before['dev@shop1']).toBeDefined();
   });
+
+  it('an email entry cPanel says the account does not own is left out of the body, and left alone', async () => {
+    open();
+    const store = join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    writeFileSync(
+      store,
+      JSON.stringify({ ...cpanelSecrets(server), 'old@shop1.example.com': { secret: 'MFRGGZDFMZTWQ2LK' } }),
+    );
+    const { secret, result } = await enroll('shop1');
+    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    const after = cpanelSecrets(server);
+    expect(after['shop1']).toEqual({ secret });
+    expect(after['info@shop1.example.com']).toBeDefined();
+    // cPanel refused the first body for it, and deletes only the mailboxes it knows.
+    expect(after['old@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
+    expect(auditLines(server).find((l) => l['action'] === 'enable')?.['result']).toBe('ok');
+  });
+
+  it.each(['root', 'reseller1', 'nodomain'])(
+    'on cPanel 11.120, %s gets a coded error naming why, and nothing changes',
+    async (user) => {
+      open('11.120.0.16');
+      const before = cpanelSecrets(server);
+      const { result } = await enroll(user);
+      expect(result.error?.code).toBe('CPANEL_FAILED');
+      expect(result.error?.message).toContain('This server runs cPanel 11.120');
+      expect(result.error?.message).toContain('Two-factor authentication was not changed');
+      expect(cpanelSecrets(server)).toEqual(before);
+      expect((await api(server, user, { action: 'status' })).json().data).toMatchObject({ enabled: false });
+    },
+  );
 });

@@ -19,6 +19,12 @@ export interface TreeOptions {
   accounts?: Array<{ user: string; owner: string; domain?: string; email?: string }>;
   extraAccounts?: Array<{ user: string; owner: string; domain?: string; email?: string }>;
   issuers?: Record<string, string>;
+  /** cPanel's version file (default 11.122.0.22). */
+  version?: string;
+  /** Email and team-user entries of cPanel's store (default: the sandbox's few). */
+  otherEntries?: Record<string, string>;
+  /** Extra install.sh options, e.g. a short --tool-timeout for fault tests. */
+  installArgs?: string[];
 }
 
 export interface Server {
@@ -31,9 +37,11 @@ export interface Server {
 export function makeServer(options: TreeOptions = {}): Server {
   const root = mkdtempSync(join(tmpdir(), 'whm2fa-'));
   (createServerTree as (root: string, options: TreeOptions) => void)(root, options);
-  const install = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath, '--yes'], {
-    encoding: 'utf8',
-  });
+  const install = spawnSync(
+    'bash',
+    [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath, '--yes', ...(options.installArgs ?? [])],
+    { encoding: 'utf8' },
+  );
   if (install.status !== 0) throw new Error(`install.sh failed: ${install.stdout}${install.stderr}`);
   return {
     root,
@@ -151,6 +159,28 @@ export function api(
 
 export function readJson(file: string): unknown {
   return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Runs one of the tree's cPanel tools (whmapi1, uapi, manage_hooks) as root. */
+export function cpanelTool(
+  server: Server,
+  tool: string,
+  args: readonly string[],
+  input = '',
+): { status: number | null; out: string; err: string; json: () => Record<string, unknown> } {
+  const r = spawnSync(join(server.root, 'usr/local/cpanel/bin', tool), args, { input, encoding: 'utf8' });
+  return {
+    status: r.status,
+    out: r.stdout,
+    err: r.stderr,
+    json: () => JSON.parse(r.stdout) as Record<string, unknown>,
+  };
+}
+
+/** Runs the installed `whm2fa` command as root. */
+export function whm2fa(server: Server, ...args: string[]): { status: number | null; out: string; err: string } {
+  const r = spawnSync(join(server.root, 'usr/local/sbin/whm2fa'), args, { encoding: 'utf8' });
+  return { status: r.status, out: r.stdout, err: r.stderr };
 }
 
 export function cpanelSecrets(server: Server): Record<string, { secret: string }> {

@@ -149,17 +149,66 @@ describe('throttling', () => {
 });
 
 describe('two codes at once (replacing a device)', () => {
-  it('needs both, and records the later step so neither can be replayed', () => {
+  it('needs both, and records each key’s step so neither can be replayed', () => {
     const other = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
     const both = [
       { secret: SECRET, code: totp(SECRET, T0) },
       { secret: other, code: totp(other, T0) },
     ];
     verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: both });
-    expect(readUserState(paths, 'root').lastStep).toBe(Math.floor(T0 / 30));
+    const steps = Object.values(readUserState(paths, 'root').steps ?? {});
+    expect(steps).toEqual([Math.floor(T0 / 30), Math.floor(T0 / 30)]);
     expect(() =>
       verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: [both[1]!] }),
     ).toThrow(/already used/);
+    expect(() =>
+      verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: [both[0]!] }),
+    ).toThrow(/already used/);
+  });
+});
+
+describe('replay memory across keys', () => {
+  it('a new device’s first code is not refused because the removed key was used in the same step', () => {
+    const removedKey = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+    const newKey = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
+    verifyCodes({
+      paths,
+      user: 'reseller2',
+      actor: 'reseller2',
+      ip: '',
+      epochSeconds: T0,
+      checks: [{ secret: removedKey, code: totp(removedKey, T0) }],
+    });
+    expect(() =>
+      verifyCodes({
+        paths,
+        user: 'reseller2',
+        actor: 'reseller2',
+        ip: '',
+        epochSeconds: T0 + 5,
+        checks: [{ secret: newKey, code: totp(newKey, T0 + 5) }],
+      }),
+    ).not.toThrow();
+    // Each key still accepts each of its codes once.
+    expect(() =>
+      verifyCodes({
+        paths,
+        user: 'reseller2',
+        actor: 'reseller2',
+        ip: '',
+        epochSeconds: T0 + 6,
+        checks: [{ secret: newKey, code: totp(newKey, T0 + 6) }],
+      }),
+    ).toThrow(/already used/);
+  });
+
+  it('a record written before per-key memory still refuses its last step for every key', () => {
+    writeUserState(paths, 'reseller1', { failures: 0, lockCount: 0, lastStep: Math.floor(T0 / 30) });
+    expect(attempt(totp(SECRET, T0), T0)?.code).toBe('CODE_REPLAYED');
+    expect(attempt(totp(SECRET, T0 + 30), T0 + 30)).toBeUndefined();
+    const state = readUserState(paths, 'reseller1');
+    expect(state.lastStep).toBeUndefined();
+    expect(Object.values(state.steps ?? {})).toEqual([Math.floor(T0 / 30) + 1]);
   });
 });
 
