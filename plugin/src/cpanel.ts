@@ -136,7 +136,7 @@ export function cpanelBridge(paths: ServerPaths): CpanelBridge {
       const modified = Array.isArray(data['users_modified'])
         ? data['users_modified'].filter((u) => typeof u === 'string')
         : [];
-      const failedUsers: Record<string, string> = {};
+      const failedUsers = Object.create(null) as Record<string, string>; // keyed by user names: no prototype
       for (const [user, reason] of Object.entries(asRecord(data['failed']))) {
         failedUsers[user] = typeof reason === 'string' ? oneLine(reason) : 'cPanel could not remove it.';
       }

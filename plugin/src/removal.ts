@@ -78,7 +78,7 @@ export function removeForUsers(
   const reason = validReason(reasonInput);
   assertCanManage(paths, caller, users, options);
   const secrets = readSecrets(paths);
-  const failed: Record<string, string> = {};
+  const failed = Object.create(null) as Record<string, string>; // keyed by user names: no prototype
   const targets: string[] = [];
   for (const user of users) {
     if (secrets.has(user)) targets.push(user);

@@ -113,7 +113,7 @@ const CALLS = {
     const domains = readDomains(p);
     const users = new Set([...readOwners(p).keys(), ...readResellers(p).keys()]);
     const wanted = params.user ? [params.user] : [...users].sort();
-    const out = {};
+    const out = Object.create(null);
     for (const user of wanted) {
       if (!users.has(user)) continue;
       out[user] = { is_enabled: data[user]?.secret ? 1 : 0, primary_domain: domains.get(user) ?? '' };
@@ -125,7 +125,7 @@ const CALLS = {
     if (users.length === 0) return fail('twofactorauth_remove_user_config', 'Missing parameter: user');
     const known = new Set(['root', ...readOwners(p).keys(), ...readResellers(p).keys()]);
     const modified = [];
-    const failed = {};
+    const failed = Object.create(null);
     withFileLock(p.tfaUserdata, () => {
       const data = readJsonObject(p.tfaUserdata);
       for (const user of users) {
