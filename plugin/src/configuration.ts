@@ -9,6 +9,7 @@ import { policyEnabled } from './cpanelState';
 import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
 import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
+import { limitRate } from './rateLimit';
 import type { RequestContext } from './context';
 
 export interface SettingsView {
@@ -27,11 +28,15 @@ export function getSettings(ctx: RequestContext): SettingsView {
   };
 }
 
-/** Sets the caller's issuer; "" resets it to the default. */
+/**
+ * Sets the caller's issuer; "" resets it to the default. Each actor's saves are
+ * rate-limited (rateLimit.ts): past the limit the answer is LOCKED with a time to retry.
+ */
 export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
   const issuer = validIssuer(input);
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
+  limitRate(ctx, 'issuer.set');
   if (caller.isRoot) {
     ctx.cpanel.setSystemIssuer(issuer);
     appendAudit(paths, {

@@ -9,6 +9,7 @@ import { appendAuditLocked, type AuditInput } from './audit';
 import { verifyCode } from './totp';
 import { activeLock, readUserState, withoutExpiredPending, writeUserState, type UserState } from './userState';
 import { withLock } from './store';
+import { firstRefusalWhileLocked } from './rateLimit';
 import type { ServerPaths } from './paths';
 
 export const MAX_FAILURES = 5;
@@ -64,7 +65,9 @@ export function verifyCodes(request: VerifyRequest): void {
     const state = withoutExpiredPending(readUserState(paths, user), epochSeconds);
     const lockedUntil = activeLock(state, epochSeconds);
     if (lockedUntil !== undefined) {
-      appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
+      // Recorded once per lock period: hammering a locked account cannot flood the trail.
+      if (firstRefusalWhileLocked(paths, user, lockedUntil, epochSeconds))
+        appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
     let maxStep = state.lastStep ?? -1;

@@ -10,6 +10,7 @@ import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollm
 import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus } from '../accountStatus';
+import { limitRate } from '../rateLimit';
 import {
   optionalCode,
   optionalInteger,
@@ -50,7 +51,11 @@ function auditList(ctx: RequestContext, params: Params): unknown {
 
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
-  'enroll.start': (ctx) => startEnrollment(ctx),
+  'enroll.start': (ctx) => {
+    // Each start can end in an audited cancel: one actor's starts are rate-limited.
+    limitRate(ctx, 'enroll.start');
+    return startEnrollment(ctx);
+  },
   'enroll.confirm': async (ctx, params) => {
     await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
     return { enabled: true };
