@@ -9,7 +9,7 @@ import { policyEnabled } from './cpanelState';
 import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
 import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
-import { limitRate } from './rateLimit';
+import { chargeLocked, limitRate } from './rateLimit';
 import type { RequestContext } from './context';
 
 export interface SettingsView {
@@ -36,8 +36,8 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
   const issuer = validIssuer(input);
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
-  limitRate(ctx, 'issuer.set');
   if (caller.isRoot) {
+    limitRate(ctx, 'issuer.set');
     ctx.cpanel.setSystemIssuer(issuer);
     appendAudit(paths, {
       epochSeconds,
@@ -49,6 +49,7 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
     });
   } else {
     withLock(paths.lockFile, () => {
+      chargeLocked(ctx, 'issuer.set');
       const settings = readSettings(paths);
       writeSettings(paths, { ...settings, issuers: { ...settings.issuers, [caller.user]: issuer } });
       appendAuditLocked(paths, [

@@ -138,35 +138,38 @@ const WHAT: Readonly<Record<LimitedAction, string>> = Object.freeze({
 });
 
 /**
- * Charges one `action` to the caller, or throws LOCKED (HTTP 429) saying when to try
- * again. The first refusal of an episode is recorded as `action` with a "refused" result.
+ * Charges one `action` to the caller; the caller holds the state lock. Throws LOCKED
+ * (HTTP 429) saying when to try again; the first refusal of an episode is recorded as
+ * `action` with a "refused" result before the throw.
  */
-export function limitRate(ctx: RequestContext, action: LimitedAction): void {
+export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
   const { paths, caller, epochSeconds } = ctx;
-  const outcome = withLock(paths.lockFile, () => {
-    const taken = takeToken(paths, caller.user, action, epochSeconds);
-    if (!taken.ok && taken.firstRefusal) {
-      const auditAction: AuditAction = action;
-      appendAuditLocked(paths, [
-        {
-          epochSeconds,
-          actor: caller.user,
-          subject: caller.user,
-          action: auditAction,
-          ip: ctx.ip,
-          result: `refused: too many ${WHAT[action]}, retry after ${iso(taken.retryAt)}`,
-        },
-      ]);
-    }
-    return taken;
-  });
-  if (outcome.ok) return;
-  const time = iso(outcome.retryAt).slice(11, 16);
+  const taken = takeToken(paths, caller.user, action, epochSeconds);
+  if (taken.ok) return;
+  if (taken.firstRefusal) {
+    const auditAction: AuditAction = action;
+    appendAuditLocked(paths, [
+      {
+        epochSeconds,
+        actor: caller.user,
+        subject: caller.user,
+        action: auditAction,
+        ip: ctx.ip,
+        result: `refused: too many ${WHAT[action]}, retry after ${iso(taken.retryAt)}`,
+      },
+    ]);
+  }
+  const time = iso(taken.retryAt).slice(11, 16);
   throw new Whm2faError(
     'LOCKED',
     `Too many ${WHAT[action]} in a short time (at most ${String(BURST)} in a row, then one a minute). Try again after ${time} UTC.`,
-    { lockedUntil: iso(outcome.retryAt) },
+    { lockedUntil: iso(taken.retryAt) },
   );
+}
+
+/** {@link chargeLocked}, taking the state lock. */
+export function limitRate(ctx: RequestContext, action: LimitedAction): void {
+  withLock(ctx.paths.lockFile, () => chargeLocked(ctx, action));
 }
 
 function iso(epochSeconds: number): string {
