@@ -7,7 +7,7 @@
 import { Whm2faError, toWhm2faError } from '../src/errors';
 import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';
-import { manageableAccounts, type Caller } from '../src/access';
+import { auditVisibility, manageableAccounts, type Caller } from '../src/access';
 import { isValidUsername, readResellers } from '../src/accounts';
 import { listAudit } from '../src/audit';
 import { readSecrets } from '../src/cpanelState';
@@ -143,9 +143,10 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
     throw new UsageError('--limit takes a whole number from 1 to 10000');
   if (user !== undefined && user !== 'root' && !isValidUsername(user))
     throw new UsageError(`"${user}" is not a valid account name`);
+  const allowed = auditVisibility(ctx.paths, ctx.caller);
   const entries = listAudit(ctx.paths, {
     limit,
-    visible: (e) => user === undefined || e.subject === user || e.actor === user,
+    visible: (e) => allowed(e) && (user === undefined || e.subject === user || e.actor === user),
   });
   const text =
     entries.length === 0

@@ -5,6 +5,7 @@
 import { forbidden } from './errors';
 import { isValidUsername, readDomains, readOwners, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
+import type { AuditEntry } from './audit';
 import type { ServerPaths } from './paths';
 
 export interface Caller {
@@ -87,12 +88,31 @@ export function assertCanManage(
   }
 }
 
-/** Whether an audit entry concerns something the caller may see. */
+/**
+ * Which audit entries the caller may see. Root-level callers see everything. A reseller
+ * sees entries about itself and about accounts it owned when the entry was written (the
+ * entry's `owner`; entries written before owners were recorded fall back to today's
+ * owner), and never an `account.remove` entry nor anything older than its subject's
+ * latest one: a name reused by another account reveals nothing of the old one.
+ *
+ * The predicate must see the entries newest first, every one of them (listAudit does).
+ */
 export function auditVisibility(
   paths: ServerPaths,
   caller: Caller,
-): (entry: { actor: string; subject: string }) => boolean {
+): (entry: Pick<AuditEntry, 'actor' | 'subject' | 'owner' | 'action'>) => boolean {
   if (caller.isRoot) return () => true;
-  const owned = managedOwners(paths, caller);
-  return (entry) => entry.subject === caller.user || owned.has(entry.subject);
+  const current = readOwners(paths);
+  const removedLater = new Set<string>();
+  return (entry) => {
+    // A removal ends the history of that account: it and everything before it stay hidden.
+    if (entry.action === 'account.remove') {
+      removedLater.add(entry.subject);
+      return false;
+    }
+    if (removedLater.has(entry.subject) || entry.subject === 'root') return false;
+    if (entry.subject === caller.user) return true;
+    const owner = entry.owner ?? current.get(entry.subject);
+    return owner === caller.user;
+  };
 }

@@ -9,6 +9,7 @@ import { policyEnabled } from './cpanelState';
 import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
 import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
+import { chargeLocked, limitRate } from './rateLimit';
 import type { RequestContext } from './context';
 
 export interface SettingsView {
@@ -27,12 +28,16 @@ export function getSettings(ctx: RequestContext): SettingsView {
   };
 }
 
-/** Sets the caller's issuer; "" resets it to the default. */
+/**
+ * Sets the caller's issuer; "" resets it to the default. Each actor's saves are
+ * rate-limited (rateLimit.ts): past the limit the answer is LOCKED with a time to retry.
+ */
 export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
   const issuer = validIssuer(input);
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
   if (caller.isRoot) {
+    limitRate(ctx, 'issuer.set');
     ctx.cpanel.setSystemIssuer(issuer);
     appendAudit(paths, {
       epochSeconds,
@@ -44,6 +49,7 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
     });
   } else {
     withLock(paths.lockFile, () => {
+      chargeLocked(ctx, 'issuer.set');
       const settings = readSettings(paths);
       writeSettings(paths, { ...settings, issuers: { ...settings.issuers, [caller.user]: issuer } });
       appendAuditLocked(paths, [

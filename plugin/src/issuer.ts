@@ -4,7 +4,7 @@
  */
 import { badRequest } from './errors';
 import { readCpanelIssuers, serverHostname } from './cpanelState';
-import { readSettings } from './settings';
+import { ownIssuer, readSettings } from './settings';
 import type { ServerPaths } from './paths';
 
 const ISSUER = /^[A-Za-z0-9 ._-]{1,32}$/;
@@ -28,7 +28,7 @@ export function systemWideIssuer(paths: ServerPaths): string {
 export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean): string {
   const cpanelIssuers = readCpanelIssuers(paths);
   if (isReseller) {
-    const own = readSettings(paths).issuers[user];
+    const own = ownIssuer(readSettings(paths), user);
     if (own !== undefined && own !== '') return own;
     const cpanelOwn = own === undefined ? cpanelIssuers.get(user) : undefined;
     if (cpanelOwn !== undefined) return cpanelOwn;

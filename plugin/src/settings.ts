@@ -8,19 +8,22 @@ import { StateError } from './errors';
 import { readJson, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
+/** whm2fa's settings file. */
 export interface Settings {
   /** reseller → issuer; "" means "reset to the system-wide default". */
   readonly issuers: Readonly<Record<string, string>>;
 }
 
+/** whm2fa's settings file, or empty settings when there is none yet. */
 export function readSettings(paths: ServerPaths): Settings {
   const value = readJson(paths.settingsFile);
-  if (value === undefined) return { issuers: {} };
+  if (value === undefined) return { issuers: Object.create(null) as Record<string, string> };
   const issuers = (value as { issuers?: unknown } | null)?.issuers;
   if (typeof issuers !== 'object' || issuers === null || Array.isArray(issuers)) {
     throw new StateError(`${paths.settingsFile} does not hold whm2fa settings (left untouched)`);
   }
-  const clean: Record<string, string> = {};
+  // No prototype: a reseller named "constructor" must not find Object's own member.
+  const clean = Object.create(null) as Record<string, string>;
   for (const [user, issuer] of Object.entries(issuers)) {
     if (typeof issuer === 'string') clean[user] = issuer;
   }
@@ -30,4 +33,9 @@ export function readSettings(paths: ServerPaths): Settings {
 /** Writes the settings; the caller holds the state lock. */
 export function writeSettings(paths: ServerPaths, settings: Settings): void {
   writeJsonAtomic(paths.settingsFile, settings);
+}
+
+/** The reseller's own issuer in `settings`, if it chose one ("" = reset); never an inherited member. */
+export function ownIssuer(settings: Settings, user: string): string | undefined {
+  return Object.hasOwn(settings.issuers, user) ? settings.issuers[user] : undefined;
 }

@@ -19,6 +19,7 @@ import {
 } from './userState';
 import { keyFingerprint } from './keyFingerprint';
 import { withLock } from './store';
+import { firstRefusalWhileLocked } from './rateLimit';
 import type { ServerPaths } from './paths';
 
 export const MAX_FAILURES = 5;
@@ -74,7 +75,9 @@ export function verifyCodes(request: VerifyRequest): void {
     const state = withoutExpiredPending(readUserState(paths, user), epochSeconds);
     const lockedUntil = activeLock(state, epochSeconds);
     if (lockedUntil !== undefined) {
-      appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
+      // Recorded once per lock period: hammering a locked account cannot flood the trail.
+      if (firstRefusalWhileLocked(paths, user, lockedUntil, epochSeconds))
+        appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
     const accepted = new Map<string, number>();

@@ -51,8 +51,9 @@ export function readText(file, fallback = '') {
 
 export function readJsonObject(file) {
   const text = readText(file, '');
-  if (text.trim() === '') return {};
-  return JSON.parse(text);
+  // Keyed by user names: no prototype, so "constructor" is an account like any other.
+  if (text.trim() === '') return Object.create(null);
+  return Object.assign(Object.create(null), JSON.parse(text));
 }
 
 /** cPanel writes its 2FA files in locked transactions: temp file + rename, 0600 in 0700. */

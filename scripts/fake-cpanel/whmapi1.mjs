@@ -129,7 +129,7 @@ const CALLS = {
     const domains = readDomains(p);
     const users = new Set([...readOwners(p).keys(), ...readResellers(p).keys()]);
     const wanted = params.user ? [params.user] : [...users].sort();
-    const out = {};
+    const out = Object.create(null);
     for (const user of wanted) {
       if (!users.has(user)) continue;
       out[user] = {
@@ -146,7 +146,7 @@ const CALLS = {
     if (users.length === 0) return fail('twofactorauth_remove_user_config', 'No users specified.');
     const resellers = readResellers(p);
     const modified = [];
-    const failed = {};
+    const failed = Object.create(null);
     withFileLock(p.tfaUserdata, () => {
       const data = readJsonObject(p.tfaUserdata);
       for (const user of users) {

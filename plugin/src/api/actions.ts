@@ -11,6 +11,7 @@ import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus } from '../accountStatus';
 import { reconcile } from '../reconcile';
+import { limitRate } from '../rateLimit';
 import {
   optionalCode,
   optionalInteger,
@@ -53,7 +54,11 @@ function auditList(ctx: RequestContext, params: Params): unknown {
 
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
-  'enroll.start': (ctx) => startEnrollment(ctx),
+  'enroll.start': (ctx) => {
+    // Each start can end in an audited cancel: one actor's starts are rate-limited.
+    limitRate(ctx, 'enroll.start');
+    return startEnrollment(ctx);
+  },
   'enroll.confirm': async (ctx, params) => {
     const outcome = await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
     return { enabled: true, ...outcome };

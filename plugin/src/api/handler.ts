@@ -84,7 +84,7 @@ export async function runApiRequest(
   const caller = request.caller;
   try {
     const { action, params } = parseBody(body);
-    const handler = ACTIONS[action];
+    const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (handler === undefined) throw badRequest('Unknown action.');
     const ctx = { paths, caller, ip: request.remoteAddr ?? '', epochSeconds, cpanel: cpanelBridge(paths) };
     const data: unknown = await handler(ctx, params);
