@@ -1,6 +1,6 @@
 /**
- * Who is calling and what they may touch (whm-contract.md §3, product.md "Who sees
- * what"). Checked again on every request: cpsrvd's own ACL check is not enough.
+ * Who is calling and what they may touch (docs/cpanel.md, "Callers and ownership";
+ * docs/api.md, who sees what). Checked again on every request: cpsrvd's own ACL check is not enough.
  */
 import { forbidden } from './errors';
 import { isValidUsername, readDomains, readOwners, readResellers } from './accounts';

@@ -1,7 +1,7 @@
 /**
  * cPanel's account files, read directly (reading is allowed; whm2fa never writes them):
  * who is a reseller and with which ACLs, who owns which account, primary domains and
- * contact addresses. Formats: whm-contract.md §3.
+ * contact addresses. Formats: docs/cpanel.md, "Callers and ownership".
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

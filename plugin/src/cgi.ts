@@ -17,7 +17,7 @@ export interface CgiOptions {
   readonly root: string;
 }
 
-/** The request as cpsrvd describes it in the environment (whm-contract.md §2). */
+/** The request as cpsrvd describes it in the environment (docs/cpanel.md, "How cpsrvd runs a CGI"). */
 export function cgiRequest(): CgiRequest {
   const env = process.env;
   return {

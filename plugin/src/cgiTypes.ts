@@ -1,4 +1,4 @@
-/** A CGI request as cpsrvd describes it (whm-contract.md §2), already taken from the environment. */
+/** A CGI request as cpsrvd describes it (docs/cpanel.md, "How cpsrvd runs a CGI"), already taken from the environment. */
 export interface CgiRequest {
   readonly method: string | undefined;
   readonly contentType: string | undefined;

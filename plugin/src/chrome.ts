@@ -1,6 +1,6 @@
 /**
  * WHM's own header and footer around our page, from cPanel's pre-rendered files
- * (whm-contract.md §4). When the user or a file is missing we return undefined and the
+ * (docs/cpanel.md, "WHM's header and footer"). When the user or a file is missing we return undefined and the
  * caller serves a plain page of its own: the page must never fail because of chrome.
  */
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * Which issuer name an authenticator app shows for a user, and cPanel's rule for a valid
- * one (whm-contract.md §5): 1–32 of letters, digits, space, `.`, `_`, `-`.
+ * one (docs/cpanel.md, "Issuers"): 1–32 of letters, digits, space, `.`, `_`, `-`.
  */
 import { badRequest } from './errors';
 import { readCpanelIssuers, serverHostname } from './cpanelState';

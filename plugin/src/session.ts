@@ -1,5 +1,5 @@
 /**
- * The checks every request starts with (whm-contract.md §3): the CSRF token is in the
+ * The checks every request starts with (docs/cpanel.md, "Callers and ownership"): the CSRF token is in the
  * URL, and the caller is root or a reseller. Shared by api.cgi and index.cgi.
  */
 import { forbidden } from './errors';

@@ -3,7 +3,7 @@
  * per user and key (a new device's first code is not refused because the old key was used
  * in the same 30 seconds), and 5 consecutive failures lock that user's verifications for 5 minutes,
  * doubling on each further lock up to an hour. All of it under the state lock, so
- * concurrent requests count exactly (standards.md, requirements 2–4).
+ * concurrent requests count exactly (docs/totp.md, requirements 2–4).
  */
 import { Whm2faError } from './errors';
 import { appendAuditLocked, type AuditInput } from './audit';

@@ -1,4 +1,4 @@
-// Fake `register_appconfig FILE` / `unregister_appconfig NAME` (whm-contract.md §1): the
+// Fake `register_appconfig FILE` / `unregister_appconfig NAME` (docs/cpanel.md, "Registration"): the
 // file is validated by cPanel's rules and copied to /var/cpanel/apps/NAME.conf (0600).
 import { chmodSync, copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,4 +1,4 @@
-// WHM's pre-rendered header and footer (whm-contract.md §4), regenerated like cPanel does
+// WHM's pre-rendered header and footer (docs/cpanel.md, "WHM's header and footer"), regenerated like cPanel does
 // when an app is registered: one header per WHM user, with the Plugins menu built from
 // the registered AppConfig files and the acls rule.
 import { createHash } from 'node:crypto';

@@ -10,7 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 export const SANDBOX_PASSWORD = 'whm2fa-demo';
 
-/** The accounts of product.md's local WHM. */
+/** The accounts of the local WHM (README). */
 export const DEFAULT_ACCOUNTS = {
   hostname: 'whm.sandbox.test',
   resellers: {

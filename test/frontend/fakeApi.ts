@@ -1,5 +1,5 @@
 // The JSON API as msw serves it to the page's component tests: a small in-memory
-// server with the shapes of product.md, plus per-test overrides for failures.
+// server with the shapes of docs/api.md, plus per-test overrides for failures.
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 

@@ -1,4 +1,4 @@
-// The fake cPanel tools against whm-contract.md §1, §5 and §6, call by call: envelopes,
+// The fake cPanel tools against docs/cpanel.md (registration, command-line APIs, hooks), call by call: envelopes,
 // error texts and effects on the tree.
 import { spawnSync } from 'node:child_process';
 import {

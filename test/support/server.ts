@@ -76,7 +76,7 @@ export interface CgiResult {
   };
 }
 
-/** cpsrvd's environment for a CGI request (whm-contract.md §2). */
+/** cpsrvd's environment for a CGI request (docs/cpanel.md, "How cpsrvd runs a CGI"). */
 export function cgiEnv(call: CgiCall): Record<string, string> {
   const script = call.script ?? 'api.cgi';
   const body = call.body ?? '';

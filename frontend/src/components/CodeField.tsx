@@ -1,5 +1,5 @@
 /**
- * The security code input (standards.md 10): one text field, one-time-code autofill,
+ * The security code input (docs/totp.md, requirement 10): one text field, one-time-code autofill,
  * numeric keyboard, paste allowed; spaces are removed when the form is sent.
  */
 export function CodeField(props: {

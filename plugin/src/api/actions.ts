@@ -1,5 +1,5 @@
 /**
- * The JSON API's actions (product.md): each checks its parameters, then calls the module
+ * The JSON API's actions (docs/api.md): each checks its parameters, then calls the module
  * that owns the work. Authorization for targets lives in those modules, so the command
  * line gets the same rules.
  */

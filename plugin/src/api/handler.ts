@@ -1,6 +1,6 @@
 /**
  * One JSON API request, from cpsrvd's view of it to the response: the checks of
- * whm-contract.md §3 in order (token, caller, method, type, size, JSON, action), then the
+ * docs/cpanel.md ("Callers and ownership") in order (token, caller, method, type, size, JSON, action), then the
  * action. Knows nothing of process.env or stdio; cgi.ts feeds it.
  */
 import { Whm2faError, badRequest, toWhm2faError } from '../errors';
