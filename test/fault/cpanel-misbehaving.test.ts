@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, cpanelSecrets, makeServer, type Server } from '../support/server';
+import { api, cpanelSecrets, makeServer, replaceTool, type Server } from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
 
 const SECRETS: Record<string, string> = {
@@ -50,10 +50,8 @@ const MISBEHAVIOURS: Array<[string, string, RegExp]> = [
 ];
 
 function withTool<T>(tool: 'whmapi1' | 'uapi', script: string, fn: () => Promise<T>): Promise<T> {
-  const file = join(server.root, 'usr/local/cpanel/bin', tool);
-  const original = readFileSync(file, 'utf8');
-  writeFileSync(file, script);
-  return fn().finally(() => writeFileSync(file, original));
+  const restore = replaceTool(server, tool, script);
+  return fn().finally(restore);
 }
 
 describe('removal when whmapi1 misbehaves', () => {

@@ -3,11 +3,20 @@
 // changed. For every write whm2fa makes (enable, replace, remove, removal by an
 // administrator through the page and the CLI, the account hook's cleanup), the answer,
 // `status`, the audit trail and the email follow what cPanel's store really holds.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, auditLines, cpanelSecrets, cpanelTool, mails, makeServer, whm2fa, type Server } from '../support/server';
+import {
+  api,
+  auditLines,
+  cpanelSecrets,
+  cpanelTool,
+  mails,
+  makeServer,
+  replaceTool,
+  whm2fa,
+  type Server,
+} from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
 
 const FAULTS = ['exit', 'kill', 'hang', 'garbage', 'break-state'] as const;
@@ -160,19 +169,21 @@ describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then
 describe('a tool that refuses before doing anything', () => {
   it('enable: not saved, said so, the setup still pending, and the retry works', async () => {
     const user = 'en0';
-    const bin = join(server.root, 'usr/local/cpanel/bin/whmapi1');
     // Remove first, to set up again with a tool that refuses.
     await api(server, 'root', { action: 'users.remove', users: [user], reason: 'test' });
     const start = await api(server, user, { action: 'enroll.start' });
     const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
-    const original = spawnSync('cat', [bin], { encoding: 'utf8' }).stdout;
-    writeFileSync(bin, '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"Access denied"}}\'\n');
+    const restore = replaceTool(
+      server,
+      'whmapi1',
+      '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"Access denied"}}\'\n',
+    );
     const step = stepNow();
     let r;
     try {
       r = await api(server, user, { action: 'enroll.confirm', code: codeForStep(secret, step) });
     } finally {
-      writeFileSync(bin, original);
+      restore();
     }
     expect(r.json().error).toMatchObject({
       code: 'CPANEL_FAILED',

@@ -1,7 +1,16 @@
 // A temporary cPanel server tree with the fake tools and whm2fa installed by the real
 // install.sh, and a way to call its CGI exactly as cpsrvd does.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  existsSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 // @ts-expect-error: plain JavaScript module of the local WHM
@@ -175,6 +184,24 @@ export function cpanelTool(
     err: r.stderr,
     json: () => JSON.parse(r.stdout) as Record<string, unknown>,
   };
+}
+
+/**
+ * Puts `script` in place of one of the tree's tools and returns a function that puts the
+ * original back. Written beside it and renamed, so no process ever runs a half-written
+ * file (and a concurrent fork cannot make it ETXTBSY).
+ */
+export function replaceTool(server: Server, tool: string, script: string): () => void {
+  const file =
+    tool === 'sendmail' ? join(server.root, 'usr/sbin/sendmail') : join(server.root, 'usr/local/cpanel/bin', tool);
+  const original = readFileSync(file);
+  const put = (content: string | Buffer): void => {
+    const tmp = `${file}.${String(process.pid)}.swap`;
+    writeFileSync(tmp, content, { mode: 0o755 });
+    renameSync(tmp, file);
+  };
+  put(script);
+  return () => put(original);
 }
 
 /** Runs the installed `whm2fa` command as root. */
