@@ -132,8 +132,12 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
   else if (store.get(to) === secret) result = '2FA already under the new name';
   else {
     const saved = saveKey(ctx, to, secret);
-    if (saved.ok) result = `2FA carried over (${saved.audit})`;
-    else {
+    if (saved.ok) {
+      const left = readSecrets(paths).has(from)
+        ? `; the entry under ${from} stays in cPanel’s store (cPanel cannot remove a name that no longer exists; whm2fa doctor --fix can)`
+        : '';
+      result = `2FA carried over (${saved.audit})${left}`;
+    } else {
       lost = true;
       result = `2FA could not be carried over: ${saved.audit}; the account and its owner were asked to set it up again`;
     }

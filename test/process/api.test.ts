@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { api, auditLines, cpanelSecrets, mails, makeServer, readJson, type Server, HOST } from '../support/server';
+import {
+  api,
+  auditLines,
+  cpanelSecrets,
+  mails,
+  makeServer,
+  readJson,
+  type Server,
+  HOST,
+  replaceTool,
+} from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
 
 const SEEDED = {
@@ -172,9 +182,7 @@ describe('a reseller sets up, then replaces its device', () => {
 
 describe('a failed email', () => {
   it('is recorded in the audit log and does not block the change', async () => {
-    const sendmail = join(server.root, 'usr/sbin/sendmail');
-    const original = readFileSync(sendmail, 'utf8');
-    writeFileSync(sendmail, '#!/bin/sh\ncat >/dev/null\nexit 75\n');
+    const restore = replaceTool(server, 'sendmail', '#!/bin/sh\ncat >/dev/null\nexit 75\n');
     try {
       const r = await api(server, 'root', { action: 'users.remove', users: ['reseller2'], reason: 'mail test' });
       expect(r.json().data).toEqual({ removed: ['reseller2'], failed: {} });
@@ -184,7 +192,7 @@ describe('a failed email', () => {
         result: 'not sent: sendmail exited with status 75',
       });
     } finally {
-      writeFileSync(sendmail, original);
+      restore();
     }
     // Put reseller2's 2FA back for the tests below.
     const bin = join(server.root, 'usr/local/cpanel/bin/whmapi1');
