@@ -165,10 +165,16 @@ export function saveKey(ctx: { paths: ServerPaths; cpanel: CpanelBridge }, user:
     } catch (err) {
       if (!(err instanceof CpanelCallError)) throw err;
       failure = err;
-      // cPanel refuses the whole body when one entry is not (or no longer) the account's;
-      // that entry is stale and cPanel would not keep it, so the save goes on without it.
-      const stale = /does not own (?:an email account|a team user) named ‘([^’]+)’/.exec(err.reason)?.[1];
-      if (!err.refused || stale === undefined || !(email.delete(stale) || team.delete(stale))) break;
+      // cPanel refuses the whole body when one entry is not (or no longer) the account's
+      // ("does not own an email account named ‘…’"). cPanel only purges the account's
+      // real mailboxes and team users, so leaving that entry out of the body does not
+      // delete it: the save goes on without it.
+      const named = [...email.keys(), ...team.keys()].filter((key) => err.reason.includes(key));
+      if (!err.refused || named.length === 0) break;
+      for (const key of named) {
+        email.delete(key);
+        team.delete(key);
+      }
     }
   }
   let after: Map<string, string>;
