@@ -160,8 +160,8 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
   return { data: { entries }, text };
 }
 
-function doctor(root: string, fix: boolean): Outcome {
-  const checks = runDoctor(serverPaths(root), { fix });
+function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
+  const checks = runDoctor(serverPaths(root), epochSeconds, { fix });
   const failed = checks.filter((c) => !c.ok).length;
   const text = [
     ...checks.map((c) => `${c.ok ? 'ok  ' : 'FAIL'}  ${c.name}: ${c.detail}`),
@@ -194,7 +194,7 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
       reconcile(ctx.paths, ctx.epochSeconds);
       return audit(ctx, value('user'), value('limit'));
     case 'doctor':
-      return doctor(options.root, parsed.options.has('fix'));
+      return doctor(options.root, parsed.options.has('fix'), ctx.epochSeconds);
     case 'sync': {
       const recorded = reconcile(ctx.paths, ctx.epochSeconds);
       return { data: { recorded }, text: `${String(recorded)} change(s) made outside whm2fa recorded.` };

@@ -12,6 +12,7 @@ import { accountCreated, accountRemoved, accountRenamed, renameOf } from '../src
 import { reconcile } from '../src/reconcile';
 import { isValidUsername } from '../src/accounts';
 import { redactText } from '../src/redact';
+import { bestEffort } from '../src/store';
 
 /** cPanel waits for the hook; whatever arrives after this is not waited for. */
 const STDIN_WAIT_MS = 800;
@@ -126,11 +127,18 @@ export function main(options: HookOptions): void {
   readAllStdin()
     .then((input) => {
       const doc = parse(input);
-      if (doc === undefined) return '1 whm2fa: input was not a hook event; nothing to do\n';
+      const isRoot = process.getuid?.() === 0;
+      if (doc === undefined) {
+        // Unreadable (cut at 1 MiB, late or not JSON): it may be a Cpanel event, whose
+        // answer the user would see, so say nothing. As root, still compare cPanel's
+        // store with whm2fa's records, which needs nothing from the event.
+        if (isRoot) bestEffort(() => reconcile(serverPaths(options.root), Date.now() / 1000));
+        return '';
+      }
       const quiet = eventOf(doc).startsWith('Cpanel/');
       // Not root (a Cpanel hook cPanel did not escalate): whm2fa's records are out of
       // reach; the change is recorded when whm2fa next compares cPanel's store.
-      if (process.getuid?.() !== 0) return quiet ? '' : '1 whm2fa: not running as root; nothing to do\n';
+      if (!isRoot) return quiet ? '' : '1 whm2fa: not running as root; nothing to do\n';
       let message: string | undefined;
       try {
         message = handle(options.root, doc, Date.now() / 1000);

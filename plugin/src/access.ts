@@ -103,16 +103,23 @@ export function auditVisibility(
 ): (entry: Pick<AuditEntry, 'actor' | 'subject' | 'owner' | 'action'>) => boolean {
   if (caller.isRoot) return () => true;
   const current = readOwners(paths);
-  const removedLater = new Set<string>();
-  return (entry) => {
-    // A removal ends the history of that account: it and everything before it stay hidden.
-    if (entry.action === 'account.remove') {
-      removedLater.add(entry.subject);
-      return false;
-    }
-    if (removedLater.has(entry.subject) || entry.subject === 'root') return false;
+  // Names whose history ended later (newest entries come first): an account created
+  // under the name, renamed to it or removed. Before that point the name belonged to
+  // another account, so only the owner recorded at the time may see those entries (a
+  // reseller without a domain is removed without any hook, so a removal may be missing).
+  const ended = new Set<string>();
+  const visible = (entry: Pick<AuditEntry, 'subject' | 'owner'>): boolean => {
+    if (entry.subject === 'root') return false;
+    if (ended.has(entry.subject)) return entry.owner !== undefined && entry.owner === caller.user;
     if (entry.subject === caller.user) return true;
     const owner = entry.owner ?? current.get(entry.subject);
     return owner === caller.user;
+  };
+  return (entry) => {
+    // A removal belongs to the old account; a creation or a rename to the new one.
+    if (entry.action === 'account.remove') ended.add(entry.subject);
+    const shown = visible(entry);
+    if (entry.action === 'account.create' || entry.action === 'account.rename') ended.add(entry.subject);
+    return shown;
   };
 }

@@ -41,6 +41,7 @@ export type AuditAction =
   | 'policy.set'
   | 'mail'
   | 'account.create'
+  | 'orphan.remove'
   | 'account.remove'
   | 'account.rename'
   | 'cpanel.change';

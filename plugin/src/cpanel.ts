@@ -12,6 +12,7 @@
  * See docs/decisions/secrets-off-the-command-line.md.
  */
 import { runProgram } from './program';
+import { pause } from './descriptor';
 import { cpanelVersion } from './cpanelState';
 import { toolTimeoutMs } from './installConfig';
 import type { EntrySet } from './userEntries';
@@ -78,16 +79,27 @@ function oneLine(text: string): string {
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }
 
+/** Start-up failures that pass: the tool being replaced (an update), or the process table full. */
+const TRANSIENT = new Set(['ETXTBSY', 'EAGAIN']);
+const START_ATTEMPTS = 3;
+
 function run(tool: string, args: readonly string[], timeoutMs: number, input?: string): string {
-  const result = runProgram(tool, args, {
-    input: input ?? '',
-    encoding: 'utf8',
-    timeout: timeoutMs,
-    killSignal: 'SIGKILL',
-    maxBuffer: MAX_OUTPUT_BYTES,
-    // The tools get a plain environment: nothing from the web request reaches them.
-    env: { PATH: '/usr/local/cpanel/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
-  });
+  let result: ReturnType<typeof runProgram>;
+  for (let attempt = 1; ; attempt += 1) {
+    result = runProgram(tool, args, {
+      input: input ?? '',
+      encoding: 'utf8',
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: MAX_OUTPUT_BYTES,
+      // The tools get a plain environment: nothing from the web request reaches them.
+      env: { PATH: '/usr/local/cpanel/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', LANG: 'C' },
+    });
+    // A tool that never started did nothing, so trying again is safe.
+    const code = (result.error as NodeJS.ErrnoException | undefined)?.code;
+    if (code === undefined || !TRANSIENT.has(code) || attempt === START_ATTEMPTS) break;
+    pause(100);
+  }
   if (result.error !== undefined) {
     const code = (result.error as NodeJS.ErrnoException).code;
     throw new CpanelCallError(

@@ -7,7 +7,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpanelBridge } from './cpanel';
-import { findOrphans, removeOrphans } from './orphans';
+import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
 import { sweepLeftovers } from './store';
 import type { ServerPaths } from './paths';
 
@@ -63,7 +63,7 @@ function permissions(paths: ServerPaths): Check {
   };
 }
 
-function orphans(paths: ServerPaths, fix: boolean): Check {
+function orphans(paths: ServerPaths, fix: boolean, epochSeconds: number): Check {
   let found: Map<string, string>;
   try {
     found = findOrphans(paths);
@@ -80,7 +80,7 @@ function orphans(paths: ServerPaths, fix: boolean): Check {
       detail: `${String(found.size)} 2FA entr${found.size === 1 ? 'y' : 'ies'} with no account behind: ${list}. A new account of such a name would inherit the old key: run "whm2fa doctor --fix" to remove them.`,
     };
   }
-  const gone = removeOrphans(paths, [...found.keys()]);
+  const gone = removeOrphans(paths, [...found.keys()], epochSeconds);
   const left = [...found.keys()].filter((key) => !gone.includes(key));
   return {
     name: 'orphans',
@@ -93,7 +93,7 @@ function orphans(paths: ServerPaths, fix: boolean): Check {
 }
 
 function leftovers(paths: ServerPaths, fix: boolean): Check {
-  const found = sweepLeftovers(paths.stateDir, { remove: fix });
+  const found = [...sweepLeftovers(paths.stateDir, { remove: fix }), ...orphanFixLeftovers(paths, { remove: fix })];
   if (found.length === 0) return { name: 'leftovers', ok: true, detail: 'no files left by killed processes' };
   return {
     name: 'leftovers',
@@ -104,8 +104,8 @@ function leftovers(paths: ServerPaths, fix: boolean): Check {
   };
 }
 
-/** Runs every check; with `fix`, repairs orphan entries and leftovers first. */
-export function runDoctor(paths: ServerPaths, options: { fix?: boolean } = {}): Check[] {
+/** Runs every check; with `fix`, repairs orphan entries and leftovers (recorded at `epochSeconds`). */
+export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { fix?: boolean } = {}): Check[] {
   const fix = options.fix === true;
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);
@@ -143,7 +143,7 @@ export function runDoctor(paths: ServerPaths, options: { fix?: boolean } = {}): 
   } catch (err) {
     checks.push({ name: 'cpanel', ok: false, detail: err instanceof Error ? err.message : 'whmapi1 failed' });
   }
-  checks.push(orphans(paths, fix));
+  checks.push(orphans(paths, fix, epochSeconds));
   checks.push(leftovers(paths, fix));
   checks.push(permissions(paths));
   return checks;

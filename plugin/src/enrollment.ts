@@ -143,19 +143,37 @@ const MAX_DROPPED_ENTRIES = 5;
  * account's email and team-user entries go in the same body so they survive. Whatever
  * the tool answered, cPanel's store is read back and the result says what it holds.
  */
-export function saveKey(ctx: { paths: ServerPaths; cpanel: CpanelBridge }, user: string, secret: string): SaveResult {
+export function saveKey(
+  ctx: { paths: ServerPaths; cpanel: CpanelBridge; caller?: { isRoot: boolean } },
+  user: string,
+  secret: string,
+  options: { teamOf?: string } = {},
+): SaveResult {
   const { paths, cpanel } = ctx;
   if (!cpanel.canSetForUser()) {
+    const who = ctx.caller?.isRoot === true ? 'Update cPanel to 11.122 or newer.' : 'Ask your host to update cPanel.';
     return {
       ok: false,
       audit: `cPanel ${cpanel.versionText()} has no safe call to save a key`,
-      message: `This server runs cPanel ${cpanel.versionText()}. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. Ask your host to update cPanel.`,
+      message: `This server runs cPanel ${cpanel.versionText()}. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. ${who}`,
     };
   }
   const before = readSecrets(paths);
   const kept = entriesOf(paths, user, before);
   const email = new Map(kept.email);
   const team = new Map(kept.team);
+  // A renamed account's team users keep their keys under the new name (`dev@old` →
+  // `dev@new`); cPanel refuses any it does not count as the account's team.
+  const moved: string[] = [];
+  if (options.teamOf !== undefined) {
+    for (const [key, teamSecret] of entriesOf(paths, options.teamOf, before).team) {
+      const renamed = `${key.slice(0, key.lastIndexOf('@'))}@${user}`;
+      if (!team.has(renamed)) {
+        team.set(renamed, teamSecret);
+        moved.push(renamed);
+      }
+    }
+  }
   let failure: CpanelCallError | undefined;
   for (let attempt = 0; attempt <= MAX_DROPPED_ENTRIES; attempt += 1) {
     try {
@@ -169,7 +187,10 @@ export function saveKey(ctx: { paths: ServerPaths; cpanel: CpanelBridge }, user:
       // ("does not own an email account named ‘…’"). cPanel only purges the account's
       // real mailboxes and team users, so leaving that entry out of the body does not
       // delete it: the save goes on without it.
-      const named = [...email.keys(), ...team.keys()].filter((key) => err.reason.includes(key));
+      // Only a key cPanel quotes counts: `a@d` must not match inside `ba@d`.
+      const quoted = (key: string): boolean =>
+        [`‘${key}’`, `"${key}"`, `'${key}'`, `“${key}”`].some((q) => err.reason.includes(q));
+      const named = [...email.keys(), ...team.keys()].filter(quoted);
       if (!err.refused || named.length === 0) break;
       for (const key of named) {
         email.delete(key);
@@ -191,9 +212,11 @@ export function saveKey(ctx: { paths: ServerPaths; cpanel: CpanelBridge }, user:
   const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   if (after.get(user) === secret) {
     const lost = changedEntries(kept, after);
+    const carried = moved.filter((key) => after.get(key) === team.get(key));
     const notes = [
       failure === undefined ? '' : `cPanel reported a failure but saved the key${said}`,
       lost.length === 0 ? '' : `entries no longer kept by cPanel: ${lost.join(', ')}`,
+      carried.length === 0 ? '' : `team users’ keys carried over: ${carried.join(', ')}`,
     ].filter((n) => n !== '');
     return { ok: true, audit: notes.length === 0 ? 'ok' : `ok: ${notes.join('; ')}` };
   }

@@ -128,10 +128,13 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
   const secret = store.get(from);
   let result: string;
   let lost = false;
-  if (secret === undefined) result = 'no 2FA to carry over';
-  else if (store.get(to) === secret) result = '2FA already under the new name';
+  if (secret === undefined) {
+    // The new name may hold a key left by an earlier account of that name; it exists
+    // now, so cPanel's remove call works for it.
+    result = `no 2FA to carry over; ${removeLeftover(ctx, to, 'stale 2FA entry of an earlier account of this name')}`;
+  } else if (store.get(to) === secret) result = '2FA already under the new name';
   else {
-    const saved = saveKey(ctx, to, secret);
+    const saved = saveKey(ctx, to, secret, { teamOf: from });
     if (saved.ok) {
       const left = readSecrets(paths).has(from)
         ? `; the entry under ${from} stays in cPanel’s store (cPanel cannot remove a name that no longer exists; whm2fa doctor --fix can)`

@@ -12,7 +12,9 @@ import { basename, dirname, join } from 'node:path';
 import { hasCpanelAccount, readDomains, readResellers, domainsOf, readOwners } from './accounts';
 import { isAccountKey, readSecrets } from './cpanelState';
 import { pause, writeAll } from './descriptor';
-import { removeFile } from './store';
+import { removeFile, sweepLeftovers, withLock } from './store';
+import { appendAuditLocked } from './audit';
+import { rememberKeysLocked } from './reconcile';
 import type { ServerPaths } from './paths';
 
 /** Every domain some account on the server has (primary, addon and parked). */
@@ -58,7 +60,7 @@ export function findOrphans(paths: ServerPaths): Map<string, string> {
 /** cPanel's dot-lock beside a file it writes: `FILE.lock`, made by linking a file holding our pid. */
 function withCpanelLock<T>(file: string, fn: () => T): T {
   const lock = `${file}.lock`;
-  const mine = `${lock}-whm2fa-${String(process.pid)}`;
+  const mine = `${lock}.whm2fa.${String(process.pid)}`;
   const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
   try {
     writeAll(fd, `${String(process.pid)}\nwhm2fa doctor\n${String(Math.floor(Date.now() / 1000))}\n`);
@@ -91,8 +93,9 @@ function withCpanelLock<T>(file: string, fn: () => T): T {
  * a temporary file renamed into place (mode kept). Returns the keys that are gone when the
  * store is read back.
  */
-export function removeOrphans(paths: ServerPaths, keys: readonly string[]): string[] {
+export function removeOrphans(paths: ServerPaths, keys: readonly string[], epochSeconds: number): string[] {
   const file = paths.tfaUserdata;
+  const why = findOrphans(paths);
   withCpanelLock(file, () => {
     const stillOrphans = findOrphans(paths);
     const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -105,16 +108,43 @@ export function removeOrphans(paths: ServerPaths, keys: readonly string[]): stri
     }
     if (!changed) return;
     const mode = statSync(file).mode & 0o777;
-    const tmp = join(dirname(file), `.${basename(file)}.whm2fa-${String(process.pid)}.tmp`);
+    const tmp = join(dirname(file), `.${basename(file)}.whm2fa.${String(process.pid)}.tmp`);
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
     try {
       writeAll(fd, JSON.stringify(data));
     } finally {
       closeSync(fd);
     }
-    chmodSync(tmp, mode);
-    renameSync(tmp, file);
+    try {
+      chmodSync(tmp, mode);
+      renameSync(tmp, file);
+    } catch (err) {
+      removeFile(tmp);
+      throw err;
+    }
   });
   const after = readSecrets(paths);
-  return keys.filter((key) => !after.has(key));
+  const gone = keys.filter((key) => !after.has(key));
+  // Recorded as whm2fa's own change, so the next comparison does not blame cPanel.
+  withLock(paths.lockFile, () => {
+    rememberKeysLocked(paths, new Map(gone.filter(isAccountKey).map((key) => [key, undefined])));
+    appendAuditLocked(
+      paths,
+      gone.map((key) => ({
+        epochSeconds,
+        actor: 'root',
+        subject: key,
+        action: 'orphan.remove',
+        ip: '',
+        result: `removed from cPanel’s store by whm2fa doctor --fix (${why.get(key) ?? 'orphan'})`,
+      })),
+    );
+  });
+  return gone;
+}
+
+/** Temporary and lock files the doctor left in cPanel's folder when it was killed. */
+export function orphanFixLeftovers(paths: ServerPaths, options: { remove: boolean }): string[] {
+  const dir = dirname(paths.tfaUserdata);
+  return sweepLeftovers(dir, { remove: options.remove, only: /whm2fa/ });
 }

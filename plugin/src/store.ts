@@ -195,14 +195,14 @@ function takeOverIfStale(lockFile: string): void {
   }
 }
 
-/** A temporary file (`.NAME.PID.tmp`) or a private lock file (`state.lock.PID`) of a process. */
-const LEFTOVER = /^(?:\..+\.(\d+)\.tmp|.+\.lock\.(\d+))$/;
+/** A temporary file (`.NAME.PID.tmp`) or a private lock file (`NAME.lock.PID`) of a process. */
+const LEFTOVER = /^(?:\..+\.(\d+)\.tmp|.+\.lock\.(?:whm2fa\.)?(\d+))$/;
 
 /**
  * Files left in `dir` and its sub-folders by whm2fa processes that were killed: temporary
  * files and private lock files whose process is gone. Removed when `remove` is set.
  */
-export function sweepLeftovers(dir: string, options: { remove: boolean }): string[] {
+export function sweepLeftovers(dir: string, options: { remove: boolean; only?: RegExp }): string[] {
   const found: string[] = [];
   const scan = (folder: string, depth: number): void => {
     let names: string[];
@@ -215,7 +215,7 @@ export function sweepLeftovers(dir: string, options: { remove: boolean }): strin
       const file = join(folder, name);
       const match = LEFTOVER.exec(name);
       const pid = Number(match?.[1] ?? match?.[2]);
-      if (match !== null && pid !== process.pid && !isAlive(pid)) {
+      if (match !== null && pid !== process.pid && !isAlive(pid) && (options.only?.test(name) ?? true)) {
         found.push(file);
         if (options.remove) removeFile(file);
       } else if (depth > 0 && match === null && !name.includes('.')) scan(file, depth - 1);

@@ -50,6 +50,8 @@ describe('a rename (Accounts::Modify with a new name)', () => {
     const store = cpanelSecrets(s);
     expect(store['shop9']).toEqual({ secret: SHOP1 });
     expect(store).toMatchObject(otherEntries);
+    // The team moved with the account (its config is renamed): so does its user's key.
+    expect(store['dev@shop9']).toEqual(otherEntries['dev@shop1']);
     expect(existsSync(join(state, 'shop9.json'))).toBe(true);
     expect(existsSync(join(state, 'shop1.json'))).toBe(false);
     const entry = auditLines(s).find((l) => l['action'] === 'account.rename');
@@ -90,6 +92,52 @@ describe('a rename (Accounts::Modify with a new name)', () => {
 });
 
 describe('stale entries', () => {
+  it('an account renamed to a stale name does not inherit its key', () => {
+    const s = open();
+    ok(whmapi1(s, 'removeacct', 'user=nodomain'));
+    ok(whmapi1(s, 'modifyacct', 'user=blog2', 'newuser=nodomain'));
+    expect(cpanelSecrets(s)['nodomain']).toBeUndefined();
+    expect(auditLines(s).find((l) => l['action'] === 'account.rename')?.['result']).toMatch(
+      /no 2FA to carry over; stale 2FA entry .* removed/,
+    );
+  });
+
+  it('a name reused by another tenant shows nothing of the old account’s history', async () => {
+    const s = open();
+    const removed = await api(s, 'reseller1', {
+      action: 'users.remove',
+      users: ['shop1'],
+      reason: 'private: phone lost in Lisbon',
+    });
+    expect(removed.json().data).toMatchObject({ removed: ['shop1'] });
+    ok(whmapi1(s, 'modifyacct', 'user=shop1', 'newuser=shop9'));
+    ok(whmapi1(s, 'createacct', 'username=shop1', 'domain=newshop.example.com', 'owner=reseller2'));
+    const resellers = join(s.root, 'var/cpanel/resellers');
+    writeFileSync(resellers, `${readFileSync(resellers, 'utf8')}shop1:list-accts\n`);
+    const theirs = JSON.stringify((await api(s, 'shop1', { action: 'audit.list' })).json());
+    expect(theirs).not.toContain('Lisbon');
+    expect(theirs).not.toContain('admin.remove');
+    const owner2 = JSON.stringify((await api(s, 'reseller2', { action: 'audit.list' })).json());
+    expect(owner2).not.toContain('Lisbon');
+    // The old owner still sees what it did to the account it owned then.
+    const owner1 = JSON.stringify((await api(s, 'reseller1', { action: 'audit.list' })).json());
+    expect(owner1).toContain('Lisbon');
+  });
+
+  it('whm2fa doctor --fix records what it removed, as its own change', async () => {
+    const s = open();
+    ok(whmapi1(s, 'removeacct', 'user=nodomain'));
+    expect(whm2fa(s, 'doctor', '--fix').status).toBe(0);
+    const activity = (await api(s, 'root', { action: 'audit.list' })).json().data as {
+      entries: Array<Record<string, string>>;
+    };
+    expect(activity.entries.find((e) => e['subject'] === 'nodomain')).toMatchObject({
+      actor: 'root',
+      action: 'orphan.remove',
+    });
+    expect(activity.entries.some((e) => e['action'] === 'cpanel.change')).toBe(false);
+  });
+
   it('a domainless reseller removed without hooks leaves an orphan the doctor lists and fixes', () => {
     const s = open();
     ok(whmapi1(s, 'removeacct', 'user=nodomain'));

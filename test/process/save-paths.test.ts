@@ -3,7 +3,7 @@
 // email and team-user entries sent back so they survive; refused, plainly, on a cPanel
 // that has no such call.
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, auditLines, cpanelSecrets, makeServer, type Server } from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
@@ -61,6 +61,25 @@ describe('saving into cPanel’s store', () => {
     // cPanel refused the first body for it, and deletes only the mailboxes it knows.
     expect(after['old@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
     expect(auditLines(server).find((l) => l['action'] === 'enable')?.['result']).toBe('ok');
+  });
+
+  it('a refused entry is matched exactly: a live mailbox whose name ends the same keeps its key', async () => {
+    open();
+    const pop = join(server.root, 'home/shop1/etc/shop1.example.com/passwd');
+    writeFileSync(pop, `${readFileSync(pop, 'utf8')}a:x:30000:30000::/home/shop1/mail/a:/bin/false\n`);
+    const store = join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    writeFileSync(
+      store,
+      JSON.stringify({
+        ...cpanelSecrets(server),
+        'a@shop1.example.com': { secret: 'GEZDGNBVGY3TQOJQ' },
+        'ba@shop1.example.com': { secret: 'MFRGGZDFMZTWQ2LK' },
+      }),
+    );
+    const { result } = await enroll('shop1');
+    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(cpanelSecrets(server)['a@shop1.example.com']).toEqual({ secret: 'GEZDGNBVGY3TQOJQ' });
+    expect(cpanelSecrets(server)['ba@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
   });
 
   it.each(['root', 'reseller1', 'nodomain'])(

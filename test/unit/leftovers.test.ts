@@ -57,13 +57,13 @@ describe('leftovers of killed processes', () => {
 
   it('are reported by the doctor, and removed with --fix', () => {
     const debris = leaveCrashDebris(deadPid());
-    const report = runDoctor(paths).find((c) => c.name === 'leftovers');
+    const report = runDoctor(paths, 1_800_000_000).find((c) => c.name === 'leftovers');
     expect(report).toMatchObject({
       ok: false,
       detail: expect.stringContaining('3 file(s) left by killed processes') as unknown,
     });
     for (const file of debris) expect(existsSync(file)).toBe(true);
-    const fixed = runDoctor(paths, { fix: true }).find((c) => c.name === 'leftovers');
+    const fixed = runDoctor(paths, 1_800_000_000, { fix: true }).find((c) => c.name === 'leftovers');
     expect(fixed).toMatchObject({ ok: true, detail: 'removed 3 file(s) left by killed processes' });
     for (const file of debris) expect(existsSync(file)).toBe(false);
   });

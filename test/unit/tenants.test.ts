@@ -220,8 +220,12 @@ describe('who sees which history', () => {
     expect(visibleTo(reseller('reseller2'))).toEqual([]);
     appendAudit(paths, about('shop1', T0 + 3, 'reseller2'));
     expect(visibleTo(reseller('reseller2')).map((e) => e.reason)).toEqual([`shop1 at ${String(T0 + 3)}`]);
-    // The old owner sees nothing of the new account, and root sees everything.
-    expect(visibleTo(reseller('reseller1'))).toEqual([]);
+    // The old owner sees only what happened while it owned the old account (not the new
+    // account, not the removal written after it was gone), and root sees everything.
+    expect(visibleTo(reseller('reseller1')).map((e) => e.reason)).toEqual([
+      `shop1 at ${String(T0 + 1)}`,
+      `shop1 at ${String(T0)}`,
+    ]);
     expect(visibleTo(ROOT)).toHaveLength(4);
   });
 
@@ -233,18 +237,33 @@ describe('who sees which history', () => {
     expect(visibleTo(reseller('reseller1')).map((e) => e.reason)).toEqual([`shop1 at ${String(T0)}`]);
   });
 
-  it('hides entries older than the subject’s latest removal even from a reseller that owns it again', () => {
+  it('before a removal, shows a subject’s entries only to the owner recorded then', () => {
     appendAudit(paths, about('shop1', T0));
     appendAudit(paths, removal('shop1', T0 + 1));
+    // The name comes back under reseller2; its own entries are its.
+    owners({ reseller1: 'root', reseller2: 'root', blog2: 'reseller2', shop1: 'reseller2' });
     appendAudit(paths, about('shop1', T0 + 2));
-    expect(visibleTo(reseller('reseller1')).map((e) => e.reason)).toEqual([`shop1 at ${String(T0 + 2)}`]);
-    // Paging past the removal shows nothing older either.
+    expect(visibleTo(reseller('reseller2')).map((e) => e.reason)).toEqual([`shop1 at ${String(T0 + 2)}`]);
+    // reseller1 owned shop1 when it was removed and before: it sees both.
+    expect(visibleTo(reseller('reseller1')).map((e) => e.action)).toEqual(['account.remove', 'admin.remove']);
+    // Paging past the removal shows reseller2 nothing older either.
     const older = listAudit(paths, {
       limit: 100,
       beforeIso: new Date((T0 + 2) * 1000).toISOString(),
-      visible: auditVisibility(paths, reseller('reseller1')),
+      visible: auditVisibility(paths, reseller('reseller2')),
     });
     expect(older).toEqual([]);
+  });
+
+  it('an account created or renamed under a name starts its history afresh, even without a removal', () => {
+    // A reseller without a domain is removed without any hook: no removal is recorded.
+    appendAudit(paths, { ...about('ghost', T0, 'ghost'), action: 'enable' });
+    appendAudit(paths, { ...about('ghost', T0 + 1, 'WHM'), action: 'account.create' });
+    appendAudit(paths, { ...about('blog2', T0 + 2, 'reseller2'), action: 'enable' });
+    appendAudit(paths, { ...about('blog2', T0 + 3, 'WHM'), action: 'account.rename' });
+    writeFileSync(paths.resellers, 'reseller1:create-acct\nreseller2:create-acct\nghost:\nblog2:\n');
+    expect(visibleTo(reseller('ghost')).map((e) => e.action)).toEqual(['account.create']);
+    expect(visibleTo(reseller('blog2')).map((e) => e.action)).toEqual(['account.rename']);
   });
 
   it('a reseller name reused shows nothing of the old reseller’s own history', () => {
