@@ -15,6 +15,7 @@ import { livePending, readUserState, withoutPending, writeUserState } from './us
 import { iso, verifyCodes } from './verification';
 import { withLock } from './store';
 import { qrSvg } from './qr';
+import { pendingKeyId } from './pendingKey';
 import type { RequestContext } from './context';
 
 export const PENDING_SECONDS = 10 * 60;
@@ -26,6 +27,8 @@ export interface EnrollmentStart {
   readonly account: string;
   readonly issuer: string;
   readonly expiresAt: string;
+  /** Names this key without revealing it: the page sends it back with the code. */
+  readonly keyId: string;
 }
 
 /** Makes a new secret and keeps it pending; a previous pending one is replaced. */
@@ -41,14 +44,27 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
     const state = readUserState(paths, caller.user);
     writeUserState(paths, caller.user, { ...state, pending: { secret, createdAt: epochSeconds, expiresAt } });
   });
-  return { secret, otpauthUri, qrSvg: svg, account: caller.user, issuer, expiresAt: iso(expiresAt) };
+  return {
+    secret,
+    otpauthUri,
+    qrSvg: svg,
+    account: caller.user,
+    issuer,
+    expiresAt: iso(expiresAt),
+    keyId: pendingKeyId(secret),
+  };
 }
 
-/** Proves the pending secret (and the current one when replacing) and saves it into cPanel. */
+/**
+ * Proves the pending secret (and the current one when replacing) and saves it into cPanel.
+ * With `keyId`, a code typed for a key that was since replaced (another tab started a new
+ * setup) is refused as NO_PENDING before any check, so it never counts as a wrong guess.
+ */
 export async function confirmEnrollment(
   ctx: RequestContext,
   code: string,
   currentCode: string | undefined,
+  keyId?: string,
 ): Promise<void> {
   const { paths, caller, epochSeconds } = ctx;
   await loadTotp();
@@ -60,12 +76,19 @@ export async function confirmEnrollment(
       'There is no setup in progress, or it expired after 10 minutes. Start the setup again.',
     );
   }
+  if (keyId !== undefined && keyId !== pendingKeyId(pending.secret)) {
+    throw new Whm2faError(
+      'NO_PENDING',
+      'This key was replaced by a newer setup (in another tab or window), so the code was not checked and does not count as a wrong one. Use the newest key.',
+    );
+  }
   const current = secretOf(paths, user);
   if (current !== undefined && currentCode === undefined) {
     throw badRequest('Enter the current security code from your existing device to replace it.');
   }
-  const checks = [{ secret: pending.secret, code }];
-  if (current !== undefined && currentCode !== undefined) checks.push({ secret: current, code: currentCode });
+  const checks = [{ secret: pending.secret, code, field: 'code' }];
+  if (current !== undefined && currentCode !== undefined)
+    checks.push({ secret: current, code: currentCode, field: 'currentCode' });
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks });
 
   const action = current === undefined ? 'enable' : 'replace';

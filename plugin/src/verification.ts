@@ -18,6 +18,8 @@ export const MAX_LOCK_SECONDS = 60 * 60;
 export interface CodeCheck {
   readonly secret: string;
   readonly code: string;
+  /** The request parameter the code came in (e.g. `currentCode`), named back in a refusal. */
+  readonly field?: string;
 }
 
 export interface VerifyRequest {
@@ -68,7 +70,11 @@ export function verifyCodes(request: VerifyRequest): void {
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
     let maxStep = state.lastStep ?? -1;
-    let replayed = false;
+    // Every code is checked, so a refusal names each field that was wrong; wrong codes in
+    // one request count as one failure.
+    const malformed: string[] = [];
+    const wrong: string[] = [];
+    const replayed: string[] = [];
     for (const check of request.checks) {
       const result = verifyCode({
         secret: check.secret,
@@ -76,21 +82,17 @@ export function verifyCodes(request: VerifyRequest): void {
         epochSeconds,
         afterTimeStep: state.lastStep,
       });
-      if (result.valid) {
-        maxStep = Math.max(maxStep, result.timeStep);
-        continue;
-      }
+      if (result.valid) maxStep = Math.max(maxStep, result.timeStep);
       // A malformed entry is a typing slip, not a guess: it is not counted.
-      if (result.reason === 'malformed') return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE);
-      if (result.reason === 'replayed') {
-        replayed = true;
-        continue;
-      }
-      return recordFailure(state);
+      else if (result.reason === 'malformed') malformed.push(check.field ?? 'code');
+      else if (result.reason === 'replayed') replayed.push(check.field ?? 'code');
+      else wrong.push(check.field ?? 'code');
     }
-    if (replayed) {
+    if (malformed.length > 0) return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE, { fields: malformed });
+    if (wrong.length > 0) return recordFailure(state, wrong);
+    if (replayed.length > 0) {
       appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
-      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE);
+      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE, { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
     const passed: UserState = { ...rest, lastStep: maxStep, failures: 0, lockCount: 0 };
@@ -99,14 +101,14 @@ export function verifyCodes(request: VerifyRequest): void {
   });
   if (outcome !== undefined) throw outcome;
 
-  function recordFailure(state: UserState): Whm2faError {
+  function recordFailure(state: UserState, fields: string[]): Whm2faError {
     const failures = state.failures + 1;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
       appendAuditLocked(paths, [
         audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
       ]);
-      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE);
+      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE, { fields });
     }
     const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
     writeUserState(paths, user, { ...state, failures: 0, lockCount: state.lockCount + 1, lockedUntil });
@@ -116,6 +118,7 @@ export function verifyCodes(request: VerifyRequest): void {
     ]);
     return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, {
       lockedUntil: iso(lockedUntil),
+      fields,
     });
   }
 }
