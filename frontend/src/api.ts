@@ -83,7 +83,8 @@ interface Envelope<T> {
 /** Activity's optional filters (the server applies them after its visibility rule). */
 export interface AuditFilter {
   user?: string;
-  action?: AuditAction;
+  /** Sent as `auditAction`: `action` names the API action itself. */
+  auditAction?: AuditAction;
 }
 
 /** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */

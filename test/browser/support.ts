@@ -48,7 +48,7 @@ export async function login(page: Page, url: string, user: string): Promise<void
 /** From WHM's home, through the Plugins menu, to the plugin page. */
 export async function openPlugin(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Two-Factor Authentication' }).first().click();
-  await page.getByRole('tab', { name: 'Manage My Account' }).waitFor();
+  await page.getByRole('tab', { name: 'Manage my Account' }).waitFor();
 }
 
 /**

@@ -7,5 +7,7 @@ beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
 afterEach(() => {
   cleanup();
   server.resetHandlers();
+  // The page keeps its tab in the URL's hash; each test starts without one.
+  history.replaceState(null, '', location.pathname);
 });
 afterAll(() => server.close());

@@ -24,7 +24,7 @@ export function Activity() {
   }, [filter]);
   if (entries === undefined)
     return error === undefined ? <p aria-busy="true">Loading activity…</p> : <Problem error={error} />;
-  const filtered = filter.user !== undefined || filter.action !== undefined;
+  const filtered = filter.user !== undefined || filter.auditAction !== undefined;
   return (
     <section aria-labelledby="whm2fa-activity-title">
       <h2 id="whm2fa-activity-title">Activity</h2>

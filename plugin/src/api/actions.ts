@@ -47,8 +47,10 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   // Optional filters, applied after (never instead of) the caller's visibility rule.
   const user = optionalString(params, 'user', 64);
   if (user !== undefined && !isValidUsername(user)) throw badRequest('"user" must be an account name.');
-  const action = optionalString(params, 'action', 40);
-  if (action !== undefined && !isAuditAction(action)) throw badRequest('"action" is not an action of the audit trail.');
+  // Not "action": that names the API action itself.
+  const action = optionalString(params, 'auditAction', 40);
+  if (action !== undefined && !isAuditAction(action))
+    throw badRequest('"auditAction" is not an action of the audit trail.');
   const visible = auditVisibility(ctx.paths, ctx.caller);
   const entries = listAudit(ctx.paths, {
     limit,

@@ -4,7 +4,7 @@ import { localTime } from '../../messages';
 /** An administrator removed this account's 2FA: who, when and why, on the account's own page. */
 export function AdminRemoved({ status }: { status: Status }) {
   const removal = status.removedByAdmin;
-  if (removal === null || status.enabled) return null;
+  if (!removal || status.enabled) return null;
   return (
     <div class="alert alert-warning whm2fa-admin-removed">
       <p>

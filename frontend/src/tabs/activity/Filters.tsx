@@ -12,7 +12,7 @@ export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
     const filter: AuditFilter = {};
     if (user.trim() !== '') filter.user = user.trim();
     const known = AUDIT_ACTIONS.find((a) => a === action);
-    if (known !== undefined) filter.action = known;
+    if (known !== undefined) filter.auditAction = known;
     props.onApply(filter);
   };
   return (
