@@ -38,6 +38,9 @@ describe('status', () => {
         issuer: 'whm.sandbox.test',
         pending: false,
         lockedUntil: null,
+        attemptsLeft: 5,
+        pendingKeyId: null,
+        removedByAdmin: null,
       },
     });
   });
@@ -336,6 +339,7 @@ describe('settings', () => {
       issuer: 'Example Hosting',
       systemWideIssuer: 'Example Hosting',
       policyEnabled: true,
+      defaultIssuer: 'whm.sandbox.test',
     });
     expect(issuers()['system_wide_issuer']).toBe('Example Hosting');
     expect((await api(server, 'reseller2', { action: 'settings.get' })).json().data).toMatchObject({
@@ -351,6 +355,7 @@ describe('settings', () => {
       issuer: 'Reseller Two',
       systemWideIssuer: 'whm.sandbox.test',
       policyEnabled: true,
+      defaultIssuer: 'whm.sandbox.test',
     });
     expect(issuers()['system_wide_issuer']).toBeUndefined();
     const start = await api(server, 'reseller2', { action: 'enroll.start' });
