@@ -356,7 +356,7 @@ describe('what a user needs to know on their own page', () => {
     render(<App />);
     expect(await screen.findByRole('heading', { name: 'Lost your phone?' })).toBeTruthy();
     expect(screen.getByText(/the reseller that owns your account, or your host/)).toBeTruthy();
-    expect(screen.getByText('whm2fa remove reseller1')).toBeTruthy();
+    expect(screen.getByText('whm2fa remove reseller1 --reason "lost phone"')).toBeTruthy();
   });
 
   it('an ended WHM session links to WHM’s login', async () => {

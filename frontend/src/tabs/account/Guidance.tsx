@@ -24,15 +24,15 @@ export function LostDevice({ status }: { status: Status }) {
       <h3>Lost your phone?</h3>
       {status.user === 'root' ? (
         <p>
-          Log in to the server over SSH as root and run <code>whm2fa remove root</code>, then set up two-factor
-          authentication again with your new phone.
+          Log in to the server over SSH as root and run <code>whm2fa remove root --reason "lost phone"</code>, then set
+          up two-factor authentication again with your new phone.
         </p>
       ) : (
         <p>
           If you cannot get a code, ask whoever manages your account to remove two-factor authentication: the reseller
           that owns your account, or your host. On the server, root can also run{' '}
-          <code>whm2fa remove {status.user}</code>. Then set it up again with your new phone. If you still have the old
-          phone, use Reconfigure instead.
+          <code>whm2fa remove {status.user} --reason "lost phone"</code>. Then set it up again with your new phone. If
+          you still have the old phone, use Reconfigure instead.
         </p>
       )}
     </div>
