@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Status } from '../api';
 import { LockNotice, Notice } from '../components/Problem';
 import { AdminRemoved, LostDevice } from './account/Guidance';
+import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
 import { Setup } from './Setup';
 
@@ -46,40 +47,12 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
       <Notice text={notice?.text} tone={notice?.tone} />
       <AdminRemoved status={status} />
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}
-      <p class="whm2fa-state">
-        {status.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}{' '}
-        {!status.enabled
-          ? 'Two-factor authentication is off: logging in needs only your password.'
-          : status.policyEnabled
-            ? 'Two-factor authentication is on: logging in asks for a security code from your authenticator app.'
-            : 'Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.'}
-      </p>
-      {status.enabled ? (
-        <>
-          <p>
-            <button type="button" class="btn btn-primary" onClick={() => setMode('reconfigure')}>
-              Reconfigure Two-Factor Authentication
-            </button>{' '}
-            <button type="button" class="btn btn-danger" onClick={() => setRemoving(true)}>
-              Remove Two-Factor Authentication
-            </button>
-          </p>
-          <p class="help-block">
-            Reconfigure when you get a new phone; your current device keeps working until the new one is set up.
-          </p>
-        </>
-      ) : (
-        <>
-          {status.pending ? (
-            <p class="help-block">A setup was started and not finished; starting again makes a new key.</p>
-          ) : null}
-          <p>
-            <button type="button" class="btn btn-primary" onClick={() => setMode('setup')}>
-              Set up Two-Factor Authentication
-            </button>
-          </p>
-        </>
-      )}
+      <OwnState
+        status={status}
+        onSetup={() => setMode('setup')}
+        onReconfigure={() => setMode('reconfigure')}
+        onRemove={() => setRemoving(true)}
+      />
       <LostDevice status={status} />
       {removing ? (
         <RemoveOwn

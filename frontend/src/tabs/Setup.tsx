@@ -1,15 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Enrollment, type Status } from '../api';
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Status } from '../api';
 import { useCodeForm } from '../codeForm';
-import { Problem, useSecondsLeft } from '../components/Problem';
 import { useFocusHere } from '../focus';
-import { clockTime } from '../messages';
 import { announce } from '../setupChannel';
 import { ConfirmForm } from './setup/ConfirmForm';
 import { Ended } from './setup/Ended';
 import { KeyPanel } from './setup/KeyPanel';
 import { SetupSteps } from './setup/SetupSteps';
-import { useOtherTabs, type SetupEnd } from './setup/useOtherTabs';
+import { Starting } from './setup/Starting';
+import { usePendingKey } from './setup/usePendingKey';
 
 /**
  * Setting up (or, with `replacing`, reconfiguring) a device: QR code and key for a new
@@ -24,8 +23,7 @@ export function Setup(props: {
   onChanged: () => void;
 }) {
   const user = props.status.user;
-  const [enrollment, setEnrollment] = useState<Enrollment | undefined>();
-  const [end, setEnd] = useState<SetupEnd | undefined>();
+  const key = usePendingKey(user);
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
   // Reconfiguring asks for two codes; a first setup only for the new key's (the form holds only `code`).
@@ -35,24 +33,7 @@ export function Setup(props: {
       : { code: '' }) as Record<'code' | 'currentCode', string>,
   );
   const heading = useFocusHere<HTMLHeadingElement>();
-  const left = useSecondsLeft(enrollment?.expiresAt);
-  useOtherTabs(user, enrollment, setEnd);
-
-  const show = (next: Enrollment) => {
-    setEnrollment(next);
-    setEnd(undefined);
-    setError(undefined);
-  };
-  const start = () => {
-    setError(undefined);
-    setEnd(undefined);
-    setEnrollment(undefined);
-    api.enrollStart().then((next) => {
-      show(next);
-      announce({ kind: 'started', user, enrollment: next });
-    }, setError);
-  };
-  useEffect(start, []);
+  const { enrollment, ended } = key;
 
   const submit = () => {
     const codes = form.checked();
@@ -67,8 +48,8 @@ export function Setup(props: {
           props.onDone();
         },
         (err: ApiError) => {
-          if (err.code === 'NO_PENDING')
-            return setEnd({ message: err.message || 'This setup expired or was cancelled.' });
+          // The key was replaced or expired: nothing was checked or counted; offer a new one.
+          if (err.code === 'NO_PENDING') return key.end({ message: err.message || 'This setup expired.' });
           setError(err);
           form.refused(err);
           props.onChanged();
@@ -83,14 +64,12 @@ export function Setup(props: {
     };
     api.enrollCancel().then(back, back);
   };
+  const again = (next?: typeof enrollment) => {
+    setError(undefined);
+    if (next === undefined) key.start();
+    else key.show(next);
+  };
 
-  const expired =
-    enrollment !== undefined && left <= 0
-      ? {
-          message: `This setup expired at ${clockTime(enrollment.expiresAt)} before it was confirmed, so this key no longer works.`,
-        }
-      : undefined;
-  const ended = end ?? expired;
   const title = props.replacing ? 'Reconfigure Two-Factor Authentication' : 'Set up Two-Factor Authentication';
   return (
     <section aria-labelledby="whm2fa-setup-title" class="whm2fa-setup">
@@ -100,26 +79,12 @@ export function Setup(props: {
       {ended !== undefined ? (
         <Ended
           message={ended.message}
-          hasNext={end?.next !== undefined}
-          onNew={() => (end?.next === undefined ? start() : show(end.next))}
+          hasNext={ended.next !== undefined}
+          onNew={() => again(ended.next)}
           onBack={props.onCancel}
         />
       ) : enrollment === undefined ? (
-        <>
-          <Problem error={error} />
-          {error === undefined ? (
-            <p aria-busy="true">Making a new key…</p>
-          ) : (
-            <p>
-              <button type="button" class="btn btn-default" onClick={start}>
-                Try again
-              </button>{' '}
-              <button type="button" class="btn btn-link" onClick={props.onCancel}>
-                Back
-              </button>
-            </p>
-          )}
-        </>
+        <Starting error={key.startError} onRetry={() => again()} onBack={props.onCancel} />
       ) : (
         <>
           <SetupSteps enrollment={enrollment} replacing={props.replacing}>

@@ -1,7 +1,10 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Account } from '../api';
 import { Notice, Problem } from '../components/Problem';
+import { Coverage } from './users/Coverage';
 import { Pager } from './users/Pager';
+import { useAccountRows } from './users/rows';
+import { Toolbar } from './users/Toolbar';
 import { RemoveForUsers, type RemovalOutcome } from './users/RemoveForUsers';
 import { UsersTable, type SortKey } from './users/UsersTable';
 
@@ -23,18 +26,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
     void load();
   }, []);
 
-  const shown = useMemo(() => {
-    const needle = filter.trim().toLowerCase();
-    const rows = (accounts ?? []).filter(
-      (a) => needle === '' || `${a.user} ${a.domain} ${a.owner}`.toLowerCase().includes(needle),
-    );
-    const dir = sort.up ? 1 : -1;
-    return rows.sort((a, b) => {
-      const x = String(a[sort.key]);
-      const y = String(b[sort.key]);
-      return (x < y ? -1 : x > y ? 1 : a.user < b.user ? -1 : 1) * dir;
-    });
-  }, [accounts, filter, sort]);
+  const shown = useAccountRows(accounts, filter, sort);
 
   if (accounts === undefined) {
     return error === undefined ? <p aria-busy="true">Loading accounts…</p> : <Problem error={error} />;
@@ -42,7 +34,6 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
   const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
   const current = Math.min(page, pages - 1);
   const rows = shown.slice(current * PAGE_SIZE, current * PAGE_SIZE + PAGE_SIZE);
-  const protectedCount = accounts.filter((a) => a.enabled).length;
   const toggle = (users: string[], on: boolean) => {
     const next = new Set(selected);
     for (const u of users) {
@@ -57,55 +48,20 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
   return (
     <section aria-labelledby="whm2fa-users-title">
       <h2 id="whm2fa-users-title">{props.isRoot ? 'All accounts' : 'Your accounts'}</h2>
-      <p class="whm2fa-coverage">
-        {props.policyEnabled ? (
-          <>
-            <strong>
-              {protectedCount} of {accounts.length} accounts protected
-            </strong>{' '}
-            with two-factor authentication.
-          </>
-        ) : (
-          <>
-            <strong>
-              {protectedCount} of {accounts.length} accounts
-            </strong>{' '}
-            have two-factor authentication set up, but no login asks for a code while the login policy is off.
-          </>
-        )}
-      </p>
-      <p class="help-block">
-        cPanel users turn two-factor authentication on in cPanel itself (Security › Two-Factor Authentication). Here you
-        can remove it, for example when someone loses their phone; they are emailed.
-      </p>
+      <Coverage accounts={accounts} policyEnabled={props.policyEnabled} />
       <Notice text={outcome?.text} tone={outcome?.partial === true ? 'warning' : 'success'} />
       <Problem error={error} />
-      <div class="whm2fa-toolbar">
-        <div class="form-group">
-          <label for="whm2fa-filter" class="control-label">
-            Filter accounts
-          </label>
-          <input
-            id="whm2fa-filter"
-            class="form-control"
-            type="search"
-            value={filter}
-            onInput={(e) => {
-              setFilter((e.currentTarget as HTMLInputElement).value);
-              setPage(0);
-              setSelected(new Set());
-            }}
-          />
-        </div>
-        <button
-          type="button"
-          class="btn btn-danger"
-          disabled={checked.length === 0}
-          onClick={() => setConfirming(checked)}
-        >
-          Remove Two-Factor Authentication ({checked.length} selected)
-        </button>
-      </div>
+      <Toolbar
+        filter={filter}
+        onFilter={(value) => {
+          // A new filter starts a new selection, so nothing hidden is ever sent.
+          setFilter(value);
+          setPage(0);
+          setSelected(new Set());
+        }}
+        checked={checked}
+        onRemove={setConfirming}
+      />
       {accounts.length === 0 ? (
         <p>There are no accounts for you to manage.</p>
       ) : (
