@@ -271,9 +271,18 @@ describe('Activity', () => {
       expect(row.textContent).toContain('Removed by an administrator');
     }
     expect(screen.getByText('Showing 10 matching entries, newest first.')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Showing 10 matching entries, newest first.'));
     fireEvent.input(screen.getByLabelText('Account'), { target: { value: 'nobody' } });
     fireEvent.click(screen.getByRole('button', { name: 'Show matching entries' }));
     expect(await screen.findByText('No entry matches these filters.')).toBeTruthy();
+  });
+
+  it('shows a lock entry’s end in local time, not as an ISO string', async () => {
+    const until = '2026-11-27T12:05:00.000Z';
+    state.entries = [entry(0, 'reseller1', 'lock', { result: `locked until ${until}` })];
+    await openTab('Activity');
+    expect(await screen.findByText(`locked until ${new Date(until).toLocaleString()}`)).toBeTruthy();
+    expect(document.body.textContent).not.toContain(until);
   });
 
   it('exports the entries shown as CSV, formulas defused', async () => {

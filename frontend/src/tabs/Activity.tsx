@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type AuditEntry, type AuditFilter } from '../api';
 import { Problem } from '../components/Problem';
 import { ActivityTable } from './activity/ActivityTable';
@@ -11,6 +11,12 @@ const PAGE = 25;
 export function Activity() {
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
   const [filter, setFilter] = useState<AuditFilter>({});
+  // Focus goes to the count once a filter is applied (not when the tab opens).
+  const [applied, setApplied] = useState(0);
+  const count = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (applied > 0) count.current?.focus();
+  }, [applied]);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const load = (f: AuditFilter, before?: string) =>
@@ -28,9 +34,14 @@ export function Activity() {
   return (
     <section aria-labelledby="whm2fa-activity-title">
       <h2 id="whm2fa-activity-title">Activity</h2>
-      <Filters onApply={setFilter} />
+      <Filters
+        onApply={(f) => {
+          setFilter(f);
+          setApplied(applied + 1);
+        }}
+      />
       <Problem error={error} />
-      <p role="status" class="whm2fa-count">
+      <p role="status" class="whm2fa-count" tabIndex={-1} ref={count}>
         {entries.length === 0
           ? filtered
             ? 'No entry matches these filters.'

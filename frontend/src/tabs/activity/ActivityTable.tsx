@@ -47,7 +47,7 @@ export function ActivityTable({ entries }: { entries: readonly AuditEntry[] }) {
               <td>{e.subject}</td>
               <td>{ACTION_LABELS[e.action] ?? e.action}</td>
               <td>
-                {e.result}
+                {e.result.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, localTime)}
                 {e.reason === undefined ? null : <span class="whm2fa-reason"> — reason: {e.reason}</span>}
               </td>
               <td>{e.ip}</td>
