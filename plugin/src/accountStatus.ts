@@ -2,6 +2,7 @@
  * One account's 2FA state as the page's status and `whm2fa status` show it. Reads files
  * only: no cPanel tool runs on this path.
  */
+import { readFileSync } from 'node:fs';
 import { policyEnabled, secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
 import { activeLock, livePending, readUserState } from './userState';
@@ -65,7 +66,7 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
   const state = readUserState(paths, user);
   const pending = livePending(state, epochSeconds);
   let removedByAdmin: AdminRemoval | null = null;
-  if (!enabled) {
+  if (!enabled && mentionsAdminRemoval(paths, user)) {
     const [last] = listAudit(paths, {
       limit: 1,
       maxFiles: 1,
@@ -79,4 +80,18 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
     pendingKeyId: pending === undefined ? null : pendingKeyId(pending.secret),
     removedByAdmin,
   };
+}
+
+/**
+ * Whether the current audit log holds an administrator's removal for `user`, by a plain
+ * text search: most accounts never had one, and parsing a large log on every status would
+ * cost more than the whole request's budget. Relies on audit.ts writing `subject` just
+ * before `action` (test/process/page-api.test.ts fails if that changes).
+ */
+function mentionsAdminRemoval(paths: ServerPaths, user: string): boolean {
+  try {
+    return readFileSync(paths.auditFile, 'utf8').includes(`"subject":${JSON.stringify(user)},"action":"admin.remove"`);
+  } catch {
+    return false;
+  }
 }
