@@ -199,13 +199,14 @@ describe('reconfigure and removal', () => {
     problems.push(...(await checkBothWidths(page, 'reconfigure')));
     // A wrong current code is named and only its field is cleared.
     await press('whm2fa-code');
-    await page.keyboard.type(codeForStep(next, stepNow()));
+    const nextCode = codeForStep(next, stepNow());
+    await page.keyboard.type(nextCode);
     await page.keyboard.press('Tab');
     await page.keyboard.type(wrongCodeNow(KEYS1));
     await page.keyboard.press('Enter');
     await page.getByText(/Not accepted: the code from your current device\./).waitFor();
     await page.waitForFunction(() => document.activeElement?.id === 'whm2fa-current-code');
-    expect(await page.getByLabel('Security code from the new device').inputValue()).toBe(codeForStep(next, stepNow()));
+    expect(await page.getByLabel('Security code from the new device').inputValue()).toBe(nextCode);
     problems.push(...(await checkBothWidths(page, 'reconfigure-wrong-current')));
     await page.keyboard.type(codeForStep(KEYS1, stepNow()));
     await page.keyboard.press('Enter');

@@ -17,7 +17,9 @@ import {
   SECRET,
   secretOf,
   server,
+  rightNow,
   state,
+  wrongFor,
 } from './fakeApi';
 
 beforeEach(() => {
@@ -27,8 +29,6 @@ beforeEach(() => {
 
 const configure = () => fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
 const type = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
-/** A 6-digit code that is not the one `secret` shows now. */
-const wrongFor = (secret: string) => (codeNow(secret) === '000000' ? '111111' : '000000');
 
 async function openSetup(): Promise<void> {
   render(<App />);
@@ -130,7 +130,7 @@ describe('Manage my Account: set up', () => {
 
   it('a replayed code says to wait for the next one', async () => {
     override('enroll.confirm', (body) =>
-      body['code'] === codeNow(SECRET) ? fail(422, 'CODE_REPLAYED', 'x', undefined, ['code']) : undefined,
+      rightNow(SECRET, body['code']) ? fail(422, 'CODE_REPLAYED', 'x', undefined, ['code']) : undefined,
     );
     await openSetup();
     type('Security code', codeNow(SECRET));
@@ -254,16 +254,17 @@ describe('Manage my Account: reconfigure and remove', () => {
   it('labels each field for its device and tells the user to delete the old app entry', async () => {
     await openReconfigure();
     expect(screen.getByText(/current device keeps working until you prove the new one/)).toBeTruthy();
-    type('Security code from the new device', codeNow(SECRET));
-    type('Current security code from the device you use now', codeNow(CURRENT_SECRET).replace(/^(...)/, '$1 '));
+    const [code, currentCode] = [codeNow(SECRET), codeNow(CURRENT_SECRET)];
+    type('Security code from the new device', code);
+    type('Current security code from the device you use now', currentCode.replace(/^(...)/, '$1 '));
     configure();
     expect(await screen.findByText(/Your new device is set up\. From now on only its codes work\./)).toBeTruthy();
     expect(screen.getByText(/Delete the old entry for whm\.example\.test \(reseller1\)/)).toBeTruthy();
     expect(calls.find((c) => c.action === 'enroll.confirm')).toEqual({
       action: 'enroll.confirm',
       keyId: 'key-1',
-      code: codeNow(SECRET),
-      currentCode: codeNow(CURRENT_SECRET),
+      code,
+      currentCode,
     });
   });
 
@@ -284,12 +285,13 @@ describe('Manage my Account: reconfigure and remove', () => {
   it('a wrong new-device code is named the same way', async () => {
     await openReconfigure();
     type('Security code from the new device', wrongFor(SECRET));
-    type('Current security code from the device you use now', codeNow(CURRENT_SECRET));
+    const current = codeNow(CURRENT_SECRET);
+    type('Current security code from the device you use now', current);
     configure();
     expect(await screen.findByText(/Not accepted: the code from the new device\./)).toBeTruthy();
     expect((screen.getByLabelText('Security code from the new device') as HTMLInputElement).value).toBe('');
     expect((screen.getByLabelText('Current security code from the device you use now') as HTMLInputElement).value).toBe(
-      codeNow(CURRENT_SECRET),
+      current,
     );
   });
 
@@ -298,11 +300,12 @@ describe('Manage my Account: reconfigure and remove', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const dialog = await screen.findByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
     expect(within(dialog).getByText(/WHM, cPanel and Webmail logins will need only your password/)).toBeTruthy();
-    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: codeNow(CURRENT_SECRET) } });
+    const code = codeNow(CURRENT_SECRET);
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: code } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const notice = await screen.findByText(/Two-factor authentication is off\. Logging in needs only your password/);
     expect(notice.className).toContain('alert-warning');
-    expect(calls.find((c) => c.action === 'remove')).toEqual({ action: 'remove', code: codeNow(CURRENT_SECRET) });
+    expect(calls.find((c) => c.action === 'remove')).toEqual({ action: 'remove', code });
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
