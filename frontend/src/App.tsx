@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Status } from './api';
-import { Problem } from './components/Problem';
+import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
 import { Users } from './tabs/Users';
@@ -30,6 +30,7 @@ export function App(props: { ownTitle?: boolean }) {
   const [error, setError] = useState<ApiError | undefined>();
   const [tab, setTab] = useState(tabInUrl);
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
   const refresh = () => api.status().then(setStatus, setError);
   useEffect(() => {
     void refresh();
@@ -55,7 +56,11 @@ export function App(props: { ownTitle?: boolean }) {
     setBusy(true);
     api
       .policySet(true)
-      .then(refresh, setError)
+      .then(() => {
+        // The banner and its button go away: the focus moves to the outcome instead.
+        setNotice('The two-factor login policy is on: logins ask for a security code again.');
+        return refresh();
+      }, setError)
       .finally(() => setBusy(false));
   };
   return (
@@ -77,6 +82,7 @@ export function App(props: { ownTitle?: boolean }) {
         </div>
       )}
       <Problem error={error} />
+      <Notice text={notice} />
       <Tabs tabs={TABS} active={tab} onSelect={select}>
         {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}
         {tab === 'users' ? <Users isRoot={status.isRoot} policyEnabled={status.policyEnabled} /> : null}

@@ -385,6 +385,8 @@ describe('the login policy banner', () => {
     expect(await screen.findByText(/two-factor login policy is off/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Turn on the login policy' }));
     await waitFor(() => expect(screen.queryByText(/two-factor login policy is off/)).toBeNull());
+    const notice = screen.getByText(/The two-factor login policy is on: logins ask for a security code again/);
+    await waitFor(() => expect(document.activeElement).toBe(notice));
     expect(calls.find((c) => c.action === 'policy.set')).toEqual({ action: 'policy.set', enabled: true });
   });
 
