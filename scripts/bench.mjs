@@ -196,7 +196,7 @@ const three = newServer({
   report('TOTP verification vs one HMAC-SHA1 of 8 bytes', verify / hmac, 'x', undefined);
 }
 
-// 5. The page: size, and navigation to an interactive Manage My Account tab.
+// 5. The page: size, and navigation to an interactive Manage my Account tab.
 {
   const gz = (f) => gzipSync(readFileSync(join(TOP, 'dist/frontend', f)), { level: 9 }).length;
   report('page JS + CSS, gzip', (gz('app.js') + gz('app.css')) / 1024, 'KB', { max: 20, text: 'budget <= 20 KB' });
@@ -222,7 +222,7 @@ const three = newServer({
       await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).waitFor({ state: 'visible' });
       if (i >= WARMUP) times.push(Date.now() - start);
     }
-    report('page: navigation to interactive Manage My Account (ms)', median(times), 'ms', undefined);
+    report('page: navigation to interactive Manage my Account (ms)', median(times), 'ms', undefined);
   } finally {
     await browser.close();
     await stand.close();

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type Status } from './api';
-import { Problem } from './components/Problem';
+import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
 import { Users } from './tabs/Users';
@@ -8,11 +8,17 @@ import { Settings } from './tabs/Settings';
 import { Activity } from './tabs/Activity';
 
 const TABS = [
-  { id: 'mine', label: 'Manage My Account' },
+  { id: 'mine', label: 'Manage my Account' },
   { id: 'users', label: 'Manage Users' },
   { id: 'settings', label: 'Settings' },
   { id: 'activity', label: 'Activity' },
 ];
+
+/** The tab named in the URL's hash (`#users`), so Back and reload keep the user's place. */
+function tabInUrl(): string {
+  const id = location.hash.slice(1);
+  return TABS.some((t) => t.id === id) ? id : 'mine';
+}
 
 /**
  * The page: a banner when the login policy is off, then the four tabs. Inside WHM's
@@ -22,12 +28,21 @@ export function App(props: { ownTitle?: boolean }) {
   const title = props.ownTitle === false ? null : <h1 class="whm2fa-title">Two-Factor Authentication</h1>;
   const [status, setStatus] = useState<Status | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
-  const [tab, setTab] = useState('mine');
+  const [tab, setTab] = useState(tabInUrl);
   const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<string | undefined>();
   const refresh = () => api.status().then(setStatus, setError);
   useEffect(() => {
     void refresh();
+    const follow = () => setTab(tabInUrl());
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
   }, []);
+  const select = (id: string) => {
+    // One history entry per tab the user opens; only the tab's name is ever in the URL.
+    if (id !== tab) history.pushState(null, '', `#${id}`);
+    setTab(id);
+  };
 
   if (status === undefined) {
     return (
@@ -41,7 +56,11 @@ export function App(props: { ownTitle?: boolean }) {
     setBusy(true);
     api
       .policySet(true)
-      .then(refresh, setError)
+      .then(() => {
+        // The banner and its button go away: the focus moves to the outcome instead.
+        setNotice('The two-factor login policy is on: logins ask for a security code again.');
+        return refresh();
+      }, setError)
       .finally(() => setBusy(false));
   };
   return (
@@ -63,9 +82,10 @@ export function App(props: { ownTitle?: boolean }) {
         </div>
       )}
       <Problem error={error} />
-      <Tabs tabs={TABS} active={tab} onSelect={setTab}>
+      <Notice text={notice} />
+      <Tabs tabs={TABS} active={tab} onSelect={select}>
         {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}
-        {tab === 'users' ? <Users isRoot={status.isRoot} /> : null}
+        {tab === 'users' ? <Users isRoot={status.isRoot} policyEnabled={status.policyEnabled} /> : null}
         {tab === 'settings' ? <Settings status={status} onChanged={() => void refresh()} /> : null}
         {tab === 'activity' ? <Activity /> : null}
       </Tabs>

@@ -4,20 +4,29 @@
  */
 
 import type { ErrorCode as ServerErrorCode } from '../../plugin/src/errors';
+import type { AuditAction } from '../../plugin/src/audit';
+import type { AdminRemoval } from '../../plugin/src/accountStatus';
 
-/** The server's codes, plus the page's own for a request that never got an answer. */
-export type ErrorCode = ServerErrorCode | 'NETWORK';
+/**
+ * The server's codes, plus the page's own: a request that never got an answer, and
+ * WHM's login page instead of an answer (the session ended).
+ */
+export type ErrorCode = ServerErrorCode | 'NETWORK' | 'SESSION_ENDED';
 
+/** A refused request: the server's code and message, the lock's end, the refused code fields. */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly lockedUntil: string | undefined;
-  constructor(code: ErrorCode, message: string, lockedUntil?: string) {
+  readonly fields: readonly string[];
+  constructor(code: ErrorCode, message: string, lockedUntil?: string, fields: readonly string[] = []) {
     super(message);
     this.code = code;
     this.lockedUntil = lockedUntil;
+    this.fields = fields;
   }
 }
 
+/** `status`: the fields of docs/api.md, then the page's own (attempts, pending key, admin removal). */
 export interface Status {
   user: string;
   isRoot: boolean;
@@ -26,6 +35,9 @@ export interface Status {
   issuer: string;
   pending: boolean;
   lockedUntil: string | null;
+  attemptsLeft: number;
+  pendingKeyId: string | null;
+  removedByAdmin: AdminRemoval | null;
 }
 
 export interface Enrollment {
@@ -35,6 +47,7 @@ export interface Enrollment {
   account: string;
   issuer: string;
   expiresAt: string;
+  keyId: string;
 }
 
 export interface Account {
@@ -48,13 +61,14 @@ export interface SettingsData {
   issuer: string;
   systemWideIssuer: string;
   policyEnabled: boolean;
+  defaultIssuer: string;
 }
 
 export interface AuditEntry {
   at: string;
   actor: string;
   subject: string;
-  action: string;
+  action: AuditAction;
   ip: string;
   result: string;
   reason?: string;
@@ -63,9 +77,17 @@ export interface AuditEntry {
 interface Envelope<T> {
   ok: boolean;
   data?: T;
-  error?: { code: ErrorCode; message: string; lockedUntil?: string };
+  error?: { code: ErrorCode; message: string; lockedUntil?: string; fields?: string[] };
 }
 
+/** Activity's optional filters (the server applies them after its visibility rule). */
+export interface AuditFilter {
+  user?: string;
+  /** Sent as `auditAction`: `action` names the API action itself. */
+  auditAction?: AuditAction;
+}
+
+/** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */
 export async function call<T>(action: string, params: Record<string, unknown> = {}): Promise<T> {
   let response: Response;
   try {
@@ -82,22 +104,24 @@ export async function call<T>(action: string, params: Record<string, unknown> = 
   try {
     envelope = (await response.json()) as Envelope<T>;
   } catch {
-    const message =
-      response.status === 401
-        ? 'Your WHM session has ended. Log in again.'
-        : 'The server gave an answer the page could not read. Reload the page and try again.';
-    throw new ApiError(response.status === 401 ? 'FORBIDDEN' : 'INTERNAL', message);
+    throw response.status === 401
+      ? new ApiError('SESSION_ENDED', 'Your WHM session has ended.')
+      : new ApiError('INTERNAL', 'The server gave an answer the page could not read. Reload the page and try again.');
   }
   if (envelope.ok && envelope.data !== undefined) return envelope.data;
   const error = envelope.error ?? { code: 'INTERNAL' as const, message: 'Something went wrong.' };
-  throw new ApiError(error.code, error.message, error.lockedUntil);
+  throw new ApiError(error.code, error.message, error.lockedUntil, error.fields);
 }
 
+/** The actions of docs/api.md, one function each. */
 export const api = {
   status: () => call<Status>('status'),
   enrollStart: () => call<Enrollment>('enroll.start'),
-  enrollConfirm: (code: string, currentCode?: string) =>
-    call<{ enabled: boolean }>('enroll.confirm', currentCode === undefined ? { code } : { code, currentCode }),
+  enrollConfirm: (keyId: string, code: string, currentCode?: string) =>
+    call<{ enabled: boolean }>(
+      'enroll.confirm',
+      currentCode === undefined ? { keyId, code } : { keyId, code, currentCode },
+    ),
   enrollCancel: () => call<{ pending: boolean }>('enroll.cancel'),
   remove: (code: string) => call<{ enabled: boolean }>('remove', { code }),
   usersList: () => call<{ users: Account[] }>('users.list'),
@@ -106,6 +130,6 @@ export const api = {
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),
-  auditList: (limit: number, before?: string) =>
-    call<{ entries: AuditEntry[] }>('audit.list', before === undefined ? { limit } : { limit, before }),
+  auditList: (limit: number, filter: AuditFilter, before?: string) =>
+    call<{ entries: AuditEntry[] }>('audit.list', { limit, ...filter, ...(before === undefined ? {} : { before }) }),
 };

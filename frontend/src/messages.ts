@@ -5,12 +5,16 @@
  */
 import type { ApiError } from './api';
 
+/** The sentence shown for a refused request (the lock's end is shown beside it, in local time). */
 export function errorMessage(error: ApiError): string {
   switch (error.code) {
     case 'CODE_INVALID':
+      // The server says whether the code was malformed or wrong; its lock time is in UTC,
+      // so a lock is told here and its end shown in local time by LockNotice.
       return error.lockedUntil === undefined
-        ? 'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.'
-        : error.message;
+        ? error.message ||
+            'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.'
+        : 'That security code is not correct, and that was too many wrong codes: verification is now locked for a while to protect your account.';
     case 'CODE_REPLAYED':
       return 'That security code was already used. Wait for your app to show the next code (every 30 seconds) and enter that one.';
     case 'LOCKED':
@@ -25,6 +29,8 @@ export function errorMessage(error: ApiError): string {
       return error.message || 'cPanel could not complete the change, so nothing was changed.';
     case 'PAYLOAD_TOO_LARGE':
       return 'That request is too large. Select fewer accounts and try again.';
+    case 'SESSION_ENDED':
+      return 'Your WHM session has ended, so nothing was changed. Log in to WHM again, then come back to this page.';
     case 'NETWORK':
       return 'The server could not be reached. Check your connection and try again.';
     case 'BAD_REQUEST':
@@ -40,7 +46,12 @@ export function countdown(seconds: number): string {
   return `${String(Math.floor(s / 60))}:${String(s % 60).padStart(2, '0')}`;
 }
 
+/** A date and time in the user's own time zone and format. */
 export function localTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return new Date(iso).toLocaleString();
+}
+
+/** A time of day in the user's own time zone, e.g. "3:25 PM". */
+export function clockTime(iso: string): string {
+  return new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
 }

@@ -36,7 +36,7 @@ export function identifyCaller(paths: ServerPaths, remoteUser: string | undefine
 /**
  * The accounts the caller manages in "Manage Users": every account for root-level
  * callers, the accounts it owns for a reseller. Never the caller itself (its own 2FA is
- * changed in "Manage My Account", which asks for its current code) and never root.
+ * changed in "Manage my Account", which asks for its current code) and never root.
  */
 export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedAccount[] {
   const owners = managedOwners(paths, caller);
@@ -81,7 +81,7 @@ export function assertCanManage(
   for (const user of users) {
     if (user === caller.user && options.allowSelf !== true) {
       throw forbidden(
-        'Change your own two-factor authentication in "Manage My Account"; it asks for your current code.',
+        'Change your own two-factor authentication in "Manage my Account"; it asks for your current code.',
       );
     }
     if (!allowed.has(user)) throw forbidden(`You cannot manage the account "${user}".`);

@@ -5,7 +5,7 @@
  */
 import { forbidden } from './errors';
 import { appendAudit, appendAuditLocked } from './audit';
-import { policyEnabled } from './cpanelState';
+import { policyEnabled, serverHostname } from './cpanelState';
 import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
 import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
@@ -16,8 +16,11 @@ export interface SettingsView {
   readonly issuer: string;
   readonly systemWideIssuer: string;
   readonly policyEnabled: boolean;
+  /** What saving an empty issuer gives this caller: the hostname for root, the system-wide issuer for a reseller. */
+  readonly defaultIssuer: string;
 }
 
+/** The caller's issuer settings, and what an empty field would fall back to. */
 export function getSettings(ctx: RequestContext): SettingsView {
   const { paths, caller } = ctx;
   const systemWide = systemWideIssuer(paths);
@@ -25,6 +28,7 @@ export function getSettings(ctx: RequestContext): SettingsView {
     issuer: caller.isRoot ? systemWide : issuerFor(paths, caller.user, true),
     systemWideIssuer: systemWide,
     policyEnabled: policyEnabled(paths),
+    defaultIssuer: caller.isRoot ? serverHostname() : systemWide,
   };
 }
 

@@ -17,6 +17,7 @@ import { livePending, readUserState, withoutPending, writeUserState } from './us
 import { iso, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
+import { pendingKeyId } from './pendingKey';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -29,6 +30,8 @@ export interface EnrollmentStart {
   readonly account: string;
   readonly issuer: string;
   readonly expiresAt: string;
+  /** Names this key without revealing it: the page sends it back with the code. */
+  readonly keyId: string;
 }
 
 /** Makes a new secret and keeps it pending; a previous pending one is replaced. */
@@ -44,7 +47,15 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
     const state = readUserState(paths, caller.user);
     writeUserState(paths, caller.user, { ...state, pending: { secret, createdAt: epochSeconds, expiresAt } });
   });
-  return { secret, otpauthUri, qrSvg: svg, account: caller.user, issuer, expiresAt: iso(expiresAt) };
+  return {
+    secret,
+    otpauthUri,
+    qrSvg: svg,
+    account: caller.user,
+    issuer,
+    expiresAt: iso(expiresAt),
+    keyId: pendingKeyId(secret),
+  };
 }
 
 /** What a confirmed setup did, as read back from cPanel's store. */
@@ -53,11 +64,16 @@ export interface EnrollmentOutcome {
   readonly warning?: string;
 }
 
-/** Proves the pending secret (and the current one when replacing) and saves it into cPanel. */
+/**
+ * Proves the pending secret (and the current one when replacing) and saves it into cPanel.
+ * With `keyId`, a code typed for a key that was since replaced (another tab started a new
+ * setup) is refused as NO_PENDING before any check, so it never counts as a wrong guess.
+ */
 export async function confirmEnrollment(
   ctx: RequestContext,
   code: string,
   currentCode: string | undefined,
+  keyId?: string,
 ): Promise<EnrollmentOutcome> {
   const { paths, caller, epochSeconds } = ctx;
   await loadTotp();
@@ -69,12 +85,19 @@ export async function confirmEnrollment(
       'There is no setup in progress, or it expired after 10 minutes. Start the setup again.',
     );
   }
+  if (keyId !== undefined && keyId !== pendingKeyId(pending.secret)) {
+    throw new Whm2faError(
+      'NO_PENDING',
+      'This key was replaced by a newer setup (in another tab or window), so the code was not checked and does not count as a wrong one. Use the newest key.',
+    );
+  }
   const current = secretOf(paths, user);
   if (current !== undefined && currentCode === undefined) {
     throw badRequest('Enter the current security code from your existing device to replace it.');
   }
-  const checks = [{ secret: pending.secret, code }];
-  if (current !== undefined && currentCode !== undefined) checks.push({ secret: current, code: currentCode });
+  const checks = [{ secret: pending.secret, code, field: 'code' }];
+  if (current !== undefined && currentCode !== undefined)
+    checks.push({ secret: current, code: currentCode, field: 'currentCode' });
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks });
 
   const action = current === undefined ? 'enable' : 'replace';

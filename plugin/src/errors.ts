@@ -51,6 +51,8 @@ export function statusText(status: number): string {
 export interface ErrorDetails {
   /** ISO time a verification lock ends (LOCKED, and the failure that caused it). */
   lockedUntil?: string;
+  /** The request parameters holding the refused codes (CODE_INVALID, CODE_REPLAYED). */
+  fields?: readonly string[];
   /** Overrides the code's usual HTTP status (405 for a wrong method, 415 for a wrong type). */
   status?: number;
 }
@@ -59,6 +61,7 @@ export class Whm2faError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly lockedUntil: string | undefined;
+  readonly fields: readonly string[] | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
     super(message);
@@ -66,13 +69,17 @@ export class Whm2faError extends Error {
     this.code = code;
     this.status = details.status ?? HTTP_STATUS[code];
     this.lockedUntil = details.lockedUntil;
+    this.fields = details.fields;
   }
 
-  /** The `error` member of the JSON API's failure envelope. */
-  toJSON(): { code: ErrorCode; message: string; lockedUntil?: string } {
-    return this.lockedUntil === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, lockedUntil: this.lockedUntil };
+  /** The `error` member of the JSON API's failure envelope (`fields` only when a code was refused). */
+  toJSON(): { code: ErrorCode; message: string; lockedUntil?: string; fields?: readonly string[] } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.lockedUntil === undefined ? {} : { lockedUntil: this.lockedUntil }),
+      ...(this.fields === undefined ? {} : { fields: this.fields }),
+    };
   }
 }
 

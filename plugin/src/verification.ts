@@ -29,6 +29,8 @@ export const MAX_LOCK_SECONDS = 60 * 60;
 export interface CodeCheck {
   readonly secret: string;
   readonly code: string;
+  /** The request parameter the code came in (e.g. `currentCode`), named back in a refusal. */
+  readonly field?: string;
 }
 
 export interface VerifyRequest {
@@ -81,7 +83,11 @@ export function verifyCodes(request: VerifyRequest): void {
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
     const accepted = new Map<string, number>();
-    let replayed = false;
+    // Every code is checked, so a refusal names each field that was wrong; wrong codes in
+    // one request count as one failure.
+    const malformed: string[] = [];
+    const wrong: string[] = [];
+    const replayed: string[] = [];
     for (const check of request.checks) {
       const fp = keyFingerprint(check.secret);
       const result = verifyCode({
@@ -90,21 +96,17 @@ export function verifyCodes(request: VerifyRequest): void {
         epochSeconds,
         afterTimeStep: lastStepFor(state, fp),
       });
-      if (result.valid) {
-        accepted.set(fp, result.timeStep);
-        continue;
-      }
+      if (result.valid) accepted.set(fp, result.timeStep);
       // A malformed entry is a typing slip, not a guess: it is not counted.
-      if (result.reason === 'malformed') return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE);
-      if (result.reason === 'replayed') {
-        replayed = true;
-        continue;
-      }
-      return recordFailure(state);
+      else if (result.reason === 'malformed') malformed.push(check.field ?? 'code');
+      else if (result.reason === 'replayed') replayed.push(check.field ?? 'code');
+      else wrong.push(check.field ?? 'code');
     }
-    if (replayed) {
+    if (malformed.length > 0) return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE, { fields: malformed });
+    if (wrong.length > 0) return recordFailure(state, wrong);
+    if (replayed.length > 0) {
       appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
-      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE);
+      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE, { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
     const passed: UserState = withSteps({ ...rest, failures: 0, lockCount: 0 }, accepted);
@@ -113,14 +115,14 @@ export function verifyCodes(request: VerifyRequest): void {
   });
   if (outcome !== undefined) throw outcome;
 
-  function recordFailure(state: UserState): Whm2faError {
+  function recordFailure(state: UserState, fields: string[]): Whm2faError {
     const failures = state.failures + 1;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
       appendAuditLocked(paths, [
         audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
       ]);
-      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE);
+      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE, { fields });
     }
     const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
     writeUserState(paths, user, { ...state, failures: 0, lockCount: state.lockCount + 1, lockedUntil });
@@ -130,6 +132,7 @@ export function verifyCodes(request: VerifyRequest): void {
     ]);
     return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, {
       lockedUntil: iso(lockedUntil),
+      fields,
     });
   }
 }

@@ -1,6 +1,6 @@
 // Root removes an account's 2FA in Manage Users and the owner sees it in Activity; a
 // reseller never sees another reseller's accounts; the setup works by keyboard alone;
-// axe-core finds nothing serious on any tab or dialog; screenshots at two widths.
+// axe-core finds no violation on any tab or dialog; screenshots at two widths.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -95,7 +95,7 @@ describe('accessibility and looks', () => {
     ['360px', 360],
   ] as const;
 
-  it('axe-core reports nothing serious on each tab and dialog; screenshots at two widths', async () => {
+  it('axe-core reports no violation on each tab and dialog; screenshots at two widths', async () => {
     const page = await asUser('root');
     const problems: string[] = [];
     const check = async (name: string): Promise<void> => {

@@ -55,15 +55,17 @@ describe('reseller1 in the local WHM', () => {
   it('refuses a replayed code when reconfiguring, then reconfigures with both codes', async () => {
     await page.getByRole('button', { name: 'Reconfigure Two-Factor Authentication' }).click();
     const next = await readKey();
-    await page.getByLabel('Security code', { exact: true }).fill(codeForStep(next, used));
+    await page.getByLabel('Security code from the new device').fill(codeForStep(next, used));
     await page.getByLabel('Current security code').fill(codeForStep(secret, used));
     await page.getByRole('button', { name: 'Configure Two-Factor Authentication' }).click();
     await page.getByText(/already used\. Wait for your app to show the next code/).waitFor();
     const fresh = await freshCode(page, next, used);
-    await page.getByLabel('Security code', { exact: true }).fill(fresh.code);
+    await page.getByLabel('Security code from the new device').fill(fresh.code);
     await page.getByLabel('Current security code').fill(codeForStep(secret, fresh.step));
     await page.getByRole('button', { name: 'Configure Two-Factor Authentication' }).click();
-    await page.getByText('Your new device is set up. From now on only its codes work.').waitFor();
+    await page
+      .getByText(/^Your new device is set up\. From now on only its codes work\. Delete the old entry/)
+      .waitFor();
     expect(cpanelSecrets(stage.server)['reseller1']).toEqual({ secret: next });
     secret = next;
     used = fresh.step;

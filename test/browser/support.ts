@@ -48,7 +48,7 @@ export async function login(page: Page, url: string, user: string): Promise<void
 /** From WHM's home, through the Plugins menu, to the plugin page. */
 export async function openPlugin(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Two-Factor Authentication' }).first().click();
-  await page.getByRole('tab', { name: 'Manage My Account' }).waitFor();
+  await page.getByRole('tab', { name: 'Manage my Account' }).waitFor();
 }
 
 /**
@@ -68,7 +68,7 @@ export async function freshCode(page: Page, secret: string, usedStep: number): P
 
 const AXE = readFileSync(join(TOP, 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-/** axe-core's serious and critical violations on the page as it is now. */
+/** Every axe-core violation on the page as it is now, whatever its impact. */
 export async function axeProblems(page: Page): Promise<string[]> {
   await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {
@@ -91,7 +91,29 @@ export async function axeProblems(page: Page): Promise<string[]> {
       targets: v.nodes.map((n) => n.target.join(' ')),
     }));
   });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.targets.join(', ')}`);
+  return violations.map((v) => `${v.id} (${v.impact}): ${v.targets.join(', ')}`);
+}
+
+/** The widths every page state is checked at: a desktop and a small phone. */
+export const WIDTHS = [
+  ['desktop', 1280],
+  ['360px', 360],
+] as const;
+
+/**
+ * axe-core at both widths, and at 360 px that nothing pans sideways (the document is
+ * no wider than the window). Returns the problems found, labelled with `name`.
+ */
+export async function checkBothWidths(page: Page, name: string): Promise<string[]> {
+  const problems: string[] = [];
+  const original = page.viewportSize() ?? { width: 1280, height: 900 };
+  for (const [label, width] of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    for (const p of await axeProblems(page)) problems.push(`${name} at ${label}: ${p}`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (wide > 0) problems.push(`${name} at ${label}: the page pans sideways by ${String(wide)} px`);
+    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(original);
+  return problems;
 }

@@ -2,6 +2,7 @@
 // server with the shapes of docs/api.md, plus per-test overrides for failures.
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
+import { totp } from '../support/rfc6238';
 
 export interface Call {
   action: string;
@@ -18,6 +19,9 @@ const DEFAULT_STATUS = {
   issuer: 'whm.example.test',
   pending: false,
   lockedUntil: null as string | null,
+  attemptsLeft: 5,
+  pendingKeyId: null as string | null,
+  removedByAdmin: null as { by: string; at: string; reason: string } | null,
 };
 
 export const state = {
@@ -26,9 +30,37 @@ export const state = {
   entries: [] as Array<Record<string, string>>,
   issuer: 'whm.example.test',
   systemWideIssuer: 'whm.example.test',
+  /** Keys made so far; the newest is the pending one while `status.pendingKeyId` names it. */
+  keys: 0,
+  /** How many seconds a new setup lasts (a test shortens it instead of waiting). */
+  pendingSeconds: 600,
+  /** Accounts whose removal cPanel refuses, with its reason. */
+  refuse: {} as Record<string, string>,
 };
 
 export const SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+/** The device already set up when 2FA is on (for `currentCode`). */
+export const CURRENT_SECRET = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+/** The secret of the n-th key the fake made (the first is {@link SECRET}). */
+export function secretOf(n: number): string {
+  return n <= 1 ? SECRET : `${SECRET.slice(0, 30)}${'ABCDEFGH'[n % 8] ?? 'A'}A`;
+}
+
+/** The code an app shows now for `secret` (the tests' own RFC 6238, not the page's). */
+export function codeNow(secret: string): string {
+  return totp(secret, Date.now() / 1000);
+}
+
+/** Whether `code` is right for `secret` now, one 30-second step of drift each way (as the plugin allows). */
+export function rightNow(secret: string, code: unknown): boolean {
+  return [-30, 0, 30].some((drift) => totp(secret, Date.now() / 1000 + drift) === code);
+}
+
+/** A 6-digit code that is wrong for `secret` now, even allowing for drift. */
+export function wrongFor(secret: string): string {
+  return ['000000', '111111', '222222', '333333'].find((c) => !rightNow(secret, c)) ?? '444444';
+}
 
 export function reset(overrides: Partial<typeof state.status> = {}): void {
   calls.length = 0;
@@ -40,12 +72,23 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.entries = [];
   state.issuer = 'whm.example.test';
   state.systemWideIssuer = 'whm.example.test';
+  state.keys = 0;
+  state.pendingSeconds = 600;
+  state.refuse = {};
 }
 
 const ok = (data: unknown) => HttpResponse.json({ ok: true, data });
-export const fail = (status: number, code: string, message: string, lockedUntil?: string) =>
+export const fail = (status: number, code: string, message: string, lockedUntil?: string, fields?: string[]) =>
   HttpResponse.json(
-    { ok: false, error: lockedUntil === undefined ? { code, message } : { code, message, lockedUntil } },
+    {
+      ok: false,
+      error: {
+        code,
+        message,
+        ...(lockedUntil === undefined ? {} : { lockedUntil }),
+        ...(fields === undefined ? {} : { fields }),
+      },
+    },
     { status },
   );
 
@@ -57,47 +100,107 @@ export function override(action: string, handler: Handler): void {
   overrides.set(action, handler);
 }
 
+/** A wrong code counts; the fifth in a row locks for five minutes (as the plugin does). */
+function wrongCode(fields: string[]): Response {
+  state.status.attemptsLeft -= 1;
+  if (state.status.attemptsLeft > 0)
+    return fail(
+      422,
+      'CODE_INVALID',
+      'That security code is not correct. Check that your phone sets its time automatically.',
+      undefined,
+      fields,
+    );
+  state.status.attemptsLeft = 0;
+  state.status.lockedUntil = new Date(Date.now() + 300_000).toISOString();
+  return fail(422, 'CODE_INVALID', 'locked', state.status.lockedUntil, fields);
+}
+
+/** Checks codes as the plugin does: malformed first (not counted), then wrong (counted once). */
+function checkCodes(checks: Array<[field: string, code: unknown, secret: string]>): Response | undefined {
+  if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) > Date.now())
+    return fail(429, 'LOCKED', 'locked', state.status.lockedUntil);
+  const malformed = checks.filter(([, code]) => typeof code !== 'string' || !/^\d{6}$/.test(code)).map(([f]) => f);
+  if (malformed.length > 0)
+    return fail(
+      422,
+      'CODE_INVALID',
+      'Enter the 6-digit security code from your authenticator app.',
+      undefined,
+      malformed,
+    );
+  const wrong = checks.filter(([, code, secret]) => !rightNow(secret, code)).map(([f]) => f);
+  if (wrong.length > 0) return wrongCode(wrong);
+  state.status.attemptsLeft = 5;
+  return undefined;
+}
+
 const ACTIONS: Record<string, (body: Call) => Response> = {
   status: () => ok(state.status),
   'enroll.start': () => {
+    state.keys += 1;
+    const secret = secretOf(state.keys);
     state.status.pending = true;
+    state.status.pendingKeyId = `key-${String(state.keys)}`;
     return ok({
-      secret: SECRET,
-      otpauthUri: `otpauth://totp/whm.example.test:reseller1?secret=${SECRET}&issuer=whm.example.test`,
+      secret,
+      otpauthUri: `otpauth://totp/whm.example.test:reseller1?secret=${secret}&issuer=whm.example.test`,
       qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
       account: state.status.user,
       issuer: state.status.issuer,
-      expiresAt: new Date(Date.now() + 600_000).toISOString(),
+      expiresAt: new Date(Date.now() + state.pendingSeconds * 1000).toISOString(),
+      keyId: state.status.pendingKeyId,
     });
   },
-  'enroll.confirm': () => {
+  'enroll.confirm': (body) => {
+    if (state.status.pendingKeyId === null)
+      return fail(409, 'NO_PENDING', 'There is no setup in progress, or it expired.');
+    if (body['keyId'] !== state.status.pendingKeyId)
+      return fail(409, 'NO_PENDING', 'This key was replaced by a newer setup (in another tab or window).');
+    const checks: Array<[string, unknown, string]> = [['code', body['code'], secretOf(state.keys)]];
+    if (state.status.enabled) checks.push(['currentCode', body['currentCode'], CURRENT_SECRET]);
+    const refused = checkCodes(checks);
+    if (refused !== undefined) return refused;
     state.status.enabled = true;
     state.status.pending = false;
+    state.status.pendingKeyId = null;
     return ok({ enabled: true });
   },
   'enroll.cancel': () => {
     state.status.pending = false;
+    state.status.pendingKeyId = null;
     return ok({ pending: false });
   },
-  remove: () => {
+  remove: (body) => {
+    if (!state.status.enabled)
+      return fail(409, 'NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');
+    const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
+    if (refused !== undefined) return refused;
     state.status.enabled = false;
     return ok({ enabled: false });
   },
   'users.list': () => ok({ users: state.users }),
   'users.remove': (body) => {
-    const users = body['users'] as string[];
-    for (const u of state.users) if (users.includes(u.user)) u.enabled = false;
-    return ok({ removed: users, failed: {} });
+    const removed: string[] = [];
+    const failed: Record<string, string> = {};
+    for (const name of body['users'] as string[]) {
+      const account = state.users.find((u) => u.user === name);
+      if (account === undefined) return fail(403, 'FORBIDDEN', `You cannot manage the account "${name}".`);
+      const refusal = state.refuse[name];
+      if (!account.enabled) failed[name] = 'Two-factor authentication is not turned on for this account.';
+      else if (refusal !== undefined) failed[name] = refusal;
+      else {
+        account.enabled = false;
+        removed.push(name);
+      }
+    }
+    return ok({ removed, failed });
   },
-  'settings.get': () =>
-    ok({ issuer: state.issuer, systemWideIssuer: state.systemWideIssuer, policyEnabled: state.status.policyEnabled }),
+  'settings.get': () => ok(settings()),
   'settings.set': (body) => {
-    state.issuer = (body['issuer'] as string) || state.systemWideIssuer;
-    return ok({
-      issuer: state.issuer,
-      systemWideIssuer: state.systemWideIssuer,
-      policyEnabled: state.status.policyEnabled,
-    });
+    state.issuer = (body['issuer'] as string) || settings().defaultIssuer;
+    if (state.status.isRoot) state.systemWideIssuer = state.issuer;
+    return ok(settings());
   },
   'policy.set': (body) => {
     state.status.policyEnabled = body['enabled'] as boolean;
@@ -105,11 +208,26 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
   },
   'audit.list': (body) => {
     const limit = body['limit'] as number;
-    const before = body['before'] as string | undefined;
-    const older = state.entries.filter((e) => before === undefined || (e['at'] ?? '') < before);
+    const { before, user, auditAction } = body as { before?: string; user?: string; auditAction?: string };
+    const older = state.entries.filter(
+      (e) =>
+        (before === undefined || (e['at'] ?? '') < before) &&
+        (user === undefined || e['subject'] === user) &&
+        (auditAction === undefined || e['action'] === auditAction),
+    );
     return ok({ entries: older.slice(0, limit) });
   },
 };
+
+/** settings.get's answer: an empty issuer gives root the hostname, a reseller the system-wide issuer. */
+function settings() {
+  return {
+    issuer: state.issuer,
+    systemWideIssuer: state.systemWideIssuer,
+    policyEnabled: state.status.policyEnabled,
+    defaultIssuer: state.status.isRoot ? 'host.example.test' : state.systemWideIssuer,
+  };
+}
 
 export const server = setupServer(
   http.post('*/api.cgi', async ({ request }) => {

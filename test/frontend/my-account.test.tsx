@@ -1,12 +1,34 @@
+// Manage my Account against a fake API that checks what the page sends: codes are graded
+// with the tests' own RFC 6238 (test/support/rfc6238.ts), keys are named and replaced,
+// wrong codes count down to a lock, and setups expire after `state.pendingSeconds`.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { http, HttpResponse } from 'msw';
 import { App } from '../../frontend/src/App';
-import { calls, clearOverrides, fail, override, reset } from './fakeApi';
+import { announce } from '../../frontend/src/setupChannel';
+import {
+  calls,
+  clearOverrides,
+  codeNow,
+  CURRENT_SECRET,
+  fail,
+  override,
+  reset,
+  SECRET,
+  secretOf,
+  server,
+  rightNow,
+  state,
+  wrongFor,
+} from './fakeApi';
 
 beforeEach(() => {
   reset();
   clearOverrides();
 });
+
+const configure = () => fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
+const type = (label: string, value: string) => fireEvent.input(screen.getByLabelText(label), { target: { value } });
 
 async function openSetup(): Promise<void> {
   render(<App />);
@@ -14,98 +36,191 @@ async function openSetup(): Promise<void> {
   await screen.findByRole('img', { name: /QR code/ });
 }
 
-describe('Manage My Account: set up', () => {
-  it('shows the state and the four tabs', async () => {
+describe('Manage my Account: set up', () => {
+  it('shows the state and the four tabs, with the article’s label', async () => {
     render(<App />);
     expect(await screen.findByText(/Two-factor authentication is off/)).toBeTruthy();
     expect(screen.getAllByRole('tab').map((t) => t.textContent)).toEqual([
-      'Manage My Account',
+      'Manage my Account',
       'Manage Users',
       'Settings',
       'Activity',
     ]);
-    expect(screen.getByRole('tab', { name: 'Manage My Account' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tab', { name: 'Manage my Account' }).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('shows the QR code, the account, and the key in fours with a copy button', async () => {
+  it('shows the QR code, an app link, the account, and the key in fours with a copy button; focus on the step', async () => {
     await openSetup();
     const qr = screen.getByRole('img', { name: /QR code/ });
     expect(qr.getAttribute('src')).toMatch(/^data:image\/svg\+xml/);
     expect(screen.getByText('ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Copy key' })).toBeTruthy();
-    expect(screen.getAllByText('reseller1').length).toBeGreaterThan(0);
+    expect(screen.getByRole('link', { name: 'Open in authenticator app' }).getAttribute('href')).toBe(
+      `otpauth://totp/whm.example.test:reseller1?secret=${SECRET}&issuer=whm.example.test`,
+    );
     const field = screen.getByLabelText('Security code') as HTMLInputElement;
     expect(field.getAttribute('autocomplete')).toBe('one-time-code');
     expect(field.getAttribute('inputmode')).toBe('numeric');
-    expect(field.type).toBe('text');
+    expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Set up Two-Factor Authentication' }));
+    expect(screen.getByText(/This key expires in/).textContent).toMatch(/expires in (10:00|9:5\d) \(at /);
     expect(calls.map((c) => c.action)).toEqual(['status', 'enroll.start']);
   });
 
-  it('sends the code with spaces removed and says what happens at login', async () => {
+  it('sends the right code with spaces removed and the key’s name, then says what happens at login', async () => {
     await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '123 456' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
-    expect(await screen.findByText(/From your next login, WHM asks for a security code/)).toBeTruthy();
-    expect(calls.find((c) => c.action === 'enroll.confirm')).toEqual({ action: 'enroll.confirm', code: '123456' });
+    const code = codeNow(SECRET);
+    type('Security code', `${code.slice(0, 3)} ${code.slice(3)}`);
+    configure();
+    const notice = await screen.findByText(/From your next login, WHM asks for a security code/);
+    expect(calls.find((c) => c.action === 'enroll.confirm')).toEqual({
+      action: 'enroll.confirm',
+      keyId: 'key-1',
+      code,
+    });
     expect(screen.getByText(/Two-factor authentication is on/)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(notice));
   });
 
-  it('a wrong code suggests checking the phone’s automatic time, in an announced region', async () => {
-    override('enroll.confirm', () => fail(422, 'CODE_INVALID', 'server text'));
+  it('empty or non-digit codes ask for the 6-digit code, send nothing and do not hint at the clock', async () => {
     await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '000000' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
+    for (const value of ['', '12a456', '12345']) {
+      type('Security code', value);
+      configure();
+      expect(screen.getByText(/Enter the 6-digit code from your authenticator app/)).toBeTruthy();
+      expect(screen.queryByText(/sets its time automatically/)).toBeNull();
+      expect(screen.getByLabelText('Security code').getAttribute('aria-invalid')).toBe('true');
+    }
+    expect(calls.some((c) => c.action === 'enroll.confirm')).toBe(false);
+  });
+
+  it('a wrong code suggests the phone’s automatic time, clears the field and shows the attempts left', async () => {
+    await openSetup();
+    type('Security code', wrongFor(SECRET));
+    configure();
     const alert = await screen.findByText(/sets its time automatically/);
     expect(alert.closest('[aria-live]')).not.toBeNull();
     expect((screen.getByLabelText('Security code') as HTMLInputElement).value).toBe('');
+    expect(await screen.findByText(/4 attempts left before verification is locked/)).toBeTruthy();
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Security code')));
+  });
+
+  it('the fifth wrong code locks: Configure is disabled, the end is local time with a countdown', async () => {
+    state.status.attemptsLeft = 1;
+    await openSetup();
+    type('Security code', wrongFor(SECRET));
+    configure();
+    expect(await screen.findByText(/too many wrong codes/)).toBeTruthy();
+    const button = screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }) as HTMLButtonElement;
+    await waitFor(() => expect(button.disabled).toBe(true));
+    expect(screen.getAllByText(/^(4:59|5:00)$/).length).toBeGreaterThan(0);
+    const until = state.status.lockedUntil ?? '';
+    expect(screen.getByText(/Verification is locked until/).textContent).toContain(new Date(until).toLocaleString());
+    expect(document.body.textContent).not.toContain(until);
+  });
+
+  it('an active lock is shown before anything is sent, with Configure disabled', async () => {
+    reset({ lockedUntil: new Date(Date.now() + 90_000).toISOString(), attemptsLeft: 0 });
+    await openSetup();
+    expect(screen.getByText(/Verification is locked until/)).toBeTruthy();
+    expect(screen.getAllByText(/^1:(29|30)$/).length).toBeGreaterThan(0);
+    expect(
+      (screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 
   it('a replayed code says to wait for the next one', async () => {
-    override('enroll.confirm', () => fail(422, 'CODE_REPLAYED', 'x'));
+    override('enroll.confirm', (body) =>
+      rightNow(SECRET, body['code']) ? fail(422, 'CODE_REPLAYED', 'x', undefined, ['code']) : undefined,
+    );
     await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '111111' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
+    type('Security code', codeNow(SECRET));
+    configure();
     expect(await screen.findByText(/already used\. Wait for your app to show the next code/)).toBeTruthy();
-  });
-
-  it('a lock shows when it ends, counting down', async () => {
-    const until = new Date(Date.now() + 4 * 60_000 + 30_000).toISOString();
-    override('enroll.confirm', () => fail(429, 'LOCKED', 'locked', until));
-    await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '111111' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
-    expect(await screen.findByText(/Too many wrong security codes/)).toBeTruthy();
-    expect(screen.getByText(/Verification is locked until/)).toBeTruthy();
-    expect(screen.getByText(/^4:(29|30)$/)).toBeTruthy();
   });
 
   it('a cPanel failure shows cPanel’s reason', async () => {
     override('enroll.confirm', () =>
-      fail(
-        502,
-        'CPANEL_FAILED',
-        'cPanel could not complete the change, so nothing was changed. cPanel said: The feature is disabled.',
-      ),
+      fail(502, 'CPANEL_FAILED', 'cPanel could not complete the change. cPanel said: The feature is disabled.'),
     );
     await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '111111' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
+    type('Security code', codeNow(SECRET));
+    configure();
     expect(await screen.findByText(/cPanel said: The feature is disabled\./)).toBeTruthy();
   });
 
-  it('an expired setup says to start again', async () => {
-    override('enroll.confirm', () => fail(409, 'NO_PENDING', 'x'));
+  it('a key replaced elsewhere: the code is not counted, the old key leaves, one click gets a new one', async () => {
     await openSetup();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '111111' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
-    expect(await screen.findByText(/expired or was cancelled/)).toBeTruthy();
+    // Another browser starts a setup: the fake's pending key is now key-2.
+    state.keys += 1;
+    state.status.pendingKeyId = `key-${String(state.keys)}`;
+    type('Security code', codeNow(SECRET));
+    configure();
+    expect(await screen.findByText(/This key was replaced by a newer setup/)).toBeTruthy();
+    expect(state.status.attemptsLeft).toBe(5);
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+    expect(screen.queryByText(/ABCD EFGH/)).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Get a new key' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    type('Security code', codeNow(secretOf(3)));
+    configure();
+    expect(await screen.findByText(/From your next login/)).toBeTruthy();
+    expect(calls.filter((c) => c.action === 'enroll.confirm').map((c) => c['keyId'])).toEqual(['key-1', 'key-3']);
+  });
+
+  it('another tab of this browser replacing the key shows at once and offers that new key', async () => {
+    await openSetup();
+    const next = { ...(await (await fetch('/cpsess1234567890/cgi/whm2fa/api.cgi', post('enroll.start'))).json()).data };
+    // The page subscribes once the key is on screen; say it until it is heard.
+    await waitFor(() => {
+      announce({ kind: 'started', user: 'reseller1', enrollment: next });
+      expect(screen.getByText(/This key was replaced/)).toBeTruthy();
+    });
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Show the new key' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    expect(screen.getByText(next.secret.replace(/(.{4})(?=.)/g, '$1 '))).toBeTruthy();
+    type('Security code', codeNow(next.secret));
+    configure();
+    expect(await screen.findByText(/From your next login/)).toBeTruthy();
+  });
+
+  it('another tab cancelling, or a change seen on returning to this tab, ends the setup on screen', async () => {
+    await openSetup();
+    await waitFor(() => {
+      announce({ kind: 'cancelled', user: 'reseller1' });
+      expect(screen.getByText(/cancelled in another tab/)).toBeTruthy();
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Get a new key' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    state.status.pendingKeyId = null; // cancelled from another browser
+    await waitFor(() => {
+      fireEvent.focus(window);
+      expect(screen.getByText(/This setup ended/)).toBeTruthy();
+    });
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/This setup ended/));
+  });
+
+  it('an expired setup leaves no key on screen and offers a new one', async () => {
+    state.pendingSeconds = -1;
+    await openSetupExpired();
+    expect(screen.getByText(/This setup expired at .* before it was confirmed/)).toBeTruthy();
+    expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
+    state.pendingSeconds = 600;
+    fireEvent.click(screen.getByRole('button', { name: 'Get a new key' }));
+    expect(await screen.findByRole('img', { name: /QR code/ })).toBeTruthy();
+  });
+
+  it('warns when less than two minutes are left', async () => {
+    state.pendingSeconds = 90;
+    await openSetup();
+    expect(screen.getByText(/Less than 2 minutes left/)).toBeTruthy();
   });
 
   it('Cancel drops the pending setup and goes back', async () => {
     await openSetup();
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(await screen.findByRole('button', { name: 'Set up Two-Factor Authentication' })).toBeTruthy();
-    expect(calls.map((c) => c.action)).toContain('enroll.cancel');
+    expect(state.status.pendingKeyId).toBeNull();
   });
 
   it('a failure to start offers to try again', async () => {
@@ -117,46 +232,101 @@ describe('Manage My Account: set up', () => {
   });
 });
 
-describe('Manage My Account: reconfigure and remove', () => {
+function post(action: string): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ action }) };
+}
+
+async function openSetupExpired(): Promise<void> {
+  render(<App />);
+  fireEvent.click(await screen.findByRole('button', { name: 'Set up Two-Factor Authentication' }));
+  await screen.findByText(/This setup expired/);
+}
+
+describe('Manage my Account: reconfigure and remove', () => {
   beforeEach(() => reset({ enabled: true }));
 
-  it('reconfigure explains the old device keeps working and asks for both codes', async () => {
+  async function openReconfigure(): Promise<void> {
     render(<App />);
     fireEvent.click(await screen.findByRole('button', { name: 'Reconfigure Two-Factor Authentication' }));
-    expect(await screen.findByText(/current device keeps working until you prove the new one/)).toBeTruthy();
-    fireEvent.input(screen.getByLabelText('Security code'), { target: { value: '222222' } });
-    fireEvent.input(screen.getByLabelText('Current security code'), { target: { value: '333 333' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }));
-    expect(await screen.findByText(/Your new device is set up/)).toBeTruthy();
+    await screen.findByRole('img', { name: /QR code/ });
+  }
+
+  it('labels each field for its device and tells the user to delete the old app entry', async () => {
+    await openReconfigure();
+    expect(screen.getByText(/current device keeps working until you prove the new one/)).toBeTruthy();
+    const [code, currentCode] = [codeNow(SECRET), codeNow(CURRENT_SECRET)];
+    type('Security code from the new device', code);
+    type('Current security code from the device you use now', currentCode.replace(/^(...)/, '$1 '));
+    configure();
+    expect(await screen.findByText(/Your new device is set up\. From now on only its codes work\./)).toBeTruthy();
+    expect(screen.getByText(/Delete the old entry for whm\.example\.test \(reseller1\)/)).toBeTruthy();
     expect(calls.find((c) => c.action === 'enroll.confirm')).toEqual({
       action: 'enroll.confirm',
-      code: '222222',
-      currentCode: '333333',
+      keyId: 'key-1',
+      code,
+      currentCode,
     });
   });
 
-  it('remove asks for confirmation and the current code, naming the consequence', async () => {
+  it('a wrong current code is named, and only that field is cleared', async () => {
+    await openReconfigure();
+    const fresh = codeNow(SECRET);
+    type('Security code from the new device', fresh);
+    type('Current security code from the device you use now', wrongFor(CURRENT_SECRET));
+    configure();
+    expect(await screen.findByText(/Not accepted: the code from your current device\./)).toBeTruthy();
+    const current = screen.getByLabelText('Current security code from the device you use now') as HTMLInputElement;
+    expect(current.value).toBe('');
+    expect(current.getAttribute('aria-invalid')).toBe('true');
+    expect((screen.getByLabelText('Security code from the new device') as HTMLInputElement).value).toBe(fresh);
+    await waitFor(() => expect(document.activeElement).toBe(current));
+  });
+
+  it('a wrong new-device code is named the same way', async () => {
+    await openReconfigure();
+    type('Security code from the new device', wrongFor(SECRET));
+    const current = codeNow(CURRENT_SECRET);
+    type('Current security code from the device you use now', current);
+    configure();
+    expect(await screen.findByText(/Not accepted: the code from the new device\./)).toBeTruthy();
+    expect((screen.getByLabelText('Security code from the new device') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Current security code from the device you use now') as HTMLInputElement).value).toBe(
+      current,
+    );
+  });
+
+  it('remove names the logins it changes, offers Reconfigure, and needs the current code', async () => {
     render(<App />);
     fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const dialog = await screen.findByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
-    expect(within(dialog).getByText(/Logging in will need only your password/)).toBeTruthy();
-    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: '444444' } });
+    expect(within(dialog).getByText(/WHM, cPanel and Webmail logins will need only your password/)).toBeTruthy();
+    const code = codeNow(CURRENT_SECRET);
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: code } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
-    expect(
-      await screen.findByText(/Two-factor authentication is off\. Logging in needs only your password/),
-    ).toBeTruthy();
-    expect(calls.find((c) => c.action === 'remove')).toEqual({ action: 'remove', code: '444444' });
+    const notice = await screen.findByText(/Two-factor authentication is off\. Logging in needs only your password/);
+    expect(notice.className).toContain('alert-warning');
+    expect(calls.find((c) => c.action === 'remove')).toEqual({ action: 'remove', code });
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('remove when it is no longer on says so', async () => {
-    override('remove', () => fail(409, 'NOT_ENABLED', 'x'));
+  it('the removal dialog’s Reconfigure opens the new-phone flow', async () => {
     render(<App />);
     fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const dialog = await screen.findByRole('dialog');
-    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: '444444' } });
-    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
-    expect(await within(dialog).findByText(/not turned on for this account/)).toBeTruthy();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Reconfigure Two-Factor Authentication' }));
+    expect(await screen.findByRole('heading', { name: 'Reconfigure Two-Factor Authentication' })).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('a locked account cannot submit the removal, and sees when the lock ends', async () => {
+    reset({ enabled: true, lockedUntil: new Date(Date.now() + 60_000).toISOString(), attemptsLeft: 0 });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText(/Verification is locked until/)).toBeTruthy();
+    expect(
+      (within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }) as HTMLButtonElement).disabled,
+    ).toBe(true);
   });
 
   it('Escape closes the dialog', async () => {
@@ -167,11 +337,44 @@ describe('Manage My Account: reconfigure and remove', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
-  it('shows an active lock from the status with its countdown', async () => {
-    reset({ enabled: true, lockedUntil: new Date(Date.now() + 90_000).toISOString() });
+  it('with the login policy off, the state does not claim logins ask for a code', async () => {
+    reset({ enabled: true, policyEnabled: false });
     render(<App />);
-    expect(await screen.findByText(/Verification is locked until/)).toBeTruthy();
-    expect(screen.getByText(/^1:(29|30)$/)).toBeTruthy();
+    expect(await screen.findByText(/set up, but logins do not ask for a code/)).toBeTruthy();
+    expect(screen.queryByText(/logging in asks for a security code/)).toBeNull();
+  });
+});
+
+describe('what a user needs to know on their own page', () => {
+  it('an administrator’s removal: who, when (local time) and why', async () => {
+    const at = '2026-11-27T10:15:00.000Z';
+    reset({ removedByAdmin: { by: 'reseller1', at, reason: 'Lost phone, ticket 4411' } });
+    render(<App />);
+    expect(await screen.findByText(/An administrator removed two-factor authentication/)).toBeTruthy();
+    expect(screen.getByText(new Date(at).toLocaleString())).toBeTruthy();
+    expect(screen.getByText(/Lost phone, ticket 4411/)).toBeTruthy();
+  });
+
+  it('lost-phone guidance names who to ask and root’s command', async () => {
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Lost your phone?' })).toBeTruthy();
+    expect(screen.getByText(/the reseller that owns your account, or your host/)).toBeTruthy();
+    expect(screen.getByText('whm2fa remove reseller1 --reason "lost phone"')).toBeTruthy();
+  });
+
+  it('an ended WHM session links to WHM’s login', async () => {
+    server.use(http.post('*/api.cgi', () => new HttpResponse('<html>Log in</html>', { status: 401 })));
+    render(<App />);
+    expect(await screen.findByText(/Your WHM session has ended/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Log in to WHM again' }).getAttribute('href')).toBe('/');
+  });
+
+  it('a refused session shows the server’s reason', async () => {
+    override('status', () =>
+      fail(403, 'FORBIDDEN', 'Only root and resellers can use Two-Factor Authentication in WHM.'),
+    );
+    render(<App />);
+    expect(await screen.findByText('Only root and resellers can use Two-Factor Authentication in WHM.')).toBeTruthy();
   });
 });
 
@@ -182,6 +385,8 @@ describe('the login policy banner', () => {
     expect(await screen.findByText(/two-factor login policy is off/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Turn on the login policy' }));
     await waitFor(() => expect(screen.queryByText(/two-factor login policy is off/)).toBeNull());
+    const notice = screen.getByText(/The two-factor login policy is on: logins ask for a security code again/);
+    await waitFor(() => expect(document.activeElement).toBe(notice));
     expect(calls.find((c) => c.action === 'policy.set')).toEqual({ action: 'policy.set', enabled: true });
   });
 
@@ -190,13 +395,5 @@ describe('the login policy banner', () => {
     render(<App />);
     expect(await screen.findByText('Ask your host to turn it on.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Turn on the login policy' })).toBeNull();
-  });
-
-  it('a refused session shows the server’s reason', async () => {
-    override('status', () =>
-      fail(403, 'FORBIDDEN', 'Only root and resellers can use Two-Factor Authentication in WHM.'),
-    );
-    render(<App />);
-    expect(await screen.findByText('Only root and resellers can use Two-Factor Authentication in WHM.')).toBeTruthy();
   });
 });

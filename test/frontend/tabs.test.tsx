@@ -1,5 +1,5 @@
-import { beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
 import { App } from '../../frontend/src/App';
 import { ApiError, type ErrorCode } from '../../frontend/src/api';
 import { errorMessage } from '../../frontend/src/messages';
@@ -94,6 +94,68 @@ describe('Manage Users', () => {
     expect(await within(dialog).findByText('You cannot manage the account "shop1".')).toBeTruthy();
   });
 
+  it('select all checks only accounts with 2FA on this page; the dialog counts and sends exactly those', async () => {
+    state.users = Array.from({ length: 30 }, (_, i) => ({
+      user: `acct${String(i).padStart(2, '0')}`,
+      domain: `a${String(i)}.example.com`,
+      owner: 'reseller1',
+      enabled: i % 2 === 0,
+    }));
+    await openTab('Manage Users');
+    await screen.findByText('15 of 30 accounts protected');
+    expect(screen.queryByRole('checkbox', { name: 'Select acct01' })).toBeNull();
+    fireEvent.click(
+      screen.getByRole('checkbox', { name: 'Select every account on this page that has two-factor authentication' }),
+    );
+    // Page 1 holds acct00–acct24: 13 of them have 2FA.
+    const bulk = screen.getByRole('button', { name: /Remove Two-Factor Authentication \(13 selected\)/ });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select acct04' }));
+    expect(bulk.textContent).toContain('(12 selected)');
+    fireEvent.click(bulk);
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText(/These 12 accounts/)).toBeTruthy();
+    fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Audit' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    await screen.findByText(/removed from acct00/);
+    const sent = calls.find((c) => c.action === 'users.remove')?.['users'];
+    expect(sent).toEqual([0, 2, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24].map((i) => `acct${String(i).padStart(2, '0')}`));
+    expect(await screen.findByText('3 of 30 accounts protected')).toBeTruthy();
+  });
+
+  it('a partial failure lists what was not removed, as a warning, not a success', async () => {
+    state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
+    state.refuse = { shop3: 'cPanel said: the account is suspended.' };
+    await openTab('Manage Users');
+    await screen.findByText('2 of 3 accounts protected');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop3' }));
+    fireEvent.click(screen.getByRole('button', { name: /\(2 selected\)/ }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    const notice = await screen.findByText(
+      /removed from shop1; they were emailed\. Not removed: shop3: cPanel said: the account is suspended\./,
+    );
+    expect(notice.className).toContain('alert-warning');
+    expect(await screen.findByText('1 of 3 accounts protected')).toBeTruthy();
+  });
+
+  it('changing the filter clears the selection, so nothing hidden is sent', async () => {
+    await openTab('Manage Users');
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select shop1' }));
+    expect(screen.getByRole('button', { name: /\(1 selected\)/ })).toBeTruthy();
+    fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'shop2' } });
+    expect(screen.getByRole('button', { name: /\(0 selected\)/ })).toBeTruthy();
+  });
+
+  it('explains that cPanel users set 2FA up in cPanel, and does not claim protection with the policy off', async () => {
+    reset({ policyEnabled: false });
+    await openTab('Manage Users');
+    expect(await screen.findByText(/cPanel users turn two-factor authentication on in cPanel itself/)).toBeTruthy();
+    expect(screen.queryByText(/accounts protected/)).toBeNull();
+    expect(screen.getByText(/no login asks for a code while the login policy is off/)).toBeTruthy();
+  });
+
   it('says when there is nothing to manage', async () => {
     state.users = [];
     await openTab('Manage Users');
@@ -120,40 +182,142 @@ describe('Settings', () => {
     expect(screen.getByText(/only your host can change it/)).toBeTruthy();
   });
 
-  it('gives root the login policy switch with an explanation', async () => {
+  it('previews exactly what saving gives: the hostname for root when the field is empty', async () => {
+    reset({ user: 'root', isRoot: true });
+    state.issuer = 'Old Name';
+    state.systemWideIssuer = 'Old Name';
+    await openTab('Settings');
+    const field = (await screen.findByLabelText('Issuer')) as HTMLInputElement;
+    expect(field.value).toBe('Old Name');
+    fireEvent.input(field, { target: { value: '  ' } });
+    expect(screen.getByText(/new setups show:/).textContent).toBe(
+      'After saving, new setups show: host.example.test (root)',
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Save issuer' }));
+    expect(await screen.findByText(/Issuer saved: authenticator apps will show “host\.example\.test”/)).toBeTruthy();
+    expect(calls.find((c) => c.action === 'settings.set')).toEqual({ action: 'settings.set', issuer: '' });
+  });
+
+  it('turning the login policy off asks first, in danger style, and the result is not a green success', async () => {
     reset({ user: 'root', isRoot: true });
     await openTab('Settings');
     const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
     expect(toggle.checked).toBe(true);
     expect(screen.getByText(/asks for a security code at WHM, cPanel and Webmail login/)).toBeTruthy();
     fireEvent.click(toggle);
-    expect(await screen.findByText('The two-factor login policy is off.')).toBeTruthy();
+    let dialog = await screen.findByRole('dialog', { name: 'Turn off the two-factor login policy?' });
+    expect(within(dialog).getByText(/Every login on this server/).className).toContain('alert-danger');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it on' }));
+    expect(calls.some((c) => c.action === 'policy.set')).toBe(false);
+    expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(true);
+    fireEvent.click(screen.getByRole('switch'));
+    dialog = await screen.findByRole('dialog');
+    const off = within(dialog).getByRole('button', { name: 'Turn off the login policy' });
+    expect(off.className).toContain('btn-danger');
+    fireEvent.click(off);
+    const notice = await screen.findByText(/The two-factor login policy is off: no login on this server asks/);
+    expect(notice.className).toContain('alert-warning');
     expect(calls.find((c) => c.action === 'policy.set')).toEqual({ action: 'policy.set', enabled: false });
+    // The banner and the switch now agree with the server.
+    expect(await screen.findByText(/two-factor login policy is off:/)).toBeTruthy();
+    await waitFor(() => expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(false));
   });
 });
 
 describe('Activity', () => {
-  it('lists entries newest first and pages to older ones', async () => {
-    state.entries = Array.from({ length: 30 }, (_, i) => ({
-      at: new Date(Date.UTC(2026, 10, 27, 12, 0, 59 - i)).toISOString(),
-      actor: 'reseller1',
-      subject: i === 0 ? 'shop1' : 'reseller1',
-      action: i === 0 ? 'admin.remove' : 'verify',
-      ip: '203.0.113.9',
-      result: 'ok',
-      ...(i === 0 ? { reason: 'lost phone' } : {}),
-    }));
+  const entry = (i: number, subject: string, action: string, extra: Record<string, string> = {}) => ({
+    at: new Date(Date.UTC(2026, 10, 27, 12, 0, 59 - i)).toISOString(),
+    actor: 'reseller1',
+    subject,
+    action,
+    ip: '203.0.113.9',
+    result: 'ok',
+    ...extra,
+  });
+
+  it('lists entries newest first in local time and pages to older ones', async () => {
+    state.entries = Array.from({ length: 30 }, (_, i) =>
+      i === 0 ? entry(i, 'shop1', 'admin.remove', { reason: 'lost phone' }) : entry(i, 'reseller1', 'verify'),
+    );
     await openTab('Activity');
-    await screen.findByText('Removed by an administrator');
-    expect(screen.getAllByRole('row')).toHaveLength(26);
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(26));
+    expect(screen.getByRole('cell', { name: 'Removed by an administrator' })).toBeTruthy();
     expect(screen.getByText(/reason: lost phone/)).toBeTruthy();
+    expect(screen.getByText(new Date(state.entries[0]?.['at'] ?? '').toLocaleString())).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Show older entries' }));
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(31));
-    expect(calls.filter((c) => c.action === 'audit.list').at(-1)).toMatchObject({
+    expect(calls.filter((c) => c.action === 'audit.list').at(-1)).toEqual({
+      action: 'audit.list',
       limit: 25,
       before: state.entries[24]?.['at'],
     });
     expect(screen.queryByRole('button', { name: 'Show older entries' })).toBeNull();
+  });
+
+  it('filters by account and action on the server, and pages within the filter', async () => {
+    state.entries = Array.from({ length: 60 }, (_, i) =>
+      entry(i, i % 2 === 0 ? 'shop1' : 'shop2', i % 3 === 0 ? 'admin.remove' : 'verify'),
+    );
+    await openTab('Activity');
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(26));
+    fireEvent.input(screen.getByLabelText('Account'), { target: { value: ' shop1 ' } });
+    fireEvent.change(screen.getByLabelText('Action'), { target: { value: 'admin.remove' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Show matching entries' }));
+    // shop1 is every even entry, admin.remove every third: i = 0, 6, 12, … 54 → 10 entries.
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(11));
+    expect(calls.at(-1)).toEqual({ action: 'audit.list', limit: 25, user: 'shop1', auditAction: 'admin.remove' });
+    for (const row of screen.getAllByRole('row').slice(1)) {
+      expect(row.textContent).toContain('shop1');
+      expect(row.textContent).toContain('Removed by an administrator');
+    }
+    expect(screen.getByText('Showing 10 matching entries, newest first.')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Showing 10 matching entries, newest first.'));
+    fireEvent.input(screen.getByLabelText('Account'), { target: { value: 'nobody' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Show matching entries' }));
+    expect(await screen.findByText('No entry matches these filters.')).toBeTruthy();
+  });
+
+  it('shows a lock entry’s end in local time, not as an ISO string', async () => {
+    const until = '2026-11-27T12:05:00.000Z';
+    state.entries = [entry(0, 'reseller1', 'lock', { result: `locked until ${until}` })];
+    await openTab('Activity');
+    expect(await screen.findByText(`locked until ${new Date(until).toLocaleString()}`)).toBeTruthy();
+    expect(document.body.textContent).not.toContain(until);
+  });
+
+  it('exports the entries shown as CSV, formulas defused', async () => {
+    state.entries = [
+      entry(0, 'shop1', 'admin.remove', { reason: '=HYPERLINK("x") "quoted"' }),
+      entry(1, 'shop2', 'verify'),
+    ];
+    const blobs: Blob[] = [];
+    const original = URL.createObjectURL.bind(URL);
+    URL.createObjectURL = (blob: Blob) => {
+      blobs.push(blob);
+      return 'blob:test';
+    };
+    // The download link is clicked in the page; here it only records its file name.
+    const names: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      names.push(this.download);
+    });
+    try {
+      await openTab('Activity');
+      fireEvent.click(await screen.findByRole('button', { name: 'Export these 2 entries as CSV' }));
+    } finally {
+      URL.createObjectURL = original;
+      click.mockRestore();
+    }
+    expect(names).toEqual(['whm2fa-activity.csv']);
+    expect(blobs).toHaveLength(1);
+    const text = await (blobs[0] as Blob).text();
+    const [first, second] = state.entries.map((e) => e['at'] ?? '');
+    expect(text.split('\r\n')).toEqual([
+      '"time","actor","account","action","result","reason","ip"',
+      `"${first ?? ''}","reseller1","shop1","admin.remove","ok","'=HYPERLINK(""x"") ""quoted""","203.0.113.9"`,
+      `"${second ?? ''}","reseller1","shop2","verify","ok","","203.0.113.9"`,
+      '',
+    ]);
   });
 
   it('says when nothing happened yet', async () => {
@@ -165,13 +329,30 @@ describe('Activity', () => {
 describe('tabs by keyboard', () => {
   it('arrow keys move between tabs', async () => {
     render(<App />);
-    const first = await screen.findByRole('tab', { name: 'Manage My Account' });
+    const first = await screen.findByRole('tab', { name: 'Manage my Account' });
     fireEvent.keyDown(first, { key: 'ArrowRight' });
     expect(screen.getByRole('tab', { name: 'Manage Users' }).getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Manage Users' }), { key: 'End' });
     expect(screen.getByRole('tab', { name: 'Activity' }).getAttribute('aria-selected')).toBe('true');
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Activity' }), { key: 'ArrowRight' });
-    expect(screen.getByRole('tab', { name: 'Manage My Account' }).getAttribute('aria-selected')).toBe('true');
+    expect(screen.getByRole('tab', { name: 'Manage my Account' }).getAttribute('aria-selected')).toBe('true');
+  });
+});
+
+describe('the tab is in the URL', () => {
+  it('opening a tab records it; Back returns; a reload opens the same tab', async () => {
+    await openTab('Activity');
+    expect(location.hash).toBe('#activity');
+    expect(await screen.findByRole('heading', { name: 'Activity' })).toBeTruthy();
+    history.replaceState(null, '', '#users');
+    window.dispatchEvent(new PopStateEvent('popstate'));
+    await waitFor(() =>
+      expect(screen.getByRole('tab', { name: 'Manage Users' }).getAttribute('aria-selected')).toBe('true'),
+    );
+    cleanup();
+    history.replaceState(null, '', '#settings');
+    render(<App />);
+    expect((await screen.findByRole('tab', { name: 'Settings' })).getAttribute('aria-selected')).toBe('true');
   });
 });
 

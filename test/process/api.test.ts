@@ -48,6 +48,9 @@ describe('status', () => {
         issuer: HOST,
         pending: false,
         lockedUntil: null,
+        attemptsLeft: 5,
+        pendingKeyId: null,
+        removedByAdmin: null,
       },
     });
   });
@@ -342,6 +345,7 @@ describe('settings', () => {
       issuer: 'Example Hosting',
       systemWideIssuer: 'Example Hosting',
       policyEnabled: true,
+      defaultIssuer: 'whm.sandbox.test',
     });
     expect(issuers()['system_wide_issuer']).toBe('Example Hosting');
     expect((await api(server, 'reseller2', { action: 'settings.get' })).json().data).toMatchObject({
@@ -357,6 +361,7 @@ describe('settings', () => {
       issuer: 'Reseller Two',
       systemWideIssuer: HOST,
       policyEnabled: true,
+      defaultIssuer: 'whm.sandbox.test',
     });
     expect(issuers()['system_wide_issuer']).toBeUndefined();
     const start = await api(server, 'reseller2', { action: 'enroll.start' });

@@ -1,6 +1,9 @@
+import type { Ref } from 'preact';
+
 /**
  * The security code input (docs/totp.md, requirement 10): one text field, one-time-code autofill,
- * numeric keyboard, paste allowed; spaces are removed when the form is sent.
+ * numeric keyboard, paste allowed; spaces are removed when the form is sent. An error
+ * names this field's problem and marks it invalid.
  */
 export function CodeField(props: {
   id: string;
@@ -8,16 +11,20 @@ export function CodeField(props: {
   value: string;
   onInput: (value: string) => void;
   hint?: string | undefined;
+  error?: string | undefined;
+  inputRef?: Ref<HTMLInputElement> | undefined;
 }) {
   const hintId = `${props.id}-hint`;
+  const bad = props.error !== undefined;
   return (
-    <div class="form-group">
+    <div class={`form-group${bad ? ' has-error' : ''}`}>
       <label class="control-label" for={props.id}>
         {props.label}
       </label>
       <input
         id={props.id}
         name={props.id}
+        ref={props.inputRef ?? null}
         class="form-control whm2fa-code"
         type="text"
         inputMode="numeric"
@@ -25,17 +32,17 @@ export function CodeField(props: {
         spellcheck={false}
         maxLength={12}
         required
+        aria-invalid={bad}
         aria-describedby={hintId}
         value={props.value}
         onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
       />
       <p class="help-block" id={hintId}>
-        {props.hint ?? 'The 6-digit code your authenticator app shows now.'}
+        {props.error ?? props.hint ?? 'The 6-digit code your authenticator app shows now.'}
       </p>
     </div>
   );
 }
 
-export function cleanCode(value: string): string {
-  return value.replace(/[\s-]+/g, '');
-}
+/** The message for a code that cannot be one, checked before anything is sent. */
+export const MALFORMED_CODE = 'Enter the 6-digit code from your authenticator app (digits only).';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ApiError } from '../api';
+import { useFocusHere } from '../focus';
 import { countdown, errorMessage, localTime } from '../messages';
 
 /** Seconds until `iso`, ticking once a second while it is in the future. */
@@ -13,7 +14,7 @@ export function useSecondsLeft(iso: string | null | undefined): number {
   return iso === null || iso === undefined ? 0 : (Date.parse(iso) - now) / 1000;
 }
 
-/** A verification lock with its end and a live countdown. */
+/** A verification lock with its end in local time and a live countdown. */
 export function LockNotice({ until }: { until: string }) {
   const left = useSecondsLeft(until);
   if (left <= 0) return <p class="alert alert-info">The lock has ended. You can enter a code again.</p>;
@@ -26,13 +27,21 @@ export function LockNotice({ until }: { until: string }) {
 }
 
 /** The one announced place for a failure (aria-live), empty when there is none. */
-export function Problem({ error }: { error: ApiError | undefined }) {
+export function Problem({ error, lead }: { error: ApiError | undefined; lead?: string | undefined }) {
   const lockedUntil = error?.lockedUntil;
   return (
     <div class="whm2fa-problem" role="alert" aria-live="assertive" aria-atomic="true">
       {error === undefined ? null : (
         <div class="alert alert-danger">
-          <p>{errorMessage(error)}</p>
+          <p>
+            {lead === undefined ? null : <strong>{lead} </strong>}
+            {errorMessage(error)}
+          </p>
+          {error.code === 'SESSION_ENDED' ? (
+            <p>
+              <a href="/">Log in to WHM again</a>
+            </p>
+          ) : null}
           {lockedUntil === undefined ? null : <LockNotice until={lockedUntil} />}
         </div>
       )}
@@ -40,11 +49,25 @@ export function Problem({ error }: { error: ApiError | undefined }) {
   );
 }
 
-/** A polite announcement of a success. */
-export function Notice({ text }: { text: string | undefined }) {
+/**
+ * A polite announcement of an outcome, focused when it changes. Only a plain success is
+ * green: a change that weakens protection or did not fully succeed is a warning.
+ */
+export function Notice({
+  text,
+  tone = 'success',
+}: {
+  text: string | undefined;
+  tone?: 'success' | 'warning' | undefined;
+}) {
+  const ref = useFocusHere<HTMLDivElement>(text);
   return (
     <div class="whm2fa-notice" role="status" aria-live="polite">
-      {text === undefined ? null : <div class="alert alert-success">{text}</div>}
+      {text === undefined ? null : (
+        <div class={`alert alert-${tone}`} tabIndex={-1} ref={ref}>
+          {text}
+        </div>
+      )}
     </div>
   );
 }

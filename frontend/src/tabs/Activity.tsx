@@ -1,87 +1,72 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type AuditEntry } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type AuditEntry, type AuditFilter } from '../api';
 import { Problem } from '../components/Problem';
-import { localTime } from '../messages';
+import { ActivityTable } from './activity/ActivityTable';
+import { auditCsv, download } from './activity/csv';
+import { Filters } from './activity/Filters';
 
 const PAGE = 25;
 
-const ACTIONS: Record<string, string> = {
-  'enroll.start': 'Setup started',
-  'enroll.cancel': 'Setup cancelled',
-  enable: 'Turned on',
-  replace: 'Device replaced',
-  remove: 'Turned off',
-  'admin.remove': 'Removed by an administrator',
-  verify: 'Code check',
-  lock: 'Locked after wrong codes',
-  'issuer.set': 'Issuer changed',
-  'policy.set': 'Login policy switched',
-  mail: 'Email',
-  'account.remove': 'Account removed',
-  'account.rename': 'Account renamed',
-  'cpanel.change': 'Changed in cPanel',
-};
-
-/** "Activity": the audit entries the caller may see, newest first, a page at a time. */
+/** "Activity": the audit entries the caller may see, newest first, filtered, a page at a time, as CSV. */
 export function Activity() {
   const [entries, setEntries] = useState<AuditEntry[] | undefined>();
+  const [filter, setFilter] = useState<AuditFilter>({});
+  // Focus goes to the count once a filter is applied (not when the tab opens).
+  const [applied, setApplied] = useState(0);
+  const count = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (applied > 0) count.current?.focus();
+  }, [applied]);
   const [more, setMore] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
-  const load = (before?: string) =>
-    api.auditList(PAGE, before).then((d) => {
+  const load = (f: AuditFilter, before?: string) =>
+    api.auditList(PAGE, f, before).then((d) => {
+      setError(undefined);
       setEntries((old) => (before === undefined ? d.entries : [...(old ?? []), ...d.entries]));
       setMore(d.entries.length === PAGE);
     }, setError);
   useEffect(() => {
-    void load();
-  }, []);
+    void load(filter);
+  }, [filter]);
   if (entries === undefined)
     return error === undefined ? <p aria-busy="true">Loading activity…</p> : <Problem error={error} />;
+  const filtered = filter.user !== undefined || filter.auditAction !== undefined;
   return (
     <section aria-labelledby="whm2fa-activity-title">
       <h2 id="whm2fa-activity-title">Activity</h2>
+      <Filters
+        onApply={(f) => {
+          setFilter(f);
+          setApplied(applied + 1);
+        }}
+      />
       <Problem error={error} />
-      {entries.length === 0 ? (
-        <p>Nothing has happened yet.</p>
-      ) : (
-        <div class="table-responsive">
-          <table class="table table-striped whm2fa-activity">
-            <caption class="sr-only">Two-factor authentication activity, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Who</th>
-                <th scope="col">Account</th>
-                <th scope="col">What</th>
-                <th scope="col">Result</th>
-                <th scope="col">From</th>
-              </tr>
-            </thead>
-            <tbody>
-              {entries.map((e, i) => (
-                <tr key={`${e.at}-${String(i)}`}>
-                  <td>
-                    <time dateTime={e.at}>{localTime(e.at)}</time>
-                  </td>
-                  <td>{e.actor}</td>
-                  <td>{e.subject}</td>
-                  <td>{ACTIONS[e.action] ?? e.action}</td>
-                  <td>
-                    {e.result}
-                    {e.reason === undefined ? null : <span class="whm2fa-reason"> — reason: {e.reason}</span>}
-                  </td>
-                  <td>{e.ip}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      <p role="status" class="whm2fa-count" tabIndex={-1} ref={count}>
+        {entries.length === 0
+          ? filtered
+            ? 'No entry matches these filters.'
+            : 'Nothing has happened yet.'
+          : `Showing ${String(entries.length)} ${filtered ? 'matching ' : ''}${entries.length === 1 ? 'entry' : 'entries'}, newest first.`}
+      </p>
+      {entries.length === 0 ? null : (
+        <>
+          <ActivityTable entries={entries} />
+          <p>
+            {more ? (
+              <button type="button" class="btn btn-default" onClick={() => void load(filter, entries.at(-1)?.at)}>
+                Show older entries
+              </button>
+            ) : null}{' '}
+            <button
+              type="button"
+              class="btn btn-default"
+              onClick={() => download('whm2fa-activity.csv', auditCsv(entries))}
+            >
+              Export these {entries.length} entries as CSV
+            </button>
+          </p>
+        </>
       )}
-      {more ? (
-        <button type="button" class="btn btn-default" onClick={() => void load(entries[entries.length - 1]?.at)}>
-          Show older entries
-        </button>
-      ) : null}
     </section>
   );
 }

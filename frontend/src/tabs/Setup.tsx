@@ -1,161 +1,107 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Enrollment } from '../api';
-import { CodeField, cleanCode } from '../components/CodeField';
-import { Problem } from '../components/Problem';
-
-/** The key in groups of four, as people copy it into an app by hand. */
-export function groupKey(secret: string): string {
-  return secret.replace(/(.{4})(?=.)/g, '$1 ');
-}
-
-function svgDataUrl(svg: string): string {
-  return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
-}
+import { useState } from 'preact/hooks';
+import { api, ApiError, type Status } from '../api';
+import { useCodeForm } from '../codeForm';
+import { useFocusHere } from '../focus';
+import { announce } from '../setupChannel';
+import { ConfirmForm } from './setup/ConfirmForm';
+import { Ended } from './setup/Ended';
+import { KeyPanel } from './setup/KeyPanel';
+import { SetupSteps } from './setup/SetupSteps';
+import { Starting } from './setup/Starting';
+import { usePendingKey } from './setup/usePendingKey';
 
 /**
  * Setting up (or, with `replacing`, reconfiguring) a device: QR code and key for a new
  * secret, then the code that proves it (and the current device's code when replacing).
+ * A key that expires or is replaced elsewhere leaves the screen.
  */
-export function Setup(props: { replacing: boolean; onDone: () => void; onCancel: () => void }) {
-  const [enrollment, setEnrollment] = useState<Enrollment | undefined>();
-  const [code, setCode] = useState('');
-  const [currentCode, setCurrentCode] = useState('');
+export function Setup(props: {
+  status: Status;
+  replacing: boolean;
+  onDone: () => void;
+  onCancel: () => void;
+  onChanged: () => void;
+}) {
+  const user = props.status.user;
+  const key = usePendingKey(user);
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
-  const [copied, setCopied] = useState(false);
+  // Reconfiguring asks for two codes; a first setup only for the new key's (the form holds only `code`).
+  const form = useCodeForm<'code' | 'currentCode'>(
+    (props.replacing
+      ? { code: 'from the new device', currentCode: 'from your current device' }
+      : { code: '' }) as Record<'code' | 'currentCode', string>,
+  );
+  const heading = useFocusHere<HTMLHeadingElement>();
+  const { enrollment, ended } = key;
 
-  const start = () => {
-    setError(undefined);
-    api.enrollStart().then(setEnrollment, (e: ApiError) => setError(e));
-  };
-  useEffect(start, []);
-
-  const submit = (e: Event) => {
-    e.preventDefault();
+  const submit = () => {
+    const codes = form.checked();
+    if (enrollment === undefined || codes === undefined) return;
     setBusy(true);
     setError(undefined);
     api
-      .enrollConfirm(cleanCode(code), props.replacing ? cleanCode(currentCode) : undefined)
+      .enrollConfirm(enrollment.keyId, codes.code, props.replacing ? codes.currentCode : undefined)
       .then(
-        () => props.onDone(),
+        () => {
+          announce({ kind: 'done', user });
+          props.onDone();
+        },
         (err: ApiError) => {
+          // The key was replaced or expired: nothing was checked or counted; offer a new one.
+          if (err.code === 'NO_PENDING') return key.end({ message: err.message || 'This setup expired.' });
           setError(err);
-          if (err.code === 'CODE_INVALID' || err.code === 'CODE_REPLAYED') setCode('');
+          form.refused(err);
+          props.onChanged();
         },
       )
       .finally(() => setBusy(false));
   };
-
   const cancel = () => {
-    api.enrollCancel().then(props.onCancel, props.onCancel);
+    const back = () => {
+      announce({ kind: 'cancelled', user });
+      props.onCancel();
+    };
+    api.enrollCancel().then(back, back);
   };
-
-  const copy = () => {
-    if (enrollment === undefined) return;
-    navigator.clipboard?.writeText(enrollment.secret).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
+  const again = (next?: typeof enrollment) => {
+    setError(undefined);
+    if (next === undefined) key.start();
+    else key.show(next);
   };
 
   const title = props.replacing ? 'Reconfigure Two-Factor Authentication' : 'Set up Two-Factor Authentication';
-  if (enrollment === undefined) {
-    return (
-      <section aria-labelledby="whm2fa-setup-title">
-        <h2 id="whm2fa-setup-title">{title}</h2>
-        <Problem error={error} />
-        {error === undefined ? (
-          <p aria-busy="true">Making a new key…</p>
-        ) : (
-          <p>
-            <button type="button" class="btn btn-default" onClick={start}>
-              Try again
-            </button>{' '}
-            <button type="button" class="btn btn-link" onClick={props.onCancel}>
-              Back
-            </button>
-          </p>
-        )}
-      </section>
-    );
-  }
   return (
     <section aria-labelledby="whm2fa-setup-title" class="whm2fa-setup">
-      <h2 id="whm2fa-setup-title">{title}</h2>
-      {props.replacing ? (
-        <p class="alert alert-info">
-          Your current device keeps working until you prove the new one: enter a code from each below. Then only the new
-          device works.
-        </p>
-      ) : null}
-      <ol class="whm2fa-steps">
-        <li>
-          <strong>Install an authenticator app</strong> on your phone if you do not have one: Google Authenticator,
-          Microsoft Authenticator, Authy, 1Password or any app for time-based codes.
-        </li>
-        <li>
-          <strong>Add this account to the app.</strong> Scan the QR code, or type the key.
-          <div class="whm2fa-enroll">
-            <img
-              class="whm2fa-qr"
-              src={svgDataUrl(enrollment.qrSvg)}
-              width={200}
-              height={200}
-              alt={`QR code for ${enrollment.account} at ${enrollment.issuer}: scan it with your authenticator app, or type the key shown beside it`}
-            />
-            <dl class="whm2fa-key">
-              <dt>Account</dt>
-              <dd>{enrollment.account}</dd>
-              <dt>Issuer</dt>
-              <dd>{enrollment.issuer}</dd>
-              <dt id="whm2fa-key-label">Key</dt>
-              <dd>
-                <code class="whm2fa-secret" aria-labelledby="whm2fa-key-label">
-                  {groupKey(enrollment.secret)}
-                </code>{' '}
-                <button type="button" class="btn btn-default btn-sm" onClick={copy}>
-                  {copied ? 'Key copied' : 'Copy key'}
-                </button>
-              </dd>
-              <dt>Type</dt>
-              <dd>Time-based, 6 digits, every 30 seconds</dd>
-            </dl>
-          </div>
-        </li>
-        <li>
-          <strong>Enter the code</strong> the app now shows for {enrollment.issuer} ({enrollment.account}).
-        </li>
-      </ol>
-      <form onSubmit={submit} noValidate>
-        <Problem error={error} />
-        <CodeField
-          id="whm2fa-code"
-          label="Security code"
-          value={code}
-          onInput={setCode}
-          hint={props.replacing ? 'The 6-digit code from the new device.' : undefined}
+      <h2 id="whm2fa-setup-title" tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
+      {ended !== undefined ? (
+        <Ended
+          message={ended.message}
+          hasNext={ended.next !== undefined}
+          onNew={() => again(ended.next)}
+          onBack={props.onCancel}
         />
-        {props.replacing ? (
-          <CodeField
-            id="whm2fa-current-code"
-            label="Current security code"
-            value={currentCode}
-            onInput={setCurrentCode}
-            hint="The 6-digit code from the device you use now."
+      ) : enrollment === undefined ? (
+        <Starting error={key.startError} onRetry={() => again()} onBack={props.onCancel} />
+      ) : (
+        <>
+          <SetupSteps enrollment={enrollment} replacing={props.replacing}>
+            <KeyPanel enrollment={enrollment} />
+          </SetupSteps>
+          <ConfirmForm
+            status={props.status}
+            form={form}
+            replacing={props.replacing}
+            expiresAt={enrollment.expiresAt}
+            error={error}
+            busy={busy}
+            onSubmit={submit}
+            onCancel={cancel}
           />
-        ) : null}
-        <p>
-          <button type="submit" class="btn btn-primary" disabled={busy}>
-            Configure Two-Factor Authentication
-          </button>{' '}
-          <button type="button" class="btn btn-default" onClick={cancel}>
-            Cancel
-          </button>
-        </p>
-        <p class="help-block">
-          This key expires at {new Date(enrollment.expiresAt).toLocaleTimeString()} if not confirmed.
-        </p>
-      </form>
+        </>
+      )}
     </section>
   );
 }

@@ -9,7 +9,9 @@ import { listAudit } from '../audit';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
-import { accountStatus } from '../accountStatus';
+import { accountStatus, statusDetails } from '../accountStatus';
+import { isValidUsername } from '../accounts';
+import { isAuditAction } from '../rules';
 import { reconcile } from '../reconcile';
 import { limitRate } from '../rateLimit';
 import {
@@ -30,10 +32,12 @@ const MAX_USERS_PER_REMOVE = 1000;
 
 function status(ctx: RequestContext): unknown {
   const { paths, caller, epochSeconds } = ctx;
+  const base = accountStatus(paths, caller.user, caller.isReseller, epochSeconds);
   return {
     user: caller.user,
     isRoot: caller.isRoot,
-    ...accountStatus(paths, caller.user, caller.isReseller, epochSeconds),
+    ...base,
+    ...statusDetails(paths, caller.user, base.enabled, epochSeconds),
   };
 }
 
@@ -44,10 +48,19 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   const before = optionalString(params, 'before', 40);
   if (before !== undefined && Number.isNaN(Date.parse(before)))
     throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
+  // Optional filters, applied after (never instead of) the caller's visibility rule.
+  const user = optionalString(params, 'user', 64);
+  if (user !== undefined && !isValidUsername(user)) throw badRequest('"user" must be an account name.');
+  // Not "action": that names the API action itself.
+  const action = optionalString(params, 'auditAction', 40);
+  if (action !== undefined && !isAuditAction(action))
+    throw badRequest('"auditAction" is not an action of the audit trail.');
+  const visible = auditVisibility(ctx.paths, ctx.caller);
   const entries = listAudit(ctx.paths, {
     limit,
     beforeIso: before === undefined ? undefined : new Date(before).toISOString(),
-    visible: auditVisibility(ctx.paths, ctx.caller),
+    visible: (e) =>
+      (user === undefined || e.subject === user) && (action === undefined || e.action === action) && visible(e),
   });
   return { entries };
 }
@@ -60,7 +73,12 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
     return startEnrollment(ctx);
   },
   'enroll.confirm': async (ctx, params) => {
-    const outcome = await confirmEnrollment(ctx, requiredCode(params, 'code'), optionalCode(params, 'currentCode'));
+    const outcome = await confirmEnrollment(
+      ctx,
+      requiredCode(params, 'code'),
+      optionalCode(params, 'currentCode'),
+      optionalString(params, 'keyId', 64),
+    );
     return { enabled: true, ...outcome };
   },
   'enroll.cancel': (ctx) => {

@@ -1,0 +1,72 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError, type SettingsData, type Status } from '../../api';
+import { ISSUER_MAX_LENGTH, ISSUER_PATTERN } from '../../../../plugin/src/rules';
+
+/** Why an issuer as typed would be refused (the plugin's own rule), or undefined. */
+export function issuerProblem(value: string): string | undefined {
+  const v = value.trim();
+  if (v === '' || ISSUER_PATTERN.test(v)) return undefined;
+  return v.length > ISSUER_MAX_LENGTH
+    ? `Use at most ${String(ISSUER_MAX_LENGTH)} characters.`
+    : 'Use only letters, digits, spaces, dots (.), underscores (_) and hyphens (-).';
+}
+
+/** The issuer field with live checking and a preview of exactly what saving gives. */
+export function IssuerForm(props: {
+  status: Status;
+  data: SettingsData;
+  onSaved: (data: SettingsData) => void;
+  onError: (error: ApiError) => void;
+}) {
+  const { data, status } = props;
+  const [issuer, setIssuer] = useState(data.issuer === data.systemWideIssuer && !status.isRoot ? '' : data.issuer);
+  const [busy, setBusy] = useState(false);
+  const problem = issuerProblem(issuer);
+  const preview = issuer.trim() === '' ? data.defaultIssuer : issuer.trim();
+  const save = (e: Event) => {
+    e.preventDefault();
+    if (problem !== undefined) return;
+    setBusy(true);
+    api
+      .settingsSet(issuer.trim())
+      .then(props.onSaved, props.onError)
+      .finally(() => setBusy(false));
+  };
+  return (
+    <form onSubmit={save} noValidate class="whm2fa-issuer">
+      <div class={`form-group${problem === undefined ? '' : ' has-error'}`}>
+        <label class="control-label" for="whm2fa-issuer">
+          Issuer
+        </label>
+        <input
+          id="whm2fa-issuer"
+          class="form-control"
+          type="text"
+          maxLength={64}
+          value={issuer}
+          aria-invalid={problem !== undefined}
+          aria-describedby="whm2fa-issuer-hint whm2fa-issuer-preview"
+          onInput={(e) => setIssuer((e.currentTarget as HTMLInputElement).value)}
+        />
+        <p class="help-block" id="whm2fa-issuer-hint" aria-live="polite">
+          {problem ??
+            `The name authenticator apps show above the code: 1 to 32 letters, digits, spaces, dots, underscores or hyphens. Leave it empty to use the default (${data.defaultIssuer}${status.isRoot ? ', the server hostname' : ''}).`}
+        </p>
+        {problem === undefined ? (
+          <p class="whm2fa-preview" id="whm2fa-issuer-preview">
+            After saving, new setups show: <strong>{preview}</strong> ({status.user})
+          </p>
+        ) : null}
+      </div>
+      <p class="help-block">
+        {status.isRoot
+          ? 'This is the server-wide issuer; resellers may set their own.'
+          : 'This is your own issuer; it does not change the server-wide one.'}{' '}
+        Existing app entries keep their old name until they are set up again.
+      </p>
+      <button type="submit" class="btn btn-primary" disabled={busy || problem !== undefined}>
+        Save issuer
+      </button>
+    </form>
+  );
+}

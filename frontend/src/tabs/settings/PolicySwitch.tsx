@@ -1,0 +1,62 @@
+import { useState } from 'preact/hooks';
+import { Dialog } from '../../components/Dialog';
+
+/**
+ * Root's switch for cPanel's two-factor login policy. Turning it on is immediate;
+ * turning it off weakens every login on the server, so it asks first, in danger style.
+ */
+export function PolicySwitch(props: { enabled: boolean; busy: boolean; onSwitch: (enabled: boolean) => void }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <div class="whm2fa-policy">
+      <h3>Two-factor login policy</h3>
+      <p>
+        When it is on, cPanel asks for a security code at WHM, cPanel and Webmail login for every account that has
+        two-factor authentication set up. When it is off, no login asks for a code, even for those accounts.
+      </p>
+      <div class="checkbox">
+        <label>
+          <input
+            type="checkbox"
+            role="switch"
+            checked={props.enabled}
+            disabled={props.busy}
+            onChange={(e) => {
+              const on = (e.currentTarget as HTMLInputElement).checked;
+              if (on) props.onSwitch(true);
+              else {
+                e.currentTarget.checked = true;
+                setConfirming(true);
+              }
+            }}
+          />{' '}
+          Ask for a security code at login (cPanel's two-factor authentication policy)
+        </label>
+      </div>
+      {confirming ? (
+        <Dialog title="Turn off the two-factor login policy?" onClose={() => setConfirming(false)}>
+          <p class="alert alert-danger">
+            Every login on this server — WHM, cPanel and Webmail, for root, resellers and all their accounts — will ask
+            for a password only. No one will be asked for a security code, even accounts that set up two-factor
+            authentication, until the policy is turned on again.
+          </p>
+          <p>
+            <button
+              type="button"
+              class="btn btn-danger"
+              onClick={() => {
+                setConfirming(false);
+                props.onSwitch(false);
+              }}
+            >
+              Turn off the login policy
+            </button>{' '}
+            <button type="button" class="btn btn-default" onClick={() => setConfirming(false)}>
+              Keep it on
+            </button>
+          </p>
+        </Dialog>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,84 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../api';
+import { Dialog, RemoveActions } from '../../components/Dialog';
+import { Problem } from '../../components/Problem';
+
+/** What a bulk removal did, for the notice: removed, and any not removed with cPanel's reason. */
+export interface RemovalOutcome {
+  text: string;
+  partial: boolean;
+}
+
+/** The lost-device removal for exactly `users`: which logins change, and a required reason. */
+export function RemoveForUsers(props: {
+  users: string[];
+  onClose: () => void;
+  onDone: (outcome: RemovalOutcome) => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<ApiError | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [missing, setMissing] = useState(false);
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (reason.trim() === '') {
+      setMissing(true);
+      document.getElementById('whm2fa-reason')?.focus();
+      return;
+    }
+    setBusy(true);
+    api
+      .usersRemove(props.users, reason)
+      .then((result) => {
+        const failed = Object.entries(result.failed).map(([user, why]) => `${user}: ${why}`);
+        const done =
+          result.removed.length > 0
+            ? `Two-factor authentication removed from ${result.removed.join(', ')}; they were emailed.`
+            : 'Nothing was removed.';
+        props.onDone({
+          text: failed.length > 0 ? `${done} Not removed: ${failed.join('; ')}` : done,
+          partial: failed.length > 0,
+        });
+      }, setError)
+      .finally(() => setBusy(false));
+  };
+  const many = props.users.length > 1;
+  return (
+    <Dialog title="Remove Two-Factor Authentication?" onClose={props.onClose}>
+      <form onSubmit={submit} noValidate>
+        <p>
+          {many ? `These ${String(props.users.length)} accounts` : props.users[0]} will log in to WHM, cPanel and
+          Webmail with a password only until {many ? 'they set' : 'the user sets'} up two-factor authentication again.
+          The reason is recorded and emailed to {many ? 'each account' : 'the account'}.
+        </p>
+        {many ? <p class="whm2fa-names">{props.users.join(', ')}</p> : null}
+        <Problem error={error} />
+        <div class={`form-group${missing ? ' has-error' : ''}`}>
+          <label class="control-label" for="whm2fa-reason">
+            Reason
+          </label>
+          <textarea
+            id="whm2fa-reason"
+            class="form-control"
+            rows={3}
+            maxLength={500}
+            required
+            aria-invalid={missing}
+            aria-describedby="whm2fa-reason-hint"
+            value={reason}
+            onInput={(e) => {
+              setReason((e.currentTarget as HTMLTextAreaElement).value);
+              setMissing(false);
+            }}
+          />
+          <p class="help-block" id="whm2fa-reason-hint">
+            {missing
+              ? 'Enter a reason: it is required.'
+              : 'For example: “Customer lost their phone, identity checked by ticket 4411”.'}
+          </p>
+        </div>
+        <RemoveActions busy={busy} onCancel={props.onClose} />
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,23 @@
+import { useMemo } from 'preact/hooks';
+import type { Account } from '../../api';
+import type { SortKey } from './UsersTable';
+
+/** The accounts that match `filter` (name, domain or owner), sorted by `sort`, then by name. */
+export function useAccountRows(
+  accounts: Account[] | undefined,
+  filter: string,
+  sort: { key: SortKey; up: boolean },
+): Account[] {
+  return useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    const rows = (accounts ?? []).filter(
+      (a) => needle === '' || `${a.user} ${a.domain} ${a.owner}`.toLowerCase().includes(needle),
+    );
+    const dir = sort.up ? 1 : -1;
+    return rows.sort((a, b) => {
+      const x = String(a[sort.key]);
+      const y = String(b[sort.key]);
+      return (x < y ? -1 : x > y ? 1 : a.user < b.user ? -1 : 1) * dir;
+    });
+  }, [accounts, filter, sort]);
+}
