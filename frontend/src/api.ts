@@ -118,15 +118,15 @@ export const api = {
   status: () => call<Status>('status'),
   enrollStart: () => call<Enrollment>('enroll.start'),
   enrollConfirm: (keyId: string, code: string, currentCode?: string) =>
-    call<{ enabled: boolean }>(
+    call<{ enabled: boolean; warning?: string }>(
       'enroll.confirm',
       currentCode === undefined ? { keyId, code } : { keyId, code, currentCode },
     ),
   enrollCancel: () => call<{ pending: boolean }>('enroll.cancel'),
-  remove: (code: string) => call<{ enabled: boolean }>('remove', { code }),
+  remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
   usersList: () => call<{ users: Account[] }>('users.list'),
   usersRemove: (users: string[], reason: string) =>
-    call<{ removed: string[]; failed: Record<string, string> }>('users.remove', { users, reason }),
+    call<{ removed: string[]; failed: Record<string, string>; warning?: string }>('users.remove', { users, reason }),
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),

@@ -239,12 +239,10 @@ export function listAudit(
     limit: number;
     beforeIso?: string | undefined;
     visible: (entry: AuditEntry) => boolean;
-    /** Read at most this many files, newest first (default: the log and every rotated one). */
-    maxFiles?: number;
   },
 ): AuditEntry[] {
   const found: AuditEntry[] = [];
-  const files = [paths.auditFile, ...archiveFiles(paths)].slice(0, options.maxFiles ?? Number.POSITIVE_INFINITY);
+  const files = [paths.auditFile, ...archiveFiles(paths)];
   for (const file of files) {
     const entries = readFileEntries(file);
     for (let i = entries.length - 1; i >= 0 && found.length < options.limit; i -= 1) {

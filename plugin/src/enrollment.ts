@@ -17,7 +17,7 @@ import { livePending, readUserState, withoutPending, writeUserState } from './us
 import { iso, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
-import { pendingKeyId } from './pendingKey';
+import { pendingKeyId } from './keyFingerprint';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -117,8 +117,8 @@ export async function confirmEnrollment(
   // The key is active in cPanel from here on: whatever fails below, the user is told so.
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {
-      const state = readUserState(paths, user);
-      if (state.pending?.secret === pending.secret) writeUserState(paths, user, withoutPending(state));
+      const { adminRemoval: _told, ...state } = readUserState(paths, user);
+      writeUserState(paths, user, state.pending?.secret === pending.secret ? withoutPending(state) : state);
       rememberKeysLocked(paths, new Map([[user, pending.secret]]));
       appendAuditLocked(paths, [audit(saved.audit)]);
     }),

@@ -7,9 +7,23 @@ import type * as Crypto from 'node:crypto';
 
 let crypto: typeof Crypto | undefined;
 
-/** The first 16 hex digits of SHA-256 over the key, case-folded (base32 is case-blind). */
-export function keyFingerprint(secret: string): string {
+function sha256Hex16(text: string): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   crypto ??= require('node:crypto') as typeof Crypto;
-  return crypto.createHash('sha256').update(secret.toUpperCase()).digest('hex').slice(0, 16);
+  return crypto.createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** The first 16 hex digits of SHA-256 over the key, case-folded (base32 is case-blind). */
+export function keyFingerprint(secret: string): string {
+  return sha256Hex16(secret.toUpperCase());
+}
+
+/**
+ * A pending key's public name: the page sends it back with the code it typed, so a code
+ * meant for a key another tab has since replaced is told apart from a wrong guess (and
+ * not counted as one). Hashed apart from {@link keyFingerprint}, so what the browser
+ * sees cannot be matched against what whm2fa keeps on disk.
+ */
+export function pendingKeyId(secret: string): string {
+  return sha256Hex16(`whm2fa pending key\n${secret}`);
 }

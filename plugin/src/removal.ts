@@ -156,7 +156,12 @@ export function removeForUsers(
     withLock(paths.lockFile, () => {
       for (const user of removed) {
         const { pending: _p, lockedUntil: _l, ...rest } = readUserState(paths, user);
-        writeUserState(paths, user, { ...rest, failures: 0, lockCount: 0 });
+        writeUserState(paths, user, {
+          ...rest,
+          failures: 0,
+          lockCount: 0,
+          adminRemoval: { by: caller.user, at: epochSeconds, reason },
+        });
       }
       rememberKeysLocked(paths, new Map(removed.map((user) => [user, undefined])));
       appendAuditLocked(paths, entries);

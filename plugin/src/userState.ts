@@ -27,6 +27,15 @@ export interface UserState {
   readonly lockCount: number;
   readonly lockedUntil?: number;
   readonly pending?: PendingEnrollment;
+  /** The last removal by an administrator, shown to the account until it sets 2FA up again. */
+  readonly adminRemoval?: AdminRemovalRecord;
+}
+
+/** Who removed this account's 2FA, when (epoch seconds) and why. */
+export interface AdminRemovalRecord {
+  readonly by: string;
+  readonly at: number;
+  readonly reason: string;
 }
 
 export const EMPTY_STATE: UserState = Object.freeze({ failures: 0, lockCount: 0 });
@@ -62,7 +71,17 @@ function parse(file: string, value: unknown): UserState {
     if (!isTime(p['createdAt']) || !isTime(p['expiresAt'])) throw bad();
     pending = { secret: p['secret'], createdAt: p['createdAt'], expiresAt: p['expiresAt'] };
   }
+  let adminRemoval: AdminRemovalRecord | undefined;
+  if (v['adminRemoval'] !== undefined) {
+    const r = v['adminRemoval'] as Record<string, unknown> | null;
+    if (typeof r !== 'object' || r === null || typeof r['by'] !== 'string' || typeof r['reason'] !== 'string') {
+      throw bad();
+    }
+    if (!isTime(r['at'])) throw bad();
+    adminRemoval = { by: r['by'], at: r['at'], reason: r['reason'] };
+  }
   return {
+    ...(adminRemoval === undefined ? {} : { adminRemoval }),
     failures: v['failures'],
     lockCount: v['lockCount'],
     ...(v['lastStep'] === undefined ? {} : { lastStep: v['lastStep'] }),
@@ -88,7 +107,8 @@ export function writeUserState(paths: ServerPaths, user: string, state: UserStat
     state.lastStep === undefined &&
     (state.steps === undefined || Object.keys(state.steps).length === 0) &&
     state.lockedUntil === undefined &&
-    state.pending === undefined;
+    state.pending === undefined &&
+    state.adminRemoval === undefined;
   if (empty) removeFile(file);
   else writeJsonAtomic(file, state);
 }

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { auditLines, cpanelSecrets, readJson } from '../support/server';
+import { auditLines, cpanelSecrets, readJson, HOST } from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
 import { checkBothWidths, login, openPlugin, openStage, type Stage } from './support';
 
@@ -167,9 +167,7 @@ describe('setup at the edges', () => {
     expect(await link.isVisible()).toBe(false);
     await page.setViewportSize({ width: 360, height: 800 });
     expect(await link.isVisible()).toBe(true);
-    expect(await link.getAttribute('href')).toBe(
-      `otpauth://totp/whm.sandbox.test:phone1?secret=${key}&issuer=whm.sandbox.test`,
-    );
+    expect(await link.getAttribute('href')).toBe(`otpauth://totp/${HOST}:phone1?secret=${key}&issuer=${HOST}`);
     problems.push(...(await checkBothWidths(page, 'setup')));
     expect(page.url()).not.toContain(key);
     await context.close();
@@ -210,7 +208,11 @@ describe('reconfigure and removal', () => {
     problems.push(...(await checkBothWidths(page, 'reconfigure-wrong-current')));
     await page.keyboard.type(codeForStep(KEYS1, stepNow()));
     await page.keyboard.press('Enter');
-    const done = page.getByText(/Your new device is set up\. .*Delete the old entry for whm\.sandbox\.test \(keys1\)/);
+    const done = page.getByText(
+      new RegExp(
+        `Your new device is set up\\. .*Delete the old entry for ${HOST.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(keys1\\)`,
+      ),
+    );
     await done.waitFor();
     await page.waitForFunction(() => /Your new device is set up/.test(document.activeElement?.textContent ?? ''));
     problems.push(...(await checkBothWidths(page, 'reconfigured')));
@@ -293,9 +295,7 @@ describe('root’s and resellers’ tools', () => {
     const { page, context } = await asUser('root');
     await page.getByRole('tab', { name: 'Settings' }).click();
     await page.getByLabel('Issuer').fill('');
-    expect(await page.locator('.whm2fa-preview').textContent()).toBe(
-      'After saving, new setups show: whm.sandbox.test (root)',
-    );
+    expect(await page.locator('.whm2fa-preview').textContent()).toBe(`After saving, new setups show: ${HOST} (root)`);
     problems.push(...(await checkBothWidths(page, 'settings')));
     await page.getByRole('switch').click();
     const dialog = page.getByRole('dialog', { name: 'Turn off the two-factor login policy?' });

@@ -36,7 +36,15 @@ export const state = {
   pendingSeconds: 600,
   /** Accounts whose removal cPanel refuses, with its reason. */
   refuse: {} as Record<string, string>,
+  /** The server's own records cannot be written: changes still happen, with a warning. */
+  recordsBroken: false,
 };
+
+/** What the plugin adds to a done change when it could not write its own records. */
+export const RECORDS_WARNING =
+  'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".';
+const withWarning = (data: Record<string, unknown>): Record<string, unknown> =>
+  state.recordsBroken ? { ...data, warning: RECORDS_WARNING } : data;
 
 export const SECRET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 /** The device already set up when 2FA is on (for `currentCode`). */
@@ -75,6 +83,7 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.keys = 0;
   state.pendingSeconds = 600;
   state.refuse = {};
+  state.recordsBroken = false;
 }
 
 const ok = (data: unknown) => HttpResponse.json({ ok: true, data });
@@ -164,7 +173,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     state.status.enabled = true;
     state.status.pending = false;
     state.status.pendingKeyId = null;
-    return ok({ enabled: true });
+    return ok(withWarning({ enabled: true }));
   },
   'enroll.cancel': () => {
     state.status.pending = false;
@@ -177,7 +186,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
     if (refused !== undefined) return refused;
     state.status.enabled = false;
-    return ok({ enabled: false });
+    return ok(withWarning({ enabled: false }));
   },
   'users.list': () => ok({ users: state.users }),
   'users.remove': (body) => {
@@ -194,7 +203,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
         removed.push(name);
       }
     }
-    return ok({ removed, failed });
+    return ok(withWarning({ removed, failed }));
   },
   'settings.get': () => ok(settings()),
   'settings.set': (body) => {

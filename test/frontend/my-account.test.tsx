@@ -13,6 +13,7 @@ import {
   CURRENT_SECRET,
   fail,
   override,
+  RECORDS_WARNING,
   reset,
   SECRET,
   secretOf,
@@ -79,6 +80,17 @@ describe('Manage my Account: set up', () => {
     });
     expect(screen.getByText(/Two-factor authentication is on/)).toBeTruthy();
     await waitFor(() => expect(document.activeElement).toBe(notice));
+  });
+
+  it('a change done while the server could not write its records says both, as a warning', async () => {
+    state.recordsBroken = true;
+    await openSetup();
+    type('Security code', codeNow(SECRET));
+    configure();
+    const notice = await screen.findByText(/From your next login, WHM asks for a security code/);
+    expect(notice.textContent).toContain(RECORDS_WARNING);
+    expect(notice.closest('.alert')?.className).toMatch(/alert-warning/);
+    expect(state.status.enabled).toBe(true);
   });
 
   it('empty or non-digit codes ask for the 6-digit code, send nothing and do not hint at the clock', async () => {

@@ -345,7 +345,7 @@ describe('settings', () => {
       issuer: 'Example Hosting',
       systemWideIssuer: 'Example Hosting',
       policyEnabled: true,
-      defaultIssuer: 'whm.sandbox.test',
+      defaultIssuer: HOST,
     });
     expect(issuers()['system_wide_issuer']).toBe('Example Hosting');
     expect((await api(server, 'reseller2', { action: 'settings.get' })).json().data).toMatchObject({
@@ -361,7 +361,7 @@ describe('settings', () => {
       issuer: 'Reseller Two',
       systemWideIssuer: HOST,
       policyEnabled: true,
-      defaultIssuer: 'whm.sandbox.test',
+      defaultIssuer: HOST,
     });
     expect(issuers()['system_wide_issuer']).toBeUndefined();
     const start = await api(server, 'reseller2', { action: 'enroll.start' });

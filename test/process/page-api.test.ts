@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, makeServer, type Server } from '../support/server';
+import { api, makeServer, type Server, HOST } from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
 
 const RESELLER2 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
@@ -151,7 +151,7 @@ describe('Activity filters', () => {
 describe('settings.get says what an empty issuer gives', () => {
   it('the hostname for root, the system-wide issuer for a reseller', async () => {
     await api(server, 'root', { action: 'settings.set', issuer: 'Example Hosting' });
-    expect(await data('root', { action: 'settings.get' })).toMatchObject({ defaultIssuer: 'whm.sandbox.test' });
+    expect(await data('root', { action: 'settings.get' })).toMatchObject({ defaultIssuer: HOST });
     expect(await data('reseller1', { action: 'settings.get' })).toMatchObject({ defaultIssuer: 'Example Hosting' });
   });
 });

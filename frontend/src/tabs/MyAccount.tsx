@@ -15,10 +15,12 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   const [removing, setRemoving] = useState(false);
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
 
-  const finished = (text: string, tone?: 'warning') => {
+  const finished = (text: string, tone?: 'warning', warning?: string) => {
     setMode('view');
     setRemoving(false);
-    setNotice(tone === undefined ? { text } : { text, tone });
+    // A server warning (its own records not updated) is shown with the result, as a warning.
+    const full = warning === undefined ? text : `${text} ${warning}`;
+    setNotice(tone === undefined && warning === undefined ? { text: full } : { text: full, tone: 'warning' });
     props.onChanged();
   };
 
@@ -29,13 +31,15 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
         replacing={mode === 'reconfigure'}
         onCancel={() => setMode('view')}
         onChanged={props.onChanged}
-        onDone={() =>
+        onDone={(warning) =>
           finished(
             mode === 'reconfigure'
               ? `Your new device is set up. From now on only its codes work. Delete the old entry for ${status.issuer} (${status.user}) from the authenticator app on your old device: its codes no longer work.`
               : status.policyEnabled
                 ? 'Two-factor authentication is on. From your next login, WHM asks for a security code from your app after your password.'
                 : 'Two-factor authentication is set up. Logins will ask for a code once the host turns on the two-factor login policy.',
+            undefined,
+            warning,
           )
         }
       />
@@ -63,7 +67,9 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
             setRemoving(false);
             setMode('reconfigure');
           }}
-          onDone={() => finished('Two-factor authentication is off. Logging in needs only your password.', 'warning')}
+          onDone={(warning) =>
+            finished('Two-factor authentication is off. Logging in needs only your password.', 'warning', warning)
+          }
         />
       ) : null}
     </section>

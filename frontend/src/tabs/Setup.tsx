@@ -18,7 +18,8 @@ import { usePendingKey } from './setup/usePendingKey';
 export function Setup(props: {
   status: Status;
   replacing: boolean;
-  onDone: () => void;
+  /** `warning`: the change is done, but the server could not finish its own records. */
+  onDone: (warning?: string) => void;
   onCancel: () => void;
   onChanged: () => void;
 }) {
@@ -43,9 +44,9 @@ export function Setup(props: {
     api
       .enrollConfirm(enrollment.keyId, codes.code, props.replacing ? codes.currentCode : undefined)
       .then(
-        () => {
+        (done) => {
           announce({ kind: 'done', user });
-          props.onDone();
+          props.onDone(done.warning);
         },
         (err: ApiError) => {
           // The key was replaced or expired: nothing was checked or counted; offer a new one.

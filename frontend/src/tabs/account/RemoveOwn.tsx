@@ -12,7 +12,8 @@ import { LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
 export function RemoveOwn(props: {
   status: Status;
   onClose: () => void;
-  onDone: () => void;
+  /** `warning`: the change is done, but the server could not finish its own records. */
+  onDone: (warning?: string) => void;
   onReconfigure: () => void;
   onChanged: () => void;
 }) {
@@ -27,11 +28,14 @@ export function RemoveOwn(props: {
     setBusy(true);
     api
       .remove(codes.code)
-      .then(props.onDone, (err: ApiError) => {
-        setError(err);
-        form.refused(err);
-        props.onChanged();
-      })
+      .then(
+        (done) => props.onDone(done.warning),
+        (err: ApiError) => {
+          setError(err);
+          form.refused(err);
+          props.onChanged();
+        },
+      )
       .finally(() => setBusy(false));
   };
   return (

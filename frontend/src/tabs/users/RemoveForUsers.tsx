@@ -35,9 +35,10 @@ export function RemoveForUsers(props: {
           result.removed.length > 0
             ? `Two-factor authentication removed from ${result.removed.join(', ')}; they were emailed.`
             : 'Nothing was removed.';
+        const text = failed.length > 0 ? `${done} Not removed: ${failed.join('; ')}` : done;
         props.onDone({
-          text: failed.length > 0 ? `${done} Not removed: ${failed.join('; ')}` : done,
-          partial: failed.length > 0,
+          text: result.warning === undefined ? text : `${text} ${result.warning}`,
+          partial: failed.length > 0 || result.warning !== undefined,
         });
       }, setError)
       .finally(() => setBusy(false));
