@@ -39,18 +39,20 @@ export function identifyCaller(paths: ServerPaths, remoteUser: string | undefine
  */
 export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedAccount[] {
   const owners = managedOwners(paths, caller);
-  const domains = readDomains(paths);
+  const domains = readDomains(paths, caller.isRoot ? undefined : owners);
   const secrets = readSecrets(paths);
-  const accounts: ManagedAccount[] = [];
   // Sorted by name with the engine's own string sort: a comparator function is several
   // times slower over tens of thousands of accounts.
-  for (const user of [...owners.keys()].sort()) {
-    accounts.push({
+  const users = [...owners.keys()].sort();
+  const accounts = new Array<ManagedAccount>(users.length);
+  for (let i = 0; i < users.length; i += 1) {
+    const user = users[i] as string;
+    accounts[i] = {
       user,
       domain: domains.get(user) ?? '',
       owner: owners.get(user) ?? 'root',
       enabled: secrets.has(user),
-    });
+    };
   }
   return accounts;
 }
@@ -59,13 +61,18 @@ export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedA
 function managedOwners(paths: ServerPaths, caller: Caller): Map<string, string> {
   const owners = readOwners(paths);
   if (caller.isRoot) {
-    // Resellers without a domain are in the resellers file only.
+    // Every account but root and the caller; resellers without a domain are in the
+    // resellers file only.
     for (const reseller of readResellers(paths).keys()) if (!owners.has(reseller)) owners.set(reseller, 'root');
+    owners.delete('root');
+    owners.delete(caller.user);
+    return owners;
   }
+  const owned = new Map<string, string>();
   for (const [user, owner] of owners) {
-    if (user === 'root' || user === caller.user || (!caller.isRoot && owner !== caller.user)) owners.delete(user);
+    if (owner === caller.user && user !== caller.user && user !== 'root') owned.set(user, owner);
   }
-  return owners;
+  return owned;
 }
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */

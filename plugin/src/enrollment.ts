@@ -10,7 +10,7 @@ import { hasCpanelAccount } from './accounts';
 import { secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { codeAt, keyUri, loadKeyTools, loadTotp, newSecret } from './totp';
+import { codeAt, keyUri, loadTotp, newSecret } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
 import { withLock } from './store';
@@ -31,7 +31,6 @@ export interface EnrollmentStart {
 /** Makes a new secret and keeps it pending; a previous pending one is replaced. */
 export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentStart> {
   const { paths, caller, epochSeconds } = ctx;
-  await loadKeyTools();
   const secret = newSecret();
   const issuer = issuerFor(paths, caller.user, caller.isReseller);
   const otpauthUri = keyUri({ issuer, account: caller.user, secret });

@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { ScureBase32Plugin } from '@otplib/plugin-base32-scure';
+import { generateTOTP } from '@otplib/uri';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  base32,
   codeAt,
   isUsableSecret,
   keyUri,
@@ -156,5 +160,32 @@ describe('secrets and key URIs', () => {
   it('refuses a colon in the issuer or account', () => {
     expect(() => keyUri({ issuer: 'a:b', account: 'x', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
     expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
+  });
+});
+
+describe('base32 and key URIs agree with otplib, which whm2fa no longer loads to make them', () => {
+  it("encodes every length from 0 to 40 bytes as otplib's base32 does, without padding", () => {
+    const scure = new ScureBase32Plugin();
+    for (let length = 0; length <= 40; length += 1) {
+      const bytes = randomBytes(length);
+      expect(base32(bytes)).toBe(scure.encode(bytes, { padding: false }));
+    }
+    expect(base32(Buffer.from(SEED_SHA1))).toBe(SHA1_SECRET_BASE32);
+    expect(base32(new Uint8Array([0xff]))).toBe('74');
+  });
+
+  it('formats key URIs exactly as otplib does, also with no issuer and with characters to escape', () => {
+    const cases = [
+      { issuer: 'My Host', account: 'reseller1' },
+      { issuer: 'host.example.com', account: 'a_b-c.d' },
+      { issuer: 'Émile & Co/?#', account: 'x y' },
+      { issuer: '', account: 'reseller1' },
+    ];
+    for (const { issuer, account } of cases) {
+      expect(keyUri({ issuer, account, secret: SHA1_SECRET_BASE32 })).toBe(
+        generateTOTP({ issuer, label: account, secret: SHA1_SECRET_BASE32 }),
+      );
+    }
+    expect(keyUri({ issuer: '', account: 'r1', secret: 'ABCD' })).toBe('otpauth://totp/r1?secret=ABCD');
   });
 });
