@@ -5,6 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { cpanelBridge } from './cpanel';
+import { MIN_NODE_MAJOR } from './rules';
 import type { ServerPaths } from './paths';
 
 export interface Check {
@@ -12,8 +13,6 @@ export interface Check {
   readonly ok: boolean;
   readonly detail: string;
 }
-
-const MIN_NODE_MAJOR = 18;
 
 function modeOf(file: string): number | undefined {
   try {

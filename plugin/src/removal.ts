@@ -11,9 +11,8 @@ import { readUserState, writeUserState } from './userState';
 import { verifyCodes } from './verification';
 import { loadTotp } from './totp';
 import { withLock } from './store';
+import { MAX_REASON_LENGTH } from './rules';
 import type { RequestContext } from './context';
-
-export const MAX_REASON_LENGTH = 500;
 
 function notEnabled(): Whm2faError {
   return new Whm2faError('NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');

@@ -9,10 +9,10 @@
  * own output by the unit tests.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { CODE_DIGITS, CODE_PATTERN, PERIOD_SECONDS } from './rules';
 import type * as Otplib from './vendor/otplib';
 import type * as OtplibCrypto from './vendor/otplib-crypto';
 
-export const PERIOD_SECONDS = 30;
 /** 20 bytes = 160 bits, as RFC 4226 recommends; cPanel's own are 10 bytes. */
 const NEW_SECRET_BYTES = 20;
 
@@ -44,7 +44,6 @@ function otplib(): Loaded {
 }
 
 const BASE32 = /^[A-Z2-7]+$/;
-const CODE = /^\d{6}$/;
 
 export type VerifyResult =
   | { readonly valid: true; readonly timeStep: number }
@@ -127,7 +126,7 @@ export function verifyCode(options: {
   afterTimeStep?: number | undefined;
 }): VerifyResult {
   const code = normalizeCode(options.code);
-  if (!CODE.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
+  if (!CODE_PATTERN.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
   let result: { valid: boolean; timeStep?: number };
   try {
     // Replays are judged below rather than with otplib's afterTimeStep, which cannot tell
@@ -172,7 +171,7 @@ export function codeAt(
     epoch: epochSeconds,
     guardrails,
     algorithm: options.algorithm ?? 'sha1',
-    digits: options.digits ?? 6,
+    digits: options.digits ?? CODE_DIGITS,
   });
 }
 

@@ -1,14 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../api';
 import { Notice, Problem } from '../components/Problem';
-
-const ISSUER = /^[A-Za-z0-9 ._-]{1,32}$/;
+import { ISSUER_PATTERN as ISSUER, MAX_ISSUER_INPUT_LENGTH, MAX_ISSUER_LENGTH } from '../../../plugin/src/rules';
 
 export function issuerProblem(value: string): string | undefined {
   const v = value.trim();
   if (v === '' || ISSUER.test(v)) return undefined;
-  return v.length > 32
-    ? 'Use at most 32 characters.'
+  return v.length > MAX_ISSUER_LENGTH
+    ? `Use at most ${String(MAX_ISSUER_LENGTH)} characters.`
     : 'Use only letters, digits, spaces, dots (.), underscores (_) and hyphens (-).';
 }
 
@@ -74,7 +73,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
             id="whm2fa-issuer"
             class="form-control"
             type="text"
-            maxLength={64}
+            maxLength={MAX_ISSUER_INPUT_LENGTH}
             value={issuer}
             aria-invalid={problem !== undefined}
             aria-describedby="whm2fa-issuer-hint whm2fa-issuer-preview"

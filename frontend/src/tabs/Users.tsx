@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, type Account } from '../api';
 import { Dialog, RemoveActions } from '../components/Dialog';
 import { Notice, Problem } from '../components/Problem';
+import { MAX_REASON_LENGTH } from '../../../plugin/src/rules';
 
 const PAGE_SIZE = 25;
 type SortKey = 'user' | 'domain' | 'owner' | 'enabled';
@@ -258,7 +259,7 @@ function RemoveForUsers(props: { users: string[]; onClose: () => void; onDone: (
             id="whm2fa-reason"
             class="form-control"
             rows={3}
-            maxLength={500}
+            maxLength={MAX_REASON_LENGTH}
             required
             aria-invalid={missing}
             aria-describedby="whm2fa-reason-hint"

@@ -4,10 +4,9 @@
  */
 import { badRequest } from '../errors';
 import { isValidUsername } from '../accounts';
+import { MAX_CODE_INPUT_LENGTH } from '../rules';
 
 export type Params = Readonly<Record<string, unknown>>;
-
-const MAX_CODE_LENGTH = 16;
 
 export function optionalString(params: Params, name: string, maxLength: number): string | undefined {
   const value = params[name];
@@ -28,7 +27,7 @@ export function optionalCode(params: Params, name: string): string | undefined {
   const value = params[name];
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e6)
     return String(value).padStart(6, '0');
-  return optionalString(params, name, MAX_CODE_LENGTH);
+  return optionalString(params, name, MAX_CODE_INPUT_LENGTH);
 }
 
 export function requiredCode(params: Params, name: string): string {
