@@ -59,25 +59,16 @@ function eachColonPair(file: string, each: (key: string, value: string) => void)
   }
 }
 
-/** `/etc/trueuserowners`: account → owner. */
-export function readOwners(paths: ServerPaths): Map<string, string> {
-  const owners = new Map<string, string>();
+/** Calls `each(account, owner)` for every line of `/etc/trueuserowners` naming a valid account. */
+export function eachOwner(paths: ServerPaths, each: (user: string, owner: string) => void): void {
   eachColonPair(paths.trueUserOwners, (user, owner) => {
-    if (isValidUsername(user)) owners.set(user, owner);
+    if (isValidUsername(user)) each(user, owner);
   });
-  return owners;
 }
 
-/**
- * `/etc/trueuserdomains` (`domain: user`) turned into account → primary domain (the first
- * line for an account wins). With `only`, just those accounts are kept.
- */
-export function readDomains(paths: ServerPaths, only?: ReadonlyMap<string, unknown>): Map<string, string> {
-  const domains = new Map<string, string>();
-  eachColonPair(paths.trueUserDomains, (domain, user) => {
-    if ((only === undefined || only.has(user)) && !domains.has(user)) domains.set(user, domain);
-  });
-  return domains;
+/** Calls `each(domain, account)` for every line of `/etc/trueuserdomains` (`domain: user`). */
+export function eachDomain(paths: ServerPaths, each: (domain: string, user: string) => void): void {
+  eachColonPair(paths.trueUserDomains, each);
 }
 
 /** True when `user` has a cPanel account (a file in /var/cpanel/users). */
