@@ -36,6 +36,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
   403: 'Forbidden',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  411: 'Length Required',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
