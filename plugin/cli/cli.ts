@@ -16,6 +16,7 @@ import { removeForUsers } from '../src/removal';
 import { runDoctor } from '../src/doctor';
 import type { RequestContext } from '../src/context';
 
+/** What the installed `whm2fa` wrapper passes to `main`: the server root and the arguments. */
 export interface CliOptions {
   readonly root: string;
   readonly argv: readonly string[];
@@ -193,6 +194,7 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
   }
 }
 
+/** Runs one `whm2fa` command and exits with its code (0 done, 1 failed, 2 usage, 3 doctor found a problem). */
 export function main(options: CliOptions): void {
   const json = options.argv.includes('--json');
   let exitCode = 0;

@@ -1,12 +1,13 @@
 /**
- * Who is calling and what they may touch (whm-contract.md §3, product.md "Who sees
- * what"). Checked again on every request: cpsrvd's own ACL check is not enough.
+ * Who is calling and what they may touch: root and root-level resellers manage every
+ * account, a reseller the accounts it owns. Checked again on every request: cpsrvd's own ACL check is not enough.
  */
 import { forbidden } from './errors';
 import { eachDomain, eachOwner, isValidUsername, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
 import type { ServerPaths } from './paths';
 
+/** Who is making the request, as identifyCaller judged it. */
 export interface Caller {
   readonly user: string;
   /** Root, or a reseller holding the `all` ACL. */
@@ -15,6 +16,7 @@ export interface Caller {
   readonly isReseller: boolean;
 }
 
+/** One row of "Manage Users": an account, its primary domain, its owner and whether 2FA is on. */
 export interface ManagedAccount {
   readonly user: string;
   readonly domain: string;

@@ -8,6 +8,7 @@ import { activeLock, livePending, readUserState } from './userState';
 import { iso } from './verification';
 import type { ServerPaths } from './paths';
 
+/** One account's 2FA state as the page's status and `whm2fa status` show it. */
 export interface AccountStatus {
   readonly enabled: boolean;
   readonly policyEnabled: boolean;
@@ -16,6 +17,7 @@ export interface AccountStatus {
   readonly lockedUntil: string | null;
 }
 
+/** The 2FA state of `user` at `epochSeconds`; `isReseller` picks the issuer rule. */
 export function accountStatus(
   paths: ServerPaths,
   user: string,

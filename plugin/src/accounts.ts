@@ -1,7 +1,7 @@
 /**
  * cPanel's account files, read directly (reading is allowed; whm2fa never writes them):
  * who is a reseller and with which ACLs, who owns which account, primary domains and
- * contact addresses. Formats: whm-contract.md §3.
+ * contact addresses. The format of each file is given where it is read.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { StateError } from './errors';
 import { isNoEntry } from './store';
 import type { ServerPaths } from './paths';
 
-/** cPanel's rule for a username (whm-contract.md §3 for REMOTE_USER), which root also meets. */
+/** cPanel's rule for a user name (also what REMOTE_USER must match), which root also meets. */
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
 
 /** True when `name` is a well-formed cPanel or WHM user name. */

@@ -12,12 +12,13 @@ import type { CgiRequest, CgiResponse } from './cgiTypes';
 /** A body that has not fully arrived by then is refused. */
 const BODY_TIMEOUT_MS = 10_000;
 
+/** What the installed wrapper passes to a CGI bundle's `main`. */
 export interface CgiOptions {
   /** The server root the installer recorded ("/" on a real server). */
   readonly root: string;
 }
 
-/** The request as cpsrvd describes it in the environment (whm-contract.md §2). */
+/** The request as cpsrvd describes it in the environment (CGI/1.1 variables plus cPanel's token). */
 export function cgiRequest(): CgiRequest {
   const env = process.env;
   return {

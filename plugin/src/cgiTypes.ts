@@ -1,4 +1,4 @@
-/** A CGI request as cpsrvd describes it (whm-contract.md §2), already taken from the environment. */
+/** A CGI request as cpsrvd describes it, already taken from the environment. */
 export interface CgiRequest {
   readonly method: string | undefined;
   readonly contentType: string | undefined;
@@ -9,6 +9,7 @@ export interface CgiRequest {
   readonly remoteAddr: string | undefined;
 }
 
+/** A response before it is printed: status, headers and body. */
 export interface CgiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;

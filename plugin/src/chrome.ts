@@ -1,12 +1,14 @@
 /**
  * WHM's own header and footer around our page, from cPanel's pre-rendered files
- * (whm-contract.md §4). When the user or a file is missing we return undefined and the
- * caller serves a plain page of its own: the page must never fail because of chrome.
+ * (`var/cpanel/caches/_generated_header_files`). When the user or a file is missing we
+ * return undefined and the caller serves a plain page of its own: the page must never fail
+ * because of chrome.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerPaths } from './paths';
 
+/** WHM's header and footer HTML for the page to sit in. */
 export interface Chrome {
   readonly header: string;
   readonly footer: string;
@@ -20,6 +22,10 @@ function readOptional(file: string): string | undefined {
   }
 }
 
+/**
+ * WHM's pre-rendered header and footer for this user, placeholders filled; undefined when
+ * cPanel has none for the user (the page then uses a plain layout).
+ */
 export function whmChrome(
   paths: ServerPaths,
   options: { user: string; token: string; title: string; nonce: string },

@@ -11,12 +11,14 @@ import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
 import type { RequestContext } from './context';
 
+/** What the Settings tab shows: the caller's issuer, the system-wide one and the login policy. */
 export interface SettingsView {
   readonly issuer: string;
   readonly systemWideIssuer: string;
   readonly policyEnabled: boolean;
 }
 
+/** The Settings tab's data for the caller. */
 export function getSettings(ctx: RequestContext): SettingsView {
   const { paths, caller } = ctx;
   const systemWide = systemWideIssuer(paths);

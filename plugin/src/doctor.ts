@@ -8,6 +8,7 @@ import { cpanelBridge } from './cpanel';
 import { MIN_NODE_MAJOR } from './rules';
 import type { ServerPaths } from './paths';
 
+/** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
@@ -57,6 +58,10 @@ function permissions(paths: ServerPaths): Check {
   };
 }
 
+/**
+ * Checks the installation: state folder permissions, the Node.js version, the AppConfig
+ * registration, the account hooks, that cPanel's WHM API answers, and the login policy.
+ */
 export function runDoctor(paths: ServerPaths): Check[] {
   const checks: Check[] = [];
   const major = Number(process.versions.node.split('.')[0]);

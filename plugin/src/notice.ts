@@ -9,8 +9,10 @@ import { serverHostname } from './cpanelState';
 import { sendMail } from './mailer';
 import type { ServerPaths } from './paths';
 
+/** The changes a user is emailed about. */
 export type NoticeKind = 'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost';
 
+/** One change to tell a user about, with who made it, from where and when. */
 export interface Notice {
   readonly kind: NoticeKind;
   readonly user: string;
@@ -40,6 +42,7 @@ const WHAT: Readonly<Record<NoticeKind, string>> = {
     'Your account was renamed, and two-factor authentication could not be carried over to the new name. Log in and set it up again under "Two-Factor Authentication".',
 };
 
+/** The subject and body of the email for `notice`, naming this server as `host`. */
 export function noticeText(notice: Notice, host: string): { subject: string; body: string } {
   const when = new Date(notice.epochSeconds * 1000).toUTCString();
   const lines = [

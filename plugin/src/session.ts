@@ -1,5 +1,5 @@
 /**
- * The checks every request starts with (whm-contract.md §3): the CSRF token is in the
+ * The checks every request starts with, as cPanel asks of every plugin: the CSRF token is in the
  * URL, and the caller is root or a reseller. Shared by api.cgi and index.cgi.
  */
 import { forbidden } from './errors';
@@ -9,6 +9,7 @@ import type { CgiRequest } from './cgiTypes';
 
 const TOKEN = /^\/cpsess\d{10}$/;
 
+/** The caller of a request that carries this WHM session's token; FORBIDDEN otherwise. */
 export function checkSession(paths: ServerPaths, request: CgiRequest): Caller {
   const token = request.securityToken;
   if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {

@@ -97,8 +97,9 @@ export function appendLine(file: string, line: string): void {
 /**
  * Runs `fn` while holding the state lock, shared by every whm2fa process on the server
  * (CGI requests, the hook, the command line). Node has no flock(2), so the lock is a file
- * created with O_EXCL holding the owner's pid; a lock left by a killed process is taken
- * over once its pid is gone. The work done under it is a few small file operations.
+ * that appears with its owner's pid already in it (a private file hard-linked to the lock
+ * name; see acquire); a lock left by a killed process is taken over once its pid is gone.
+ * The work done under it is a few small file operations.
  */
 export function withLock<T>(lockFile: string, fn: () => T): T {
   ensurePrivateDir(dirname(lockFile));

@@ -45,6 +45,7 @@ function otplib(): Loaded {
 
 const BASE32 = /^[A-Z2-7]+$/;
 
+/** The outcome of one code check: the step it matched, or why it was refused. */
 export type VerifyResult =
   | { readonly valid: true; readonly timeStep: number }
   | { readonly valid: false; readonly reason: 'malformed' | 'wrong' | 'replayed' };
@@ -151,6 +152,7 @@ export function verifyCode(options: {
   return { valid: true, timeStep: result.timeStep };
 }
 
+/** The HMAC algorithms RFC 6238 defines (whm2fa itself uses SHA1). */
 export type Algorithm = 'sha1' | 'sha256' | 'sha512';
 
 /**

@@ -8,12 +8,14 @@ import { StateError } from './errors';
 import { readJson, removeFile, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
+/** A setup waiting for its first code: the new secret and when it expires. */
 export interface PendingEnrollment {
   readonly secret: string;
   readonly createdAt: number;
   readonly expiresAt: number;
 }
 
+/** whm2fa's record for one user (all times in Unix seconds). */
 export interface UserState {
   readonly lastStep?: number;
   readonly failures: number;
@@ -23,6 +25,7 @@ export interface UserState {
   readonly pending?: PendingEnrollment;
 }
 
+/** The record of a user whm2fa has nothing on. */
 export const EMPTY_STATE: UserState = Object.freeze({ failures: 0, lockCount: 0 });
 
 function fileOf(paths: ServerPaths, user: string): string {
@@ -90,6 +93,7 @@ export function activeLock(state: UserState, epochSeconds: number): number | und
   return state.lockedUntil !== undefined && state.lockedUntil > epochSeconds ? state.lockedUntil : undefined;
 }
 
+/** The record without its pending enrollment. */
 export function withoutPending(state: UserState): UserState {
   const { pending: _dropped, ...rest } = state;
   return rest;

@@ -1,5 +1,5 @@
 // A stand-in for cpsrvd, WHM's web server, for the local WHM and the browser tests. A
-// developer tool only: it is never installed on a server. It follows whm-contract.md:
+// developer tool only: it is never installed on a server. It does what cpsrvd does for a plugin:
 // login (with cPanel's 2FA prompt), /cpsess tokens, the Plugins menu from registered
 // AppConfig files and their acls, and CGI execution with cpsrvd's environment.
 import { spawn } from 'node:child_process';
@@ -17,7 +17,7 @@ const MIME = {
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
 };
-/** The request headers cpsrvd passes on to a CGI (whm-contract.md §2). */
+/** The request headers cpsrvd passes on to a CGI. */
 const PASSED_HEADERS = [
   'accept',
   'accept-language',

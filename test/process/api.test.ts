@@ -1,4 +1,4 @@
-// Every action of product.md through the installed api.cgi, spawned with cpsrvd's
+// Every action of docs/api.md through the installed api.cgi, spawned with cpsrvd's
 // environment against a tree with fake whmapi1/uapi/sendmail.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// index.cgi: WHM's header and footer around the page (whm-contract.md §4), a plain page
+// index.cgi: WHM's header and footer around the page (cPanel's pre-rendered chrome files), a plain page
 // of its own when they are missing, and the same session checks as the API.
 import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';

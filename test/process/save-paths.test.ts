@@ -1,4 +1,4 @@
-// cPanel's save path for each kind of WHM user (whm-contract.md §5).
+// cPanel's save path for each kind of WHM user
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

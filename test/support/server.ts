@@ -66,7 +66,7 @@ export interface CgiResult {
   };
 }
 
-/** cpsrvd's environment for a CGI request (whm-contract.md §2). */
+/** cpsrvd's environment for a CGI request. */
 export function cgiEnv(call: CgiCall): Record<string, string> {
   const script = call.script ?? 'api.cgi';
   const body = call.body ?? '';

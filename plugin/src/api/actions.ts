@@ -1,5 +1,5 @@
 /**
- * The JSON API's actions (product.md): each checks its parameters, then calls the module
+ * The JSON API's actions (docs/api.md): each checks its parameters, then calls the module
  * that owns the work. Authorization for targets lives in those modules, so the command
  * line gets the same rules.
  */
@@ -23,6 +23,7 @@ import {
 } from './params';
 import type { RequestContext } from '../context';
 
+/** One JSON API action: checks its parameters and does the work with the request's context. */
 export type Action = (ctx: RequestContext, params: Params) => unknown;
 
 function status(ctx: RequestContext): unknown {
@@ -47,6 +48,7 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   return { entries };
 }
 
+/** Every action api.cgi serves, by name (docs/api.md describes each). */
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
   'enroll.start': (ctx) => startEnrollment(ctx),

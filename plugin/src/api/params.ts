@@ -6,8 +6,10 @@ import { badRequest } from '../errors';
 import { isValidUsername } from '../accounts';
 import { MAX_CODE_INPUT_LENGTH } from '../rules';
 
+/** The parsed body of a request (action and parameters), unchecked. */
 export type Params = Readonly<Record<string, unknown>>;
 
+/** Text parameter `name`, undefined when absent; BAD_REQUEST when not text or longer than `maxLength`. */
 export function optionalString(params: Params, name: string, maxLength: number): string | undefined {
   const value = params[name];
   if (value === undefined || value === null) return undefined;
@@ -16,6 +18,7 @@ export function optionalString(params: Params, name: string, maxLength: number):
   return value;
 }
 
+/** Text parameter `name`; BAD_REQUEST when absent, not text or too long. */
 export function requiredString(params: Params, name: string, maxLength: number): string {
   const value = optionalString(params, name, maxLength);
   if (value === undefined) throw badRequest(`"${name}" is required.`);
@@ -30,18 +33,21 @@ export function optionalCode(params: Params, name: string): string | undefined {
   return optionalString(params, name, MAX_CODE_INPUT_LENGTH);
 }
 
+/** A security code parameter that must be present. */
 export function requiredCode(params: Params, name: string): string {
   const value = optionalCode(params, name);
   if (value === undefined) throw badRequest(`"${name}" is required: enter the 6-digit security code from your app.`);
   return value;
 }
 
+/** A `true` / `false` parameter that must be present. */
 export function requiredBoolean(params: Params, name: string): boolean {
   const value = params[name];
   if (typeof value !== 'boolean') throw badRequest(`"${name}" must be true or false.`);
   return value;
 }
 
+/** A whole-number parameter from `min` to `max`, undefined when absent. */
 export function optionalInteger(params: Params, name: string, min: number, max: number): number | undefined {
   const value = params[name];
   if (value === undefined || value === null) return undefined;
