@@ -74,15 +74,19 @@ export function base32(bytes: Uint8Array): string {
   return text;
 }
 
+/** The kernel's cryptographic RNG, the same one node:crypto draws on. */
+const RANDOM_DEVICE = '/dev/urandom';
+
 /**
- * Bytes from /dev/urandom (the same CSPRNG node:crypto draws on), read directly because
- * loading node:crypto and its streams costs a CGI ~8 ms; node:crypto is the fallback.
+ * `count` bytes from `device` (the kernel's RNG), read directly because loading
+ * node:crypto and its streams costs a CGI ~8 ms; node:crypto is the fallback when the
+ * device cannot be opened or gives fewer bytes.
  */
-function randomBytes(count: number): Uint8Array {
+export function randomBytes(count: number, device = RANDOM_DEVICE): Uint8Array {
   const bytes = Buffer.alloc(count);
   let fd: number | undefined;
   try {
-    fd = openSync('/dev/urandom', 'r');
+    fd = openSync(device, 'r');
     let filled = 0;
     while (filled < count) {
       const n = readSync(fd, bytes, filled, count - filled, null);
