@@ -24,7 +24,10 @@ function write(file: string, text: string): void {
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'whm2fa-access-'));
   paths = serverPaths(root);
-  write(paths.resellers, '# resellers\nr1:list-accts, create-acct\nr2:\nboss:all\nlonely:list-accts\nBad!:all\n');
+  write(
+    paths.resellers,
+    '# resellers\nr1:list-accts, create-acct\nr2:\nboss:all\nlonely:list-accts\nBad!:all\nroot:all\n',
+  );
   write(
     paths.trueUserOwners,
     [
@@ -100,7 +103,7 @@ describe('manageableAccounts', () => {
     ]);
   });
 
-  it('a root-level reseller sees everything but itself and root', () => {
+  it('a root-level reseller sees everything but itself and root (even if root is in the resellers file)', () => {
     const users = manageableAccounts(paths, BOSS).map((a) => a.user);
     expect(users).toEqual(['blog2', 'lonely', 'moved', 'nodomain', 'r1', 'r2', 'shop1']);
   });

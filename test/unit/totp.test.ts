@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScureBase32Plugin } from '@otplib/plugin-base32-scure';
@@ -164,6 +164,9 @@ describe('secrets and key URIs', () => {
   it('refuses a colon in the issuer or account', () => {
     expect(() => keyUri({ issuer: 'a:b', account: 'x', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
     expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
+    expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(
+      'issuer and account may not contain ":"',
+    );
   });
 });
 
@@ -206,6 +209,12 @@ describe('random bytes from the kernel, with node:crypto as the fallback', () =>
     expect(deviceBytes(0, device)).toHaveLength(0);
   });
 
+  it('closes the device every time', () => {
+    const open = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 50; i += 1) deviceBytes(4, device);
+    expect(readdirSync('/proc/self/fd').length).toBe(open);
+  });
+
   it('falls back when the device gives too few bytes or cannot be opened', () => {
     const fromShort = deviceBytes(20, short);
     expect(fromShort).toHaveLength(20);
@@ -225,6 +234,16 @@ describe('what counts as usable input', () => {
     expect(isUsableSecret(`${'A'.repeat(16)}1`)).toBe(false);
     expect(isUsableSecret(`${'A'.repeat(16)}=`)).toBe(false);
     expect(isUsableSecret('')).toBe(false);
+    expect(isUsableSecret(`x${'A'.repeat(16)}`)).toBe(false);
+  });
+
+  it('a secret whose length base32 cannot end on is "malformed" (otplib refuses it)', () => {
+    const t = 1_800_000_000;
+    expect(isUsableSecret('A'.repeat(17))).toBe(true);
+    expect(verifyCode({ secret: 'A'.repeat(17), code: '123456', epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
   });
 
   it('a malformed code or an unusable secret is "malformed", not "wrong"', () => {

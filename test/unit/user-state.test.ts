@@ -47,7 +47,10 @@ describe('reading and writing', () => {
     writeUserState(paths, 'r1', full);
     expect(readUserState(paths, 'r1')).toEqual(full);
     saveRaw('r2', { failures: 1, lockCount: 0, extra: 'dropped', pending: { ...PENDING, more: 1 } });
-    expect(readUserState(paths, 'r2')).toEqual({ failures: 1, lockCount: 0, pending: PENDING });
+    // Strictly: no absent field comes back as a key holding undefined.
+    expect(readUserState(paths, 'r2')).toStrictEqual({ failures: 1, lockCount: 0, pending: PENDING });
+    saveRaw('r3', { failures: 0, lockCount: 2 });
+    expect(readUserState(paths, 'r3')).toStrictEqual({ failures: 0, lockCount: 2 });
   });
 
   it('removes the file when the record is empty again, and only then', () => {
@@ -82,6 +85,7 @@ describe('reading and writing', () => {
     ['negative lastStep', { failures: 0, lockCount: 0, lastStep: -1 }],
     ['text lastStep', { failures: 0, lockCount: 0, lastStep: '5' }],
     ['text lockedUntil', { failures: 0, lockCount: 0, lockedUntil: 'soon' }],
+    ['an infinite lockedUntil', { failures: 0, lockCount: 0, lockedUntil: 'INFINITY' }],
     ['null pending', { failures: 0, lockCount: 0, pending: null }],
     ['pending without a secret', { failures: 0, lockCount: 0, pending: { createdAt: T, expiresAt: T } }],
     ['pending with a numeric secret', { failures: 0, lockCount: 0, pending: { ...PENDING, secret: 5 } }],
@@ -90,6 +94,9 @@ describe('reading and writing', () => {
   ];
   it.each(damaged)('refuses a record with %s, leaving it untouched', (_name, value) => {
     saveRaw('r1', value);
+    // JSON has no Infinity, but 1e999 parses to it.
+    const raw = readFileSync(fileOf('r1'), 'utf8').replace('"INFINITY"', '1e999');
+    writeFileSync(fileOf('r1'), raw);
     const before = readFileSync(fileOf('r1'), 'utf8');
     expect(() => readUserState(paths, 'r1')).toThrow(StateError);
     expect(() => readUserState(paths, 'r1')).toThrow(/does not hold a whm2fa user record \(left untouched\)/);
