@@ -1,16 +1,18 @@
-// Builds what a server runs: the CGI, hook and CLI bundles (CommonJS for Node >= 18:
-// see docs/decisions/commonjs-bundles.md) into dist/plugin, and the page (app.js,
-// app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
+// Builds what a server runs: the CGI, hook and CLI bundles (CommonJS for the oldest
+// Node.js in plugin/src/rules.ts: see docs/decisions/commonjs-bundles.md) into
+// dist/plugin, and the page (app.js, app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
 import { build } from 'esbuild';
 import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadRules } from './rules.mjs';
 
 const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
 const out = join(top, 'dist');
 const PAGE_BUDGET_BYTES = 20 * 1024;
+const { MIN_NODE_MAJOR } = await loadRules();
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(join(out, 'plugin'), { recursive: true });
@@ -36,13 +38,14 @@ const vendorsApart = {
   },
 };
 
-// What runs on the server: CommonJS for Node 18+ (docs/decisions/commonjs-bundles.md).
+// What runs on the server: CommonJS for the oldest Node.js whm2fa supports (rules.ts;
+// docs/decisions/commonjs-bundles.md).
 const serverBundle = {
   outdir: join(out, 'plugin'),
   bundle: true,
   platform: 'node',
   format: 'cjs',
-  target: 'node18',
+  target: `node${String(MIN_NODE_MAJOR)}`,
   minify: true,
   legalComments: 'linked',
   logLevel: 'warning',

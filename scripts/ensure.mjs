@@ -1,13 +1,19 @@
-// Set-up that `npm test` and `npm start` do by themselves on a fresh machine: the npm
-// dependencies (npm ci) and, for the browser tests, Debian's Chromium. Imports nothing
-// from node_modules, since it runs before they exist.
+// Set-up that `npm test`, `npm start` and `npm run bench` do by themselves on a fresh
+// machine: the npm dependencies (npm ci, only when node_modules is missing or the lock
+// file changed since the last install) and, for the browser tests, Debian's Chromium.
+// Imports nothing from node_modules, since it runs before they exist.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The repository's top folder. */
 export const TOP = join(dirname(fileURLToPath(import.meta.url)), '..');
+/** Where Debian's Chromium package puts the browser the browser tests drive. */
 export const CHROMIUM = '/usr/bin/chromium';
+/** Written into node_modules after an install: the hash of the lock file it installed. */
+export const STAMP = '.whm2fa-lock.sha256';
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', cwd: TOP, ...options });
@@ -17,22 +23,68 @@ function run(command, args, options = {}) {
   }
 }
 
-/** Installs the npm dependencies from the lock file when any is missing. */
-export function ensureDependencies() {
-  const needed = [
-    'esbuild',
-    'vitest',
-    'typescript',
-    'otplib',
-    'qrcode',
-    'preact',
-    'playwright-core',
-    'eslint',
-    'prettier',
-  ];
-  if (needed.every((name) => existsSync(join(TOP, 'node_modules', name, 'package.json')))) return;
-  console.log('Installing npm dependencies (npm ci)…');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+function lockHash(top) {
+  return createHash('sha256')
+    .update(readFileSync(join(top, 'package-lock.json')))
+    .digest('hex');
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `top/node_modules` holds what `top/package-lock.json` asks for, and why not.
+ * The stamp written after our own install answers at once; without it (npm ci run by
+ * hand), npm's record of what it installed (`node_modules/.package-lock.json`) must list
+ * every non-optional package of the lock file at the same version.
+ */
+export function dependencyState(top = TOP) {
+  const modules = join(top, 'node_modules');
+  if (!existsSync(modules)) return { current: false, reason: 'node_modules is missing' };
+  const hash = lockHash(top);
+  let stamp;
+  try {
+    stamp = readFileSync(join(modules, STAMP), 'utf8').trim();
+  } catch {
+    stamp = undefined;
+  }
+  if (stamp === hash) return { current: true, hash };
+  if (stamp !== undefined) return { current: false, reason: 'package-lock.json changed since the last install', hash };
+  const wanted = readJson(join(top, 'package-lock.json'))?.packages ?? {};
+  const installed = readJson(join(modules, '.package-lock.json'))?.packages;
+  if (installed === undefined) return { current: false, reason: 'node_modules has no record of an install', hash };
+  for (const [name, entry] of Object.entries(wanted)) {
+    if (name === '' || entry.link === true) continue;
+    const have = installed[name];
+    if (have === undefined && entry.optional === true) continue; // another platform's build
+    if (have?.version !== entry.version)
+      return { current: false, reason: `${name} is not installed at ${String(entry.version)}`, hash };
+  }
+  return { current: true, hash, stampMissing: true };
+}
+
+/**
+ * Installs the npm dependencies from the lock file when node_modules is missing or does
+ * not match it, then records the lock file's hash. `install` is the command (npm ci).
+ */
+export function ensureDependencies({
+  top = TOP,
+  install = () => run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: top }),
+} = {}) {
+  const state = dependencyState(top);
+  if (!state.current) {
+    console.log(`Installing npm dependencies (npm ci): ${state.reason}…`);
+    install();
+  } else if (state.stampMissing !== true) {
+    return false;
+  }
+  writeFileSync(join(top, 'node_modules', STAMP), `${lockHash(top)}\n`);
+  return !state.current;
 }
 
 /** Installs Debian's Chromium for the browser tests when it is missing. */
@@ -49,6 +101,7 @@ export function ensureChromium() {
   );
 }
 
+/** Prints a step's label and runs it, stopping the script if it fails. */
 export function runStep(label, command, args, options = {}) {
   console.log(`\n▶ ${label}`);
   run(command, args, options);

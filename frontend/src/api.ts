@@ -40,6 +40,7 @@ export interface Status {
   removedByAdmin: AdminRemoval | null;
 }
 
+/** A new setup as `enroll.start` answers it: the secret, its QR code and key URI, and when it expires. */
 export interface Enrollment {
   secret: string;
   otpauthUri: string;
@@ -50,6 +51,7 @@ export interface Enrollment {
   keyId: string;
 }
 
+/** One row of Manage Users. */
 export interface Account {
   user: string;
   domain: string;
@@ -57,6 +59,7 @@ export interface Account {
   enabled: boolean;
 }
 
+/** The Settings tab's data. */
 export interface SettingsData {
   issuer: string;
   systemWideIssuer: string;
@@ -64,6 +67,7 @@ export interface SettingsData {
   defaultIssuer: string;
 }
 
+/** One Activity entry. */
 export interface AuditEntry {
   at: string;
   actor: string;

@@ -2,6 +2,7 @@
 import { servePageRequest } from '../src/page';
 import type { CgiOptions } from '../src/cgi';
 
+/** Serves one page request. */
 export function main(options: CgiOptions): void {
   servePageRequest(options);
 }

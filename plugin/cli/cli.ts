@@ -17,6 +17,7 @@ import { runDoctor } from '../src/doctor';
 import { reconcile } from '../src/reconcile';
 import type { RequestContext } from '../src/context';
 
+/** What the installed `whm2fa` wrapper passes to `main`: the server root and the arguments. */
 export interface CliOptions {
   readonly root: string;
   readonly argv: readonly string[];
@@ -204,6 +205,7 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
   }
 }
 
+/** Runs one `whm2fa` command and exits with its code (0 done, 1 failed, 2 usage, 3 doctor found a problem). */
 export function main(options: CliOptions): void {
   const json = options.argv.includes('--json');
   let exitCode = 0;

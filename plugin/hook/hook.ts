@@ -18,6 +18,7 @@ import { bestEffort } from '../src/store';
 const STDIN_WAIT_MS = 800;
 const MAX_KEPT_BYTES = 1024 * 1024;
 
+/** What the installed hook wrapper passes: the server root and the arguments. */
 export interface HookOptions {
   readonly root: string;
   readonly argv: readonly string[];
@@ -118,6 +119,7 @@ function parse(input: string): Record<string, unknown> | undefined {
   }
 }
 
+/** The hook's entry: `--describe` prints the registration; otherwise one event on stdin is handled. */
 export function main(options: HookOptions): void {
   const hookPath = `${serverPaths(options.root).programDir}/whm2fa-hook`;
   if (options.argv.includes('--describe')) {

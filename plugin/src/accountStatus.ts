@@ -9,6 +9,7 @@ import { iso, MAX_FAILURES } from './verification';
 import { pendingKeyId } from './keyFingerprint';
 import type { ServerPaths } from './paths';
 
+/** One account's 2FA state as the page's status and `whm2fa status` show it. */
 export interface AccountStatus {
   readonly enabled: boolean;
   readonly policyEnabled: boolean;
@@ -17,7 +18,7 @@ export interface AccountStatus {
   readonly lockedUntil: string | null;
 }
 
-/** The status fields of docs/api.md for one account (shared by the API and `whm2fa status`). */
+/** The 2FA state of `user` at `epochSeconds`; `isReseller` picks the issuer rule. */
 export function accountStatus(
   paths: ServerPaths,
   user: string,

@@ -9,9 +9,10 @@ import { StateError } from './errors';
 import { isNoEntry } from './store';
 import type { ServerPaths } from './paths';
 
-/** cPanel's rule for a username, plus root. */
+/** cPanel's rule for a user name (also what REMOTE_USER must match), which root also meets. */
 const USERNAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
 
+/** True when `name` is a well-formed cPanel or WHM user name. */
 export function isValidUsername(name: string): boolean {
   return USERNAME.test(name) && name !== '.' && !name.includes('..');
 }
@@ -41,39 +42,46 @@ export function readResellers(paths: ServerPaths): Map<string, ReadonlySet<strin
 }
 
 /**
- * Calls `each(key, value)` for every `key: value` line (trueuserowners, trueuserdomains).
- * One pass with no intermediate arrays: these files have a line per account, and a
- * server may have tens of thousands.
+ * Calls `each(key, value)` for every `key: value` line (trueuserowners, trueuserdomains),
+ * both trimmed; `#` lines and lines without a key or value are skipped. These files have
+ * a line per account and a server may have tens of thousands, read by a fresh process on
+ * every request: the engine's own split and an index loop cost a fraction of a scan by hand.
  */
 function eachColonPair(file: string, each: (key: string, value: string) => void): void {
-  const text = readText(file);
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const colon = text.indexOf(':', start);
-    if (colon !== -1 && colon < end && text.charCodeAt(start) !== 35 /* # */) {
-      const key = text.slice(start, colon).trim();
-      const value = text.slice(colon + 1, end).trim();
-      if (key !== '' && value !== '') each(key, value);
-    }
-    start = end + 1;
+  const lines = readText(file).split('\n');
+  for (let i = 0; i < lines.length; i += 1) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon === -1 || line.charCodeAt(0) === 35 /* # */) continue;
+    const key = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (key !== '' && value !== '') each(key, value);
   }
 }
 
-/** `/etc/trueuserowners`: account → owner. */
+/** Calls `each(account, owner)` for every line of `/etc/trueuserowners` naming a valid account. */
+export function eachOwner(paths: ServerPaths, each: (user: string, owner: string) => void): void {
+  eachColonPair(paths.trueUserOwners, (user, owner) => {
+    if (isValidUsername(user)) each(user, owner);
+  });
+}
+
+/** Calls `each(domain, account)` for every line of `/etc/trueuserdomains` (`domain: user`). */
+export function eachDomain(paths: ServerPaths, each: (domain: string, user: string) => void): void {
+  eachColonPair(paths.trueUserDomains, each);
+}
+
+/** `/etc/trueuserowners` as account → owner. */
 export function readOwners(paths: ServerPaths): Map<string, string> {
   const owners = new Map<string, string>();
-  eachColonPair(paths.trueUserOwners, (user, owner) => {
-    if (isValidUsername(user)) owners.set(user, owner);
-  });
+  eachOwner(paths, (user, owner) => owners.set(user, owner));
   return owners;
 }
 
-/** `/etc/trueuserdomains` (`domain: user`) turned into account → primary domain. */
+/** `/etc/trueuserdomains` as account → primary (first listed) domain. */
 export function readDomains(paths: ServerPaths): Map<string, string> {
   const domains = new Map<string, string>();
-  eachColonPair(paths.trueUserDomains, (domain, user) => {
+  eachDomain(paths, (domain, user) => {
     if (!domains.has(user)) domains.set(user, domain);
   });
   return domains;

@@ -12,6 +12,7 @@ import type { CgiRequest, CgiResponse } from './cgiTypes';
 /** A body that has not fully arrived by then is refused. */
 const BODY_TIMEOUT_MS = 10_000;
 
+/** What the installed wrapper passes to a CGI bundle's `main`. */
 export interface CgiOptions {
   /** The server root the installer recorded ("/" on a real server). */
   readonly root: string;
@@ -56,14 +57,20 @@ export function readStdin(bytes: number): Buffer {
   return body;
 }
 
-export function formatResponse(response: CgiResponse): string {
+/** The CGI header block of a response: `Status:` first, then its headers, then a blank line. */
+export function formatHead(response: CgiResponse): string {
   const lines = [`Status: ${String(response.status)} ${statusText(response.status)}`];
   for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
-  return `${lines.join('\r\n')}\r\n\r\n${response.body}`;
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
+/**
+ * Prints a response on stdout. The head and the body are written one after the other,
+ * so a large body (10,000 accounts) is never copied into one string with its head.
+ */
 export function respond(response: CgiResponse): void {
-  writeAll(1, formatResponse(response));
+  writeAll(1, formatHead(response));
+  writeAll(1, response.body);
 }
 
 /** Details of an unexpected failure for the server's error log, secrets removed. */

@@ -9,6 +9,7 @@ export interface CgiRequest {
   readonly remoteAddr: string | undefined;
 }
 
+/** A response before it is printed: status, headers and body. */
 export interface CgiResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;

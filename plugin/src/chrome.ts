@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerPaths } from './paths';
 
+/** WHM's header and footer HTML for the page to sit in. */
 export interface Chrome {
   readonly header: string;
   readonly footer: string;
@@ -20,6 +21,10 @@ function readOptional(file: string): string | undefined {
   }
 }
 
+/**
+ * WHM's pre-rendered header and footer for this user, placeholders filled; undefined when
+ * cPanel has none for the user (the page then uses a plain layout).
+ */
 export function whmChrome(
   paths: ServerPaths,
   options: { user: string; token: string; title: string; nonce: string },

@@ -12,6 +12,7 @@ import { withLock } from './store';
 import { chargeLocked, limitRate } from './rateLimit';
 import type { RequestContext } from './context';
 
+/** What the Settings tab shows: the caller's issuer, the system-wide one and the login policy. */
 export interface SettingsView {
   readonly issuer: string;
   readonly systemWideIssuer: string;

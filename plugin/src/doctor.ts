@@ -9,16 +9,15 @@ import { join } from 'node:path';
 import { cpanelBridge } from './cpanel';
 import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
 import { sweepLeftovers } from './store';
+import { MIN_NODE_MAJOR } from './rules';
 import type { ServerPaths } from './paths';
 
-/** One line of the doctor's report. */
+/** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
 export interface Check {
   readonly name: string;
   readonly ok: boolean;
   readonly detail: string;
 }
-
-const MIN_NODE_MAJOR = 18;
 
 function modeOf(file: string): number | undefined {
   try {
@@ -104,7 +103,12 @@ function leftovers(paths: ServerPaths, fix: boolean): Check {
   };
 }
 
-/** Runs every check; with `fix`, repairs orphan entries and leftovers (recorded at `epochSeconds`). */
+/**
+ * Checks the installation: state folder permissions, the Node.js version, the AppConfig
+ * registration, the account hooks, that cPanel's WHM API answers, the login policy,
+ * orphan entries in cPanel's store and files left by killed processes. With `fix`, the
+ * last two are repaired (recorded at `epochSeconds`).
+ */
 export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { fix?: boolean } = {}): Check[] {
   const fix = options.fix === true;
   const checks: Check[] = [];

@@ -12,7 +12,7 @@ import { changedEntries, entriesOf } from './userEntries';
 import { rememberKeysLocked } from './reconcile';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { keyUri, loadKeyTools, loadTotp, newSecret } from './totp';
+import { keyUri, loadTotp, newSecret } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
@@ -21,8 +21,10 @@ import { pendingKeyId } from './keyFingerprint';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
+/** How long a new key waits for its first code before it is dropped. */
 export const PENDING_SECONDS = 10 * 60;
 
+/** What `enroll.start` answers. */
 export interface EnrollmentStart {
   readonly secret: string;
   readonly otpauthUri: string;
@@ -37,7 +39,6 @@ export interface EnrollmentStart {
 /** Makes a new secret and keeps it pending; a previous pending one is replaced. */
 export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentStart> {
   const { paths, caller, epochSeconds } = ctx;
-  await loadKeyTools();
   const secret = newSecret();
   const issuer = issuerFor(paths, caller.user, caller.isReseller);
   const otpauthUri = keyUri({ issuer, account: caller.user, secret });

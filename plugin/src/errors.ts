@@ -36,6 +36,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
   403: 'Forbidden',
   405: 'Method Not Allowed',
   409: 'Conflict',
+  411: 'Length Required',
   413: 'Payload Too Large',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Entity',
@@ -44,10 +45,12 @@ const STATUS_TEXT: Readonly<Record<number, string>> = Object.freeze({
   502: 'Bad Gateway',
 });
 
+/** The reason phrase for an HTTP status in a CGI `Status:` line. */
 export function statusText(status: number): string {
   return STATUS_TEXT[status] ?? 'Error';
 }
 
+/** Optional details of a coded error. */
 export interface ErrorDetails {
   /** ISO time a verification lock ends (LOCKED, and the failure that caused it). */
   lockedUntil?: string;
@@ -57,6 +60,7 @@ export interface ErrorDetails {
   status?: number;
 }
 
+/** A failure the caller may see: a stable `code`, an HTTP status and a plain message. */
 export class Whm2faError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -83,10 +87,12 @@ export class Whm2faError extends Error {
   }
 }
 
+/** A BAD_REQUEST error, optionally with another HTTP status (405, 411, 415). */
 export function badRequest(message: string, status?: number): Whm2faError {
   return new Whm2faError('BAD_REQUEST', message, status === undefined ? {} : { status });
 }
 
+/** A FORBIDDEN error. */
 export function forbidden(message: string): Whm2faError {
   return new Whm2faError('FORBIDDEN', message);
 }
@@ -111,9 +117,14 @@ export class StateError extends Error {
 export const INTERNAL_MESSAGE =
   'Something went wrong on the server. Please reload the page to see the current state, or ask your host to check the server error log.';
 
+/** What the caller sees when whm2fa's own state files are damaged or unreadable. */
 export const STATE_MESSAGE =
   "whm2fa's saved data on this server could not be read, so nothing was changed. Ask your host to check the server error log.";
 
+/**
+ * Any thrown value as the coded error the caller sees: its own code, else INTERNAL with a
+ * message that reveals nothing.
+ */
 export function toWhm2faError(err: unknown): Whm2faError {
   if (err instanceof Whm2faError) return err;
   if (err instanceof StateError) return new Whm2faError('INTERNAL', STATE_MESSAGE);

@@ -5,14 +5,14 @@
 import { badRequest } from './errors';
 import { readCpanelIssuers, serverHostname } from './cpanelState';
 import { ownIssuer, readSettings } from './settings';
-import { ISSUER_PATTERN } from './rules';
+import { ISSUER_RULE_TEXT, isValidIssuer } from './rules';
 import type { ServerPaths } from './paths';
 
 /** Trims and checks an issuer typed by a person; "" means "use the default". */
 export function validIssuer(input: string): string {
   const issuer = input.trim();
-  if (issuer === '' || ISSUER_PATTERN.test(issuer)) return issuer;
-  throw badRequest('The issuer must be 1 to 32 letters, digits, spaces, dots, underscores or hyphens.');
+  if (issuer === '' || isValidIssuer(issuer)) return issuer;
+  throw badRequest(`The issuer must be ${ISSUER_RULE_TEXT}.`);
 }
 
 /** The server-wide issuer: root's choice in cPanel, else the kernel hostname lower-cased (as cPanel). */

@@ -7,6 +7,7 @@ import type { ServerPaths } from './paths';
 
 const SEND_TIMEOUT_MS = 15_000;
 
+/** One plain-text email for sendmail. */
 export interface Mail {
   readonly to: string;
   readonly subject: string;

@@ -10,9 +10,11 @@ import { sendMail } from './mailer';
 import { bestEffort } from './store';
 import type { ServerPaths } from './paths';
 
+/** The changes a user (or an account's owner) is emailed about. */
 export type NoticeKind =
   'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost' | 'renamed-lost-owner';
 
+/** One change to tell a user about, with who made it, from where and when. */
 export interface Notice {
   readonly kind: NoticeKind;
   readonly user: string;
@@ -47,6 +49,7 @@ const WHAT: Readonly<Record<NoticeKind, string>> = {
     'An account you own was renamed, and cPanel offered no safe way to carry its two-factor authentication over to the new name, so logging in to it no longer asks for a code. Ask the account holder to set it up again.',
 };
 
+/** The subject and body of the email for `notice`, naming this server as `host`. */
 export function noticeText(notice: Notice, host: string): { subject: string; body: string } {
   const when = new Date(notice.epochSeconds * 1000).toUTCString();
   const lines = [

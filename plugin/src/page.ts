@@ -14,6 +14,7 @@ import type { CgiRequest, CgiResponse } from './cgiTypes';
 
 declare const __WHM2FA_VERSION__: string;
 const VERSION = typeof __WHM2FA_VERSION__ === 'string' ? __WHM2FA_VERSION__ : 'dev';
+/** The title of the page and of its entry in WHM's menu. */
 export const PAGE_TITLE = 'Two-Factor Authentication';
 
 function escapeHtml(text: string): string {
@@ -39,6 +40,7 @@ const HTML_HEADERS = {
   'Cache-Control': 'no-store',
 };
 
+/** index.cgi's answer to one request: the page's HTML inside WHM's chrome, or a refusal. */
 export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse {
   const nonce = randomBytes(16).toString('base64');
   if (request.method !== 'GET' && request.method !== 'HEAD') {

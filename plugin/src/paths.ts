@@ -41,6 +41,7 @@ export interface ServerPaths {
   readonly passengerNode: string;
 }
 
+/** Every server path whm2fa uses, under `root`. */
 export function serverPaths(root: string): ServerPaths {
   const at = (...parts: string[]): string => join(root, ...parts);
   const stateDir = at('var/cpanel/whm2fa');

@@ -5,6 +5,7 @@
  */
 import type * as ChildProcess from 'node:child_process';
 
+/** Runs `command` with `args` and waits for it (child_process.spawnSync, loaded on first use). */
 export function runProgram(
   command: string,
   args: readonly string[],

@@ -15,10 +15,9 @@ import { verifyCodes } from './verification';
 import { loadTotp } from './totp';
 import { bestEffort, withLock } from './store';
 import { rememberKeysLocked } from './reconcile';
+import { MAX_REASON_LENGTH } from './rules';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
-
-export const MAX_REASON_LENGTH = 500;
 
 function notEnabled(): Whm2faError {
   return new Whm2faError('NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');

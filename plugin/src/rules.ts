@@ -1,18 +1,41 @@
 /**
- * The input rules the page and the plugin both apply, kept in one file with no imports
- * of values so the page can bundle it: the page checks as the user types, the plugin
- * checks again because it trusts nothing it is sent.
+ * The limits whm2fa holds to, in one place: the server's checks, the page's validation
+ * and the build and install scripts all read them from here (the page imports this file;
+ * a test checks install.sh's copy of the minimum Node.js). It imports no values (only a
+ * type), so the browser bundle can take it whole.
  */
 import type { AuditAction } from './audit';
 
-/** cPanel's rule for an issuer (docs/cpanel.md, "Issuers"): 1–32 of letters, digits, space, `.`, `_`, `-`. */
-export const ISSUER_PATTERN = /^[A-Za-z0-9 ._-]{1,32}$/;
+/** The oldest Node.js major version whm2fa runs on (EasyApache's ea-nodejs18 and later). */
+export const MIN_NODE_MAJOR = 18;
 
-/** The longest issuer cPanel accepts. */
-export const ISSUER_MAX_LENGTH = 32;
+/** Digits in a security code (RFC 6238 as authenticator apps use it). */
+export const CODE_DIGITS = 6;
+/** A security code as checked: exactly {@link CODE_DIGITS} digits once spaces are removed. */
+export const CODE_PATTERN = new RegExp(`^\\d{${String(CODE_DIGITS)}}$`);
+/** The longest code field the API accepts before normalizing ("123 456" and pasted noise). */
+export const MAX_CODE_INPUT_LENGTH = 16;
+/** Seconds each code is valid for (RFC 6238's default, which every app assumes). */
+export const PERIOD_SECONDS = 30;
 
-/** A security code as the TOTP check accepts it: exactly six digits. */
-export const CODE_PATTERN = /^\d{6}$/;
+/** The longest issuer cPanel accepts (cPanel refuses longer ones). */
+export const MAX_ISSUER_LENGTH = 32;
+/** cPanel's rule for an issuer: 1–32 of letters, digits, space, `.`, `_`, `-`. */
+export const ISSUER_PATTERN = new RegExp(`^[A-Za-z0-9 ._-]{1,${String(MAX_ISSUER_LENGTH)}}$`);
+/** What a person is told when an issuer breaks {@link ISSUER_PATTERN}. */
+export const ISSUER_RULE_TEXT = '1 to 32 letters, digits, spaces, dots, underscores or hyphens';
+/** The longest issuer field the API reads before trimming it. */
+export const MAX_ISSUER_INPUT_LENGTH = 64;
+
+/** The longest reason an administrator may give for removing someone's 2FA. */
+export const MAX_REASON_LENGTH = 500;
+/** The most accounts one `users.remove` request may name. */
+export const MAX_USERS_PER_REMOVE = 1000;
+
+/** True when `issuer` (already trimmed) is one cPanel accepts. */
+export function isValidIssuer(issuer: string): boolean {
+  return ISSUER_PATTERN.test(issuer);
+}
 
 /** A code as typed, with the spaces and hyphens people paste or type between digit groups removed. */
 export function cleanCode(value: string): string {

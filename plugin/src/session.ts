@@ -9,6 +9,7 @@ import type { CgiRequest } from './cgiTypes';
 
 const TOKEN = /^\/cpsess\d{10}$/;
 
+/** The caller of a request that carries this WHM session's token; FORBIDDEN otherwise. */
 export function checkSession(paths: ServerPaths, request: CgiRequest): Caller {
   const token = request.securityToken;
   if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {

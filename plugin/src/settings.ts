@@ -8,13 +8,13 @@ import { StateError } from './errors';
 import { readJson, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
-/** whm2fa's settings file. */
+/** The contents of whm2fa's settings file. */
 export interface Settings {
   /** reseller → issuer; "" means "reset to the system-wide default". */
   readonly issuers: Readonly<Record<string, string>>;
 }
 
-/** whm2fa's settings file, or empty settings when there is none yet. */
+/** The saved settings, empty when there are none yet; a damaged file is a StateError. */
 export function readSettings(paths: ServerPaths): Settings {
   const value = readJson(paths.settingsFile);
   if (value === undefined) return { issuers: Object.create(null) as Record<string, string> };

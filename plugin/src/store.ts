@@ -266,6 +266,7 @@ function syncDir(dir: string): void {
   }
 }
 
+/** Whether `err` is a missing file (ENOENT). */
 export function isNoEntry(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }

@@ -2,15 +2,17 @@
  * The TOTP rules (RFC 6238: SHA1, 6 digits, 30-second steps), and the only module that
  * uses otplib (through vendor/otplib.ts). Secrets are base32 without padding.
  *
- * otplib is loaded on demand ({@link loadKeyTools} for keys and URIs, {@link loadTotp}
- * for codes too): most requests (status, lists, settings) never touch a code, and each
- * CGI request is a new process (docs/decisions/lazy-vendor-bundles.md).
+ * otplib is loaded on demand ({@link loadTotp}), only to check and make codes: most
+ * requests never touch a code, and each CGI request is a new process
+ * (docs/decisions/lazy-vendor-bundles.md). Making a secret and its key URI needs no
+ * otplib: base32 and the URI's format are a few lines here, checked against otplib's
+ * own output by the unit tests.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
+import { CODE_DIGITS, CODE_PATTERN, PERIOD_SECONDS } from './rules';
 import type * as Otplib from './vendor/otplib';
 import type * as OtplibCrypto from './vendor/otplib-crypto';
 
-export const PERIOD_SECONDS = 30;
 /** 20 bytes = 160 bits, as RFC 4226 recommends; cPanel's own are 10 bytes. */
 const NEW_SECRET_BYTES = 20;
 
@@ -18,59 +20,73 @@ interface Loaded {
   readonly lib: typeof Otplib;
   readonly base32: InstanceType<typeof Otplib.ScureBase32Plugin>;
   readonly guardrails: ReturnType<typeof Otplib.createGuardrails>;
-  crypto?: InstanceType<typeof OtplibCrypto.NodeCryptoPlugin>;
+  readonly crypto: InstanceType<typeof OtplibCrypto.NodeCryptoPlugin>;
 }
 let loaded: Loaded | undefined;
 
-/** Loads what making keys and key URIs needs (no hashing). */
-export async function loadKeyTools(): Promise<void> {
+/** Loads otplib and its node:crypto HMAC, which checking and making codes need. */
+export async function loadTotp(): Promise<void> {
   if (loaded !== undefined) return;
   const lib = await import('./vendor/otplib');
-  // cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes.
-  loaded = { lib, base32: new lib.ScureBase32Plugin(), guardrails: lib.createGuardrails({ MIN_SECRET_BYTES: 10 }) };
-}
-
-/** Loads everything, including the HMAC that checking and making codes needs. */
-export async function loadTotp(): Promise<void> {
-  await loadKeyTools();
-  if (loaded !== undefined && loaded.crypto === undefined) {
-    const { NodeCryptoPlugin } = await import('./vendor/otplib-crypto');
-    loaded.crypto = new NodeCryptoPlugin();
-  }
+  const { NodeCryptoPlugin } = await import('./vendor/otplib-crypto');
+  loaded = {
+    lib,
+    base32: new lib.ScureBase32Plugin(),
+    // cPanel's existing 80-bit secrets must still verify, so the floor is 10 bytes.
+    guardrails: lib.createGuardrails({ MIN_SECRET_BYTES: 10 }),
+    crypto: new NodeCryptoPlugin(),
+  };
 }
 
 function otplib(): Loaded {
-  if (loaded === undefined) throw new TypeError('await loadTotp() before using the TOTP module');
+  if (loaded === undefined) throw new TypeError('await loadTotp() before checking or making codes');
   return loaded;
 }
 
-function withCrypto(): Loaded & { crypto: NonNullable<Loaded['crypto']> } {
-  const l = otplib();
-  if (l.crypto === undefined) throw new TypeError('await loadTotp() before checking or making codes');
-  return l as Loaded & { crypto: NonNullable<Loaded['crypto']> };
-}
-
 const BASE32 = /^[A-Z2-7]+$/;
-const CODE = /^\d{6}$/;
 
+/** The outcome of one code check: the step it matched, or why it was refused. */
 export type VerifyResult =
   | { readonly valid: true; readonly timeStep: number }
   | { readonly valid: false; readonly reason: 'malformed' | 'wrong' | 'replayed' };
 
-/** A new 160-bit secret from the kernel's cryptographic RNG. */
+/** A new 160-bit secret from the kernel's cryptographic RNG, as base32 without padding. */
 export function newSecret(): string {
-  return otplib().base32.encode(randomBytes(NEW_SECRET_BYTES), { padding: false });
+  return base32(randomBytes(NEW_SECRET_BYTES));
 }
 
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** RFC 4648 base32 without `=` padding, as key URIs carry secrets. */
+export function base32(bytes: Uint8Array): string {
+  let text = '';
+  let buffer = 0;
+  let bits = 0;
+  for (const byte of bytes) {
+    buffer = ((buffer << 8) | byte) & 0xffff;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      text += BASE32_ALPHABET.charAt((buffer >>> bits) & 31);
+    }
+  }
+  if (bits > 0) text += BASE32_ALPHABET.charAt((buffer << (5 - bits)) & 31);
+  return text;
+}
+
+/** The kernel's cryptographic RNG, the same one node:crypto draws on. */
+const RANDOM_DEVICE = '/dev/urandom';
+
 /**
- * Bytes from /dev/urandom (the same CSPRNG node:crypto draws on), read directly because
- * loading node:crypto and its streams costs a CGI ~8 ms; node:crypto is the fallback.
+ * `count` bytes from `device` (the kernel's RNG), read directly because loading
+ * node:crypto and its streams costs a CGI ~8 ms; node:crypto is the fallback when the
+ * device cannot be opened or gives fewer bytes.
  */
-function randomBytes(count: number): Uint8Array {
+export function randomBytes(count: number, device = RANDOM_DEVICE): Uint8Array {
   const bytes = Buffer.alloc(count);
   let fd: number | undefined;
   try {
-    fd = openSync('/dev/urandom', 'r');
+    fd = openSync(device, 'r');
     let filled = 0;
     while (filled < count) {
       const n = readSync(fd, bytes, filled, count - filled, null);
@@ -115,12 +131,12 @@ export function verifyCode(options: {
   afterTimeStep?: number | undefined;
 }): VerifyResult {
   const code = normalizeCode(options.code);
-  if (!CODE.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
+  if (!CODE_PATTERN.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
   let result: { valid: boolean; timeStep?: number };
   try {
     // Replays are judged below rather than with otplib's afterTimeStep, which cannot tell
     // a replay from a wrong code and throws when the step is beyond the window.
-    const { lib, guardrails, crypto, base32 } = withCrypto();
+    const { lib, guardrails, crypto, base32 } = otplib();
     result = lib.verifySync({
       crypto,
       base32,
@@ -140,6 +156,7 @@ export function verifyCode(options: {
   return { valid: true, timeStep: result.timeStep };
 }
 
+/** The HMAC algorithms RFC 6238 defines (whm2fa itself uses SHA1). */
 export type Algorithm = 'sha1' | 'sha256' | 'sha512';
 
 /**
@@ -152,7 +169,7 @@ export function codeAt(
   epochSeconds: number,
   options: { algorithm?: Algorithm; digits?: 6 | 8 } = {},
 ): string {
-  const { lib, guardrails, crypto, base32 } = withCrypto();
+  const { lib, guardrails, crypto, base32 } = otplib();
   return lib.generateSync({
     crypto,
     base32,
@@ -160,18 +177,22 @@ export function codeAt(
     epoch: epochSeconds,
     guardrails,
     algorithm: options.algorithm ?? 'sha1',
-    digits: options.digits ?? 6,
+    digits: options.digits ?? CODE_DIGITS,
   });
 }
 
 /**
  * The key URI authenticator apps scan: `otpauth://totp/ISSUER:ACCOUNT?secret=…&issuer=…`,
  * percent-encoded (space → %20), defaults (SHA1/6/30) left out because several apps
- * ignore them anyway.
+ * ignore them anyway. With no issuer, the label is the account alone.
  */
 export function keyUri(options: { issuer: string; account: string; secret: string }): string {
-  if (options.issuer.includes(':') || options.account.includes(':')) {
+  const { issuer, account, secret } = options;
+  if (issuer.includes(':') || account.includes(':')) {
     throw new TypeError('issuer and account may not contain ":"');
   }
-  return otplib().lib.generateTOTP({ issuer: options.issuer, label: options.account, secret: options.secret });
+  const label =
+    issuer === '' ? encodeURIComponent(account) : `${encodeURIComponent(issuer)}:${encodeURIComponent(account)}`;
+  const query = `secret=${encodeURIComponent(secret)}${issuer === '' ? '' : `&issuer=${encodeURIComponent(issuer)}`}`;
+  return `otpauth://totp/${label}?${query}`;
 }

@@ -8,12 +8,14 @@ import { StateError } from './errors';
 import { readJson, removeFile, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
+/** A setup waiting for its first code: the new secret and when it expires. */
 export interface PendingEnrollment {
   readonly secret: string;
   readonly createdAt: number;
   readonly expiresAt: number;
 }
 
+/** whm2fa's record for one user (all times in Unix seconds). */
 export interface UserState {
   /**
    * Written by versions before per-key memory: the last accepted step, whatever the key.
@@ -38,6 +40,7 @@ export interface AdminRemovalRecord {
   readonly reason: string;
 }
 
+/** The record of a user whm2fa has nothing on. */
 export const EMPTY_STATE: UserState = Object.freeze({ failures: 0, lockCount: 0 });
 
 function fileOf(paths: ServerPaths, user: string): string {
@@ -148,7 +151,7 @@ export function withSteps(state: UserState, accepted: ReadonlyMap<string, number
   return { ...rest, steps };
 }
 
-/** The record without the pending enrollment. */
+/** The record without its pending enrollment. */
 export function withoutPending(state: UserState): UserState {
   const { pending: _dropped, ...rest } = state;
   return rest;

@@ -22,10 +22,14 @@ import { withLock } from './store';
 import { firstRefusalWhileLocked } from './rateLimit';
 import type { ServerPaths } from './paths';
 
+/** Wrong codes in a row that lock verification. */
 export const MAX_FAILURES = 5;
+/** The first lock's length; each further one doubles. */
 export const FIRST_LOCK_SECONDS = 5 * 60;
+/** The longest a lock lasts. */
 export const MAX_LOCK_SECONDS = 60 * 60;
 
+/** One code to check against one secret; `field` names the form field it came from. */
 export interface CodeCheck {
   readonly secret: string;
   readonly code: string;
@@ -33,6 +37,7 @@ export interface CodeCheck {
   readonly field?: string;
 }
 
+/** A verification: whose, by whom, from where, when, and the codes. */
 export interface VerifyRequest {
   readonly paths: ServerPaths;
   readonly user: string;
@@ -45,11 +50,13 @@ export interface VerifyRequest {
   readonly onSuccess?: (state: UserState) => UserState;
 }
 
+/** What the user is told while verification is locked until `until`. */
 export function lockMessage(until: number): string {
   const time = new Date(until * 1000).toISOString().slice(11, 16);
   return `Too many wrong security codes. Verification is locked for this account until ${time} UTC. Wait until then and try again.`;
 }
 
+/** The length of the next lock after `lockCount` locks in a row. */
 export function lockSecondsAfter(lockCount: number): number {
   return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.min(lockCount, 10), MAX_LOCK_SECONDS);
 }
@@ -137,6 +144,7 @@ export function verifyCodes(request: VerifyRequest): void {
   }
 }
 
+/** An ISO 8601 time for epoch seconds. */
 export function iso(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString();
 }

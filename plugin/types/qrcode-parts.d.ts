@@ -5,7 +5,7 @@ declare module 'qrcode/lib/core/qrcode.js' {
     readonly modules: { readonly size: number; readonly data: Uint8Array };
   }
   export function create(
-    text: string,
+    data: string | readonly { readonly data: string; readonly mode: 'byte' }[],
     options: { errorCorrectionLevel: 'L' | 'M' | 'Q' | 'H'; maskPattern?: number },
   ): QrData;
 }

@@ -70,6 +70,7 @@ function generate(random: () => number): CgiCall {
   else if (shape < 0.2) body = body.slice(0, Math.floor(random() * body.length));
   else if (shape < 0.25) body = `{"action":"status","pad":"${'A'.repeat(70_000)}"}`;
   else if (shape < 0.3) body = str(200);
+  else if (shape < 0.35) body = `{"action":"${action}","users":["shop1\u0000"],"code":"12\u00003456"}`;
   const bytes = Buffer.byteLength(body);
   const lengthKind = random();
   const contentLength =
@@ -83,7 +84,9 @@ function generate(random: () => number): CgiCall {
   const user =
     random() < 0.75
       ? pick(['root', 'reseller1', 'reseller2'])
-      : pick(['', 'nobody', 'shop1', '../root', 'a;b', 'root\u0000', 'ROOT', ' reseller1', 'x'.repeat(40), '💥']);
+      : // No NUL byte here: an environment variable cannot carry one (execve ends the string
+        // there). NUL bytes travel in the body instead, raw and escaped.
+        pick(['', 'nobody', 'shop1', '../root', 'a;b', 'ROOT', ' reseller1', 'x'.repeat(40), '💥']);
   const token =
     random() < 0.85
       ? TOKEN
@@ -103,7 +106,7 @@ function generate(random: () => number): CgiCall {
           ]),
     contentLength,
     body,
-    user: user.includes('\u0000') ? 'root' : user,
+    user,
     token: token === '' ? undefined : token,
     requestUri: random() < 0.9 ? `${token}/cgi/whm2fa/api.cgi` : `/cpsess0000000000/cgi/whm2fa/api.cgi`,
   };

@@ -245,9 +245,43 @@ const CASES: Case[] = [
     status: 403,
     code: 'FORBIDDEN',
   },
+  // NUL bytes, sent as they are: a raw one in the body, and escaped ones that JSON.parse
+  // turns into real NULs inside parameters. (An environment variable cannot carry a NUL
+  // byte at all: execve ends the string there, so REMOTE_USER never holds one.)
+  {
+    name: 'a raw NUL byte inside the JSON body',
+    call: { body: '{"action":"status","x":"\u0000"}' },
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'a user name with a NUL byte',
+    call: { body: json({ action: 'users.remove', users: ['shop1\u0000'], reason: 'lost phone' }) },
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'an issuer with a NUL byte',
+    call: { body: json({ action: 'settings.set', issuer: 'My\u0000Host' }) },
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'a code with a NUL byte',
+    call: { body: json({ action: 'remove', code: '123\u0000456' }) },
+    status: 422,
+    code: 'CODE_INVALID',
+  },
 ];
 
 describe('malformed requests', () => {
+  it('sends the NUL bytes it names', () => {
+    const nulCases = CASES.filter((c) => c.name.includes('NUL'));
+    expect(nulCases).toHaveLength(4);
+    expect(nulCases[0]?.call.body).toContain('\u0000');
+    for (const c of nulCases.slice(1)) expect(JSON.stringify(JSON.parse(String(c.call.body)))).toContain('\\u0000');
+  });
+
   it('has at least 30 cases', () => {
     expect(CASES.length).toBeGreaterThanOrEqual(30);
   });

@@ -1,6 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScureBase32Plugin } from '@otplib/plugin-base32-scure';
+import { generateTOTP } from '@otplib/uri';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  base32,
   codeAt,
+  randomBytes as deviceBytes,
   isUsableSecret,
   keyUri,
   loadTotp,
@@ -156,5 +164,114 @@ describe('secrets and key URIs', () => {
   it('refuses a colon in the issuer or account', () => {
     expect(() => keyUri({ issuer: 'a:b', account: 'x', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
     expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(TypeError);
+    expect(() => keyUri({ issuer: 'a', account: 'x:y', secret: SHA1_SECRET_BASE32 })).toThrow(
+      'issuer and account may not contain ":"',
+    );
+  });
+});
+
+describe('base32 and key URIs agree with otplib, which whm2fa no longer loads to make them', () => {
+  it("encodes every length from 0 to 40 bytes as otplib's base32 does, without padding", () => {
+    const scure = new ScureBase32Plugin();
+    for (let length = 0; length <= 40; length += 1) {
+      const bytes = randomBytes(length);
+      expect(base32(bytes)).toBe(scure.encode(bytes, { padding: false }));
+    }
+    expect(base32(Buffer.from(SEED_SHA1))).toBe(SHA1_SECRET_BASE32);
+    expect(base32(new Uint8Array([0xff]))).toBe('74');
+  });
+
+  it('formats key URIs exactly as otplib does, also with no issuer and with characters to escape', () => {
+    const cases = [
+      { issuer: 'My Host', account: 'reseller1' },
+      { issuer: 'host.example.com', account: 'a_b-c.d' },
+      { issuer: 'Émile & Co/?#', account: 'x y' },
+      { issuer: '', account: 'reseller1' },
+    ];
+    for (const { issuer, account } of cases) {
+      expect(keyUri({ issuer, account, secret: SHA1_SECRET_BASE32 })).toBe(
+        generateTOTP({ issuer, label: account, secret: SHA1_SECRET_BASE32 }),
+      );
+    }
+    expect(keyUri({ issuer: '', account: 'r1', secret: 'ABCD' })).toBe('otpauth://totp/r1?secret=ABCD');
+  });
+});
+
+describe('random bytes from the kernel, with node:crypto as the fallback', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'whm2fa-random-'));
+  const device = join(dir, 'device');
+  const short = join(dir, 'short');
+  writeFileSync(device, Buffer.from(Array.from({ length: 40 }, (_, i) => i + 1)));
+  writeFileSync(short, Buffer.from([9, 9, 9]));
+
+  it('reads exactly the bytes asked for from the device', () => {
+    expect([...deviceBytes(20, device)]).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(deviceBytes(0, device)).toHaveLength(0);
+  });
+
+  it('closes the device every time', () => {
+    const open = readdirSync('/proc/self/fd').length;
+    for (let i = 0; i < 50; i += 1) deviceBytes(4, device);
+    expect(readdirSync('/proc/self/fd').length).toBe(open);
+  });
+
+  it('falls back when the device gives too few bytes or cannot be opened', () => {
+    const fromShort = deviceBytes(20, short);
+    expect(fromShort).toHaveLength(20);
+    expect([...fromShort.subarray(0, 3)]).not.toEqual([9, 9, 9]);
+    const fromNothing = deviceBytes(20, join(dir, 'missing'));
+    expect(fromNothing).toHaveLength(20);
+    expect(new Set(fromNothing).size).toBeGreaterThan(4);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('what counts as usable input', () => {
+  it('a secret must be base32 of at least 10 bytes (16 characters)', () => {
+    expect(isUsableSecret('A'.repeat(16))).toBe(true);
+    expect(isUsableSecret('A'.repeat(15))).toBe(false);
+    expect(isUsableSecret('a'.repeat(32))).toBe(false);
+    expect(isUsableSecret(`${'A'.repeat(16)}1`)).toBe(false);
+    expect(isUsableSecret(`${'A'.repeat(16)}=`)).toBe(false);
+    expect(isUsableSecret('')).toBe(false);
+    expect(isUsableSecret(`x${'A'.repeat(16)}`)).toBe(false);
+  });
+
+  it('a secret whose length base32 cannot end on is "malformed" (otplib refuses it)', () => {
+    const t = 1_800_000_000;
+    expect(isUsableSecret('A'.repeat(17))).toBe(true);
+    expect(verifyCode({ secret: 'A'.repeat(17), code: '123456', epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+  });
+
+  it('a malformed code or an unusable secret is "malformed", not "wrong"', () => {
+    const t = 1_800_000_000;
+    const good = codeAt(SHA1_SECRET_BASE32, t);
+    expect(verifyCode({ secret: SHA1_SECRET_BASE32, code: good, epochSeconds: t }).valid).toBe(true);
+    expect(verifyCode({ secret: 'A'.repeat(15), code: good, epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+    expect(verifyCode({ secret: 'not base32!', code: good, epochSeconds: t })).toEqual({
+      valid: false,
+      reason: 'malformed',
+    });
+    for (const code of [good.slice(1), `${good}0`, 'abcdef', ''])
+      expect(verifyCode({ secret: SHA1_SECRET_BASE32, code, epochSeconds: t })).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
+  });
+
+  it('checking or making a code before loadTotp is our own misuse: a TypeError', async () => {
+    vi.resetModules();
+    const fresh = await import('../../plugin/src/totp');
+    expect(() => fresh.codeAt(SHA1_SECRET_BASE32, 0)).toThrow(TypeError);
+    expect(() => fresh.codeAt(SHA1_SECRET_BASE32, 0)).toThrow('await loadTotp() before checking or making codes');
+    await fresh.loadTotp();
+    await fresh.loadTotp();
+    expect(fresh.codeAt(SHA1_SECRET_BASE32, 59)).toBe(RFC6238[0]?.sha1.slice(2));
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
-import { verifyCodes, lockSecondsAfter } from '../../plugin/src/verification';
+import { lockMessage, lockSecondsAfter, verifyCodes } from '../../plugin/src/verification';
 import { readUserState, writeUserState } from '../../plugin/src/userState';
 import { Whm2faError } from '../../plugin/src/errors';
 import { loadTotp } from '../../plugin/src/totp';
@@ -222,5 +222,74 @@ describe('expired setups', () => {
     attempt(totp(SECRET, T0), T0);
     expect(readUserState(paths, 'reseller1').pending).toBeUndefined();
     expect(readFileSync(join(paths.userStateDir, 'reseller1.json'), 'utf8')).not.toContain('MFRGGZDFMZTWQ2LK');
+  });
+});
+
+describe('exact answers and records', () => {
+  const auditLines = (): Array<Record<string, string>> =>
+    readFileSync(paths.auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
+
+  it('says what is wrong in words a reseller understands', () => {
+    expect(attempt('12ab', T0)?.message).toBe('Enter the 6-digit security code from your authenticator app.');
+    expect(attempt(wrongCode(T0), T0)?.message).toBe(
+      'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.',
+    );
+    const code = totp(SECRET, T0);
+    attempt(code, T0);
+    expect(attempt(code, T0)?.message).toBe(
+      'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.',
+    );
+    expect(auditLines().at(-1)).toMatchObject({ action: 'verify', result: 'refused: code already used' });
+  });
+
+  it('the failure that locks, and the refusals after it, carry the lock end', () => {
+    for (let i = 0; i < 4; i += 1) attempt(wrongCode(T0), T0);
+    const locking = attempt(wrongCode(T0), T0);
+    const until = T0 + 300;
+    expect(lockMessage(until)).toBe(
+      `Too many wrong security codes. Verification is locked for this account until ${new Date(until * 1000).toISOString().slice(11, 16)} UTC. Wait until then and try again.`,
+    );
+    expect(lockMessage(until)).toContain('until 08:05 UTC');
+    expect(locking?.code).toBe('CODE_INVALID');
+    expect(locking?.message).toBe(
+      `That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now. ${lockMessage(until)}`,
+    );
+    expect(locking?.lockedUntil).toBe(new Date(until * 1000).toISOString());
+    expect(auditLines().slice(-2)).toMatchObject([
+      { action: 'verify', result: 'failed: wrong code (5 of 5)' },
+      { action: 'lock', result: `locked until ${new Date(until * 1000).toISOString()}` },
+    ]);
+    const refused = attempt(totp(SECRET, T0 + 10), T0 + 10);
+    expect(refused?.code).toBe('LOCKED');
+    expect(refused?.message).toBe(lockMessage(until));
+    expect(refused?.lockedUntil).toBe(new Date(until * 1000).toISOString());
+  });
+
+  it('records step 0 when the first accepted code is from the first step of 1970', () => {
+    expect(attempt(totp(SECRET, 15), 15)).toBeUndefined();
+    expect(Object.values(readUserState(paths, 'reseller1').steps ?? {})).toEqual([0]);
+  });
+
+  it('applies onSuccess to the record in the same write, and not on failure', () => {
+    const pending = { secret: 'X', createdAt: T0, expiresAt: T0 + 600 };
+    const run = (code: string): void =>
+      verifyCodes({
+        paths,
+        user: 'reseller1',
+        actor: 'reseller1',
+        ip: '',
+        epochSeconds: T0,
+        checks: [{ secret: SECRET, code }],
+        onSuccess: (state) => ({ ...state, pending }),
+      });
+    expect(() => run(wrongCode(T0))).toThrow(Whm2faError);
+    expect(readUserState(paths, 'reseller1').pending).toBeUndefined();
+    run(totp(SECRET, T0));
+    const record = readUserState(paths, 'reseller1');
+    expect(record).toEqual({ failures: 0, lockCount: 0, steps: record.steps, pending });
+    expect(Object.values(record.steps ?? {})).toEqual([Math.floor(T0 / 30)]);
   });
 });

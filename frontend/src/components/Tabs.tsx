@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 
+/** One tab: its id (also the URL hash), label and panel. */
 export interface TabDef {
   id: string;
   label: string;

@@ -7,7 +7,8 @@ import { badRequest } from '../errors';
 import { auditVisibility, manageableAccounts } from '../access';
 import { listAudit } from '../audit';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
-import { removeForUsers, removeOwn, MAX_REASON_LENGTH } from '../removal';
+import { removeForUsers, removeOwn } from '../removal';
+import { MAX_ISSUER_INPUT_LENGTH, MAX_REASON_LENGTH, MAX_USERS_PER_REMOVE } from '../rules';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus, statusDetails } from '../accountStatus';
 import { isValidUsername } from '../accounts';
@@ -26,9 +27,8 @@ import {
 } from './params';
 import type { RequestContext } from '../context';
 
+/** One JSON API action: checks its parameters and does the work with the request's context. */
 export type Action = (ctx: RequestContext, params: Params) => unknown;
-
-const MAX_USERS_PER_REMOVE = 1000;
 
 function status(ctx: RequestContext): unknown {
   const { paths, caller, epochSeconds } = ctx;
@@ -65,6 +65,7 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   return { entries };
 }
 
+/** Every action api.cgi serves, by name (docs/api.md describes each). */
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
   'enroll.start': (ctx) => {
@@ -97,7 +98,7 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
       requiredString(params, 'reason', MAX_REASON_LENGTH * 2),
     ),
   'settings.get': (ctx) => getSettings(ctx),
-  'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', 64)),
+  'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),
   'audit.list': auditList,
 });

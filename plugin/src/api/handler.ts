@@ -11,14 +11,17 @@ import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
 import type { Caller } from '../access';
 
+/** The largest request body accepted. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** The response to send, and what to log when the failure was unexpected. */
 export interface ApiOutcome {
   readonly response: CgiResponse;
   /** Set for an unexpected failure: what goes to the server's error log. */
   readonly logged?: unknown;
 }
 
+/** A request that passed the checks made before its body is read. */
 export interface CheckedRequest {
   readonly caller: Caller;
   /** How many body bytes to read. */
@@ -60,6 +63,7 @@ function parseBody(body: Buffer): { action: string; params: Record<string, unkno
   return { action, params };
 }
 
+/** A JSON response with `status`, never cached. */
 export function jsonResponse(status: number, payload: unknown): CgiResponse {
   return {
     status,
@@ -68,6 +72,7 @@ export function jsonResponse(status: number, payload: unknown): CgiResponse {
   };
 }
 
+/** The failure envelope for `err`; unexpected failures are also marked for the error log. */
 export function errorResponse(err: unknown): ApiOutcome {
   const coded = toWhm2faError(err);
   const response = jsonResponse(coded.status, { ok: false, error: coded.toJSON() });

@@ -4,11 +4,12 @@
  */
 import { badRequest } from '../errors';
 import { isValidUsername } from '../accounts';
+import { MAX_CODE_INPUT_LENGTH } from '../rules';
 
+/** The parsed body of a request (action and parameters), unchecked. */
 export type Params = Readonly<Record<string, unknown>>;
 
-const MAX_CODE_LENGTH = 16;
-
+/** Text parameter `name`, undefined when absent; BAD_REQUEST when not text or longer than `maxLength`. */
 export function optionalString(params: Params, name: string, maxLength: number): string | undefined {
   const value = params[name];
   if (value === undefined || value === null) return undefined;
@@ -17,6 +18,7 @@ export function optionalString(params: Params, name: string, maxLength: number):
   return value;
 }
 
+/** Text parameter `name`; BAD_REQUEST when absent, not text or too long. */
 export function requiredString(params: Params, name: string, maxLength: number): string {
   const value = optionalString(params, name, maxLength);
   if (value === undefined) throw badRequest(`"${name}" is required.`);
@@ -28,21 +30,24 @@ export function optionalCode(params: Params, name: string): string | undefined {
   const value = params[name];
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < 1e6)
     return String(value).padStart(6, '0');
-  return optionalString(params, name, MAX_CODE_LENGTH);
+  return optionalString(params, name, MAX_CODE_INPUT_LENGTH);
 }
 
+/** A security code parameter that must be present. */
 export function requiredCode(params: Params, name: string): string {
   const value = optionalCode(params, name);
   if (value === undefined) throw badRequest(`"${name}" is required: enter the 6-digit security code from your app.`);
   return value;
 }
 
+/** A `true` / `false` parameter that must be present. */
 export function requiredBoolean(params: Params, name: string): boolean {
   const value = params[name];
   if (typeof value !== 'boolean') throw badRequest(`"${name}" must be true or false.`);
   return value;
 }
 
+/** A whole-number parameter from `min` to `max`, undefined when absent. */
 export function optionalInteger(params: Params, name: string, min: number, max: number): number | undefined {
   const value = params[name];
   if (value === undefined || value === null) return undefined;

@@ -9,6 +9,7 @@ function finish(outcome: ApiOutcome): void {
   respond(outcome.response);
 }
 
+/** api.cgi: reads one request from the environment and stdin, runs it, prints the response. */
 export async function serveApi(options: CgiOptions): Promise<void> {
   const paths = serverPaths(options.root);
   const request = cgiRequest();

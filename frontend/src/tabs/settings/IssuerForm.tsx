@@ -1,13 +1,13 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../../api';
-import { ISSUER_MAX_LENGTH, ISSUER_PATTERN } from '../../../../plugin/src/rules';
+import { MAX_ISSUER_LENGTH, ISSUER_PATTERN } from '../../../../plugin/src/rules';
 
 /** Why an issuer as typed would be refused (the plugin's own rule), or undefined. */
 export function issuerProblem(value: string): string | undefined {
   const v = value.trim();
   if (v === '' || ISSUER_PATTERN.test(v)) return undefined;
-  return v.length > ISSUER_MAX_LENGTH
-    ? `Use at most ${String(ISSUER_MAX_LENGTH)} characters.`
+  return v.length > MAX_ISSUER_LENGTH
+    ? `Use at most ${String(MAX_ISSUER_LENGTH)} characters.`
     : 'Use only letters, digits, spaces, dots (.), underscores (_) and hyphens (-).';
 }
 

@@ -1,3 +1,4 @@
+import { MAX_REASON_LENGTH } from '../../../../plugin/src/rules';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Dialog, RemoveActions } from '../../components/Dialog';
@@ -62,7 +63,7 @@ export function RemoveForUsers(props: {
             id="whm2fa-reason"
             class="form-control"
             rows={3}
-            maxLength={500}
+            maxLength={MAX_REASON_LENGTH}
             required
             aria-invalid={missing}
             aria-describedby="whm2fa-reason-hint"

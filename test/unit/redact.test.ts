@@ -1,0 +1,29 @@
+// Log redaction: a base32 run long enough to be a secret (16 characters, 80 bits: cPanel's
+// smallest) never reaches a log line; shorter runs and ordinary words stay readable.
+import { describe, expect, it } from 'vitest';
+import { redactText } from '../../plugin/src/redact';
+import { base32 } from '../../plugin/src/totp';
+
+describe('redactText', () => {
+  it('replaces an 80-bit and a 160-bit secret wherever they appear', () => {
+    const short = 'JBSWY3DPEHPK3PXP';
+    const long = base32(new Uint8Array(20).fill(0xa5));
+    expect(long).toHaveLength(32);
+    expect(redactText(`uapi failed for ${short}`)).toBe('uapi failed for [redacted]');
+    expect(redactText(`secret=${long}&issuer=x`)).toBe('secret=[redacted]&issuer=x');
+    expect(redactText(`${short}\n  at save (${long})`)).toBe('[redacted]\n  at save ([redacted])');
+  });
+
+  it('keeps runs shorter than 16 characters, lowercase text and other characters', () => {
+    expect(redactText('ABCDEFGHIJKLMNO')).toBe('ABCDEFGHIJKLMNO');
+    expect(redactText('jbswy3dpehpk3pxp')).toBe('jbswy3dpehpk3pxp');
+    // 0, 1, 8 and 9 are not base32, so they end a run.
+    expect(redactText('ABCDEFGH0IJKLMNOP')).toBe('ABCDEFGH0IJKLMNOP');
+    expect(redactText('CPANEL_FAILED: whmapi1 exited 1')).toBe('CPANEL_FAILED: whmapi1 exited 1');
+  });
+
+  it('redacts a run of exactly 16 and the whole of a longer run', () => {
+    expect(redactText('x ABCDEFGHIJKLMNOP y')).toBe('x [redacted] y');
+    expect(redactText('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABC')).toBe('[redacted]');
+  });
+});

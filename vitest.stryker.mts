@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+// The in-process unit tests only, for `npm run mutate` (StrykerJS): they import
+// plugin/src directly, so a mutant in a rule module is what they run.
+export default defineConfig({
+  test: {
+    environment: 'node',
+    include: ['test/unit/**/*.test.ts'],
+    exclude: ['test/unit/{doc-comments,self-contained,api-doc,ensure}.test.ts'],
+    testTimeout: 60_000,
+  },
+});
