@@ -3,10 +3,8 @@
  * who is a reseller and with which ACLs, who owns which account, primary domains and
  * contact addresses. Formats: docs/cpanel.md, "Callers and ownership".
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StateError } from './errors';
-import { isNoEntry } from './store';
+import { readTextOrEmpty } from './store';
 import type { ServerPaths } from './paths';
 
 /** cPanel's rule for a user name (also what REMOTE_USER must match), which root also meets. */
@@ -17,19 +15,10 @@ export function isValidUsername(name: string): boolean {
   return USERNAME.test(name) && name !== '.' && !name.includes('..');
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    if (isNoEntry(err)) return '';
-    throw new StateError(`cannot read ${file}`, { cause: err });
-  }
-}
-
 /** `/var/cpanel/resellers`: `user:acl1,acl2` per line, spaces removed, `#` lines skipped. */
 export function readResellers(paths: ServerPaths): Map<string, ReadonlySet<string>> {
   const resellers = new Map<string, ReadonlySet<string>>();
-  for (const raw of readText(paths.resellers).split('\n')) {
+  for (const raw of readTextOrEmpty(paths.resellers).split('\n')) {
     const line = raw.replace(/[ \t\r]/g, '');
     if (line === '' || line.startsWith('#')) continue;
     const colon = line.indexOf(':');
@@ -48,7 +37,7 @@ export function readResellers(paths: ServerPaths): Map<string, ReadonlySet<strin
  * every request: the engine's own split and an index loop cost a fraction of a scan by hand.
  */
 function eachColonPair(file: string, each: (key: string, value: string) => void): void {
-  const lines = readText(file).split('\n');
+  const lines = readTextOrEmpty(file).split('\n');
   for (let i = 0; i < lines.length; i += 1) {
     const line = lines[i] as string;
     const colon = line.indexOf(':');
@@ -90,7 +79,7 @@ export function readDomains(paths: ServerPaths): Map<string, string> {
 /** True when `user` has a cPanel account (a file in /var/cpanel/users). */
 export function hasCpanelAccount(paths: ServerPaths, user: string): boolean {
   if (!isValidUsername(user)) return false;
-  return readText(join(paths.cpanelUsersDir, user)) !== '';
+  return readTextOrEmpty(join(paths.cpanelUsersDir, user)) !== '';
 }
 
 const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+$/;
@@ -100,7 +89,7 @@ const EMAIL = /^[^\s@<>"',;]+@[^\s@<>"',;]+$/;
  * `CONTACTEMAIL value` in /etc/wwwacct.conf for root. Undefined when none is set.
  */
 export function contactEmail(paths: ServerPaths, user: string): string | undefined {
-  const text = user === 'root' ? readText(paths.wwwacctConf) : readText(join(paths.cpanelUsersDir, user));
+  const text = user === 'root' ? readTextOrEmpty(paths.wwwacctConf) : readTextOrEmpty(join(paths.cpanelUsersDir, user));
   for (const raw of text.split('\n')) {
     const match = /^CONTACTEMAIL[=\s]\s*(\S*)\s*$/.exec(raw);
     const address = match?.[1];
@@ -113,7 +102,7 @@ export function contactEmail(paths: ServerPaths, user: string): string | undefin
 export function domainsOf(paths: ServerPaths, user: string): string[] {
   if (!isValidUsername(user)) return [];
   const domains: string[] = [];
-  for (const line of readText(join(paths.cpanelUsersDir, user)).split('\n')) {
+  for (const line of readTextOrEmpty(join(paths.cpanelUsersDir, user)).split('\n')) {
     const match = /^DNS\d*=(.+)$/.exec(line.trim());
     const domain = match?.[1]?.trim().toLowerCase();
     if (domain !== undefined && domain !== '') domains.push(domain);

@@ -12,7 +12,7 @@
  */
 import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { appendLine, ensurePrivateDir, isNoEntry, removeFile, withLock } from './store';
+import { appendLine, ensurePrivateDir, isNoEntry, readTextOrEmpty, removeFile, withLock } from './store';
 import { StateError } from './errors';
 import { readOwners } from './accounts';
 import { writeAll } from './descriptor';
@@ -84,15 +84,6 @@ function archiveFiles(paths: ServerPaths): string[] {
   return Array.from({ length: LEGACY_FILES }, (_, i) => `${paths.auditFile}.${String(i + 1)}`);
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    if (isNoEntry(err)) return '';
-    throw new StateError(`cannot read ${file}`, { cause: err });
-  }
-}
-
 interface Line {
   readonly text: string;
   readonly actor: string;
@@ -159,7 +150,7 @@ function compactIfLarge(paths: ServerPaths): void {
   if (size < ROTATE_BYTES) return;
   const lines: Line[] = [];
   for (const source of [...archiveFiles(paths).reverse(), file]) {
-    for (const text of readText(source).split('\n')) {
+    for (const text of readTextOrEmpty(source).split('\n')) {
       if (text === '') continue;
       let actor: unknown;
       try {

@@ -37,6 +37,16 @@ export function ensurePrivateDir(dir: string): void {
   if (mode !== DIR_MODE) chmodSync(dir, DIR_MODE);
 }
 
+/** A text file's content, "" when it does not exist; a StateError when it cannot be read. */
+export function readTextOrEmpty(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if (isNoEntry(err)) return '';
+    throw new StateError(`cannot read ${file}`, { cause: err });
+  }
+}
+
 /** Reads a JSON file; `undefined` when it does not exist; StateError when it is damaged. */
 export function readJson(file: string): unknown {
   let text: string;

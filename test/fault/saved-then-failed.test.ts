@@ -43,25 +43,22 @@ beforeAll(() => {
 afterAll(() => server.cleanup());
 
 const auditLog = (): string => join(server.root, 'var/cpanel/whm2fa/audit.log');
+/** Runs `fn` while cPanel's tool `key` misbehaves with `fault` after its work. */
 function withFault<T>(key: string, fault: Fault, fn: () => T): T {
   const file = join(server.root, 'var/fake-cpanel/faults.json');
   mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
   writeFileSync(file, JSON.stringify({ [key]: fault }));
+  const off = (): void => rmSync(file, { force: true });
+  let result: T;
   try {
-    return fn();
-  } finally {
-    rmSync(file, { force: true });
+    result = fn();
+  } catch (err) {
+    off();
+    throw err;
   }
-}
-async function withFaultAsync<T>(key: string, fault: Fault, fn: () => Promise<T>): Promise<T> {
-  const file = join(server.root, 'var/fake-cpanel/faults.json');
-  mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
-  writeFileSync(file, JSON.stringify({ [key]: fault }));
-  try {
-    return await fn();
-  } finally {
-    rmSync(file, { force: true });
-  }
+  if (result instanceof Promise) return result.finally(off) as T;
+  off();
+  return result;
 }
 /** Puts the audit log back after a break-state fault made it a directory. */
 function repairAudit(): boolean {
@@ -91,7 +88,7 @@ describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then
     const user = `en${n}`;
     const start = await api(server, user, { action: 'enroll.start' });
     const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
-    const r = await withFaultAsync(SET, fault, () =>
+    const r = await withFault(SET, fault, () =>
       api(server, user, { action: 'enroll.confirm', code: codeForStep(secret, stepNow()) }),
     );
     expect(cpanelSecrets(server)[user]).toEqual({ secret });
@@ -109,7 +106,7 @@ describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then
     const start = await api(server, user, { action: 'enroll.start' });
     const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
     const step = stepNow();
-    const r = await withFaultAsync(SET, fault, () =>
+    const r = await withFault(SET, fault, () =>
       api(server, user, {
         action: 'enroll.confirm',
         code: codeForStep(secret, step),
@@ -124,7 +121,7 @@ describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then
 
   it('remove (own): off, said to be off, audited and mailed as off', async () => {
     const user = `rm${n}`;
-    const r = await withFaultAsync(REMOVE, fault, () =>
+    const r = await withFault(REMOVE, fault, () =>
       api(server, user, { action: 'remove', code: codeForStep(OLD, stepNow()) }),
     );
     expect(cpanelSecrets(server)[user]).toBeUndefined();
@@ -136,7 +133,7 @@ describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then
 
   it('removal by root in Manage Users: reported removed, audited and mailed', async () => {
     const user = `ad${n}`;
-    const r = await withFaultAsync(REMOVE, fault, () =>
+    const r = await withFault(REMOVE, fault, () =>
       api(server, 'root', { action: 'users.remove', users: [user], reason: 'lost phone' }),
     );
     expect(cpanelSecrets(server)[user]).toBeUndefined();
