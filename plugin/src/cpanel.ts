@@ -100,10 +100,15 @@ function run(tool: string, args: readonly string[], timeoutMs: number, input?: s
     if (code === undefined || !TRANSIENT.has(code) || attempt === START_ATTEMPTS) break;
     pause(100);
   }
-  if (result.error !== undefined) {
+  // A tool that answers without reading its input makes writing that input fail (EPIPE):
+  // it still ran, and its answer is what counts.
+  const ignorable = (result.error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE' && result.status !== null;
+  if (result.error !== undefined && !ignorable) {
     const code = (result.error as NodeJS.ErrnoException).code;
     throw new CpanelCallError(
-      code === 'ETIMEDOUT' ? 'it did not answer in time and was stopped' : 'its command-line tool could not be run',
+      code === 'ETIMEDOUT'
+        ? 'it did not answer in time and was stopped'
+        : `its command-line tool could not be run (${code ?? 'unknown error'})`,
       false,
     );
   }
