@@ -6,7 +6,6 @@ import { policyEnabled, secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
 import { activeLock, livePending, readUserState } from './userState';
 import { iso, MAX_FAILURES } from './verification';
-import { pendingKeyId } from './keyFingerprint';
 import type { ServerPaths } from './paths';
 
 /** One account's 2FA state as the page's status and `whm2fa status` show it. */
@@ -64,7 +63,7 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
   const removal = enabled ? undefined : state.adminRemoval;
   return {
     attemptsLeft: activeLock(state, epochSeconds) === undefined ? Math.max(0, MAX_FAILURES - state.failures) : 0,
-    pendingKeyId: pending === undefined ? null : pendingKeyId(pending.secret),
+    pendingKeyId: pending?.keyId ?? null,
     removedByAdmin: removal === undefined ? null : { by: removal.by, at: iso(removal.at), reason: removal.reason },
   };
 }

@@ -12,12 +12,11 @@ import { changedEntries, entriesOf } from './userEntries';
 import { rememberKeysLocked } from './reconcile';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { keyUri, loadTotp, newSecret } from './totp';
+import { keyUri, loadTotp, newSecret, randomBytes } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
-import { pendingKeyId } from './keyFingerprint';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -44,9 +43,10 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
   const otpauthUri = keyUri({ issuer, account: caller.user, secret });
   const svg = await qrSvg(otpauthUri);
   const expiresAt = epochSeconds + PENDING_SECONDS;
+  const keyId = Buffer.from(randomBytes(8)).toString('hex');
   withLock(paths.lockFile, () => {
     const state = readUserState(paths, caller.user);
-    writeUserState(paths, caller.user, { ...state, pending: { secret, createdAt: epochSeconds, expiresAt } });
+    writeUserState(paths, caller.user, { ...state, pending: { secret, createdAt: epochSeconds, expiresAt, keyId } });
   });
   return {
     secret,
@@ -55,7 +55,7 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
     account: caller.user,
     issuer,
     expiresAt: iso(expiresAt),
-    keyId: pendingKeyId(secret),
+    keyId,
   };
 }
 
@@ -86,7 +86,7 @@ export async function confirmEnrollment(
       'There is no setup in progress, or it expired after 10 minutes. Start the setup again.',
     );
   }
-  if (keyId !== undefined && keyId !== pendingKeyId(pending.secret)) {
+  if (keyId !== undefined && pending.keyId !== undefined && keyId !== pending.keyId) {
     throw new Whm2faError(
       'NO_PENDING',
       'This key was replaced by a newer setup (in another tab or window), so the code was not checked and does not count as a wrong one. Use the newest key.',

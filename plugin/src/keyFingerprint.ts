@@ -17,13 +17,3 @@ function sha256Hex16(text: string): string {
 export function keyFingerprint(secret: string): string {
   return sha256Hex16(secret.toUpperCase());
 }
-
-/**
- * A pending key's public name: the page sends it back with the code it typed, so a code
- * meant for a key another tab has since replaced is told apart from a wrong guess (and
- * not counted as one). Hashed apart from {@link keyFingerprint}, so what the browser
- * sees cannot be matched against what whm2fa keeps on disk.
- */
-export function pendingKeyId(secret: string): string {
-  return sha256Hex16(`whm2fa pending key\n${secret}`);
-}

@@ -65,13 +65,18 @@ export function readJson(file: string): unknown {
 
 /** Replaces `file` with `value` as JSON so that a reader sees the old or the new content, never a mix. */
 export function writeJsonAtomic(file: string, value: unknown): void {
+  writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Replaces `file` (0600, in a 0700 folder) with `text` so that a reader sees the old or the new content. */
+export function writeTextAtomic(file: string, text: string): void {
   const dir = dirname(file);
   ensurePrivateDir(dir);
   const tmp = join(dir, `.${basename(file)}.${String(process.pid)}.tmp`);
   try {
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
     try {
-      writeAll(fd, `${JSON.stringify(value, null, 2)}\n`);
+      writeAll(fd, text);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -13,6 +13,11 @@ export interface PendingEnrollment {
   readonly secret: string;
   readonly createdAt: number;
   readonly expiresAt: number;
+  /**
+   * The key's public name (16 random hex digits, unrelated to the secret): the page sends
+   * it back with its code, so a code for a key another tab replaced is told apart.
+   */
+  readonly keyId?: string;
 }
 
 /** whm2fa's record for one user (all times in Unix seconds). */
@@ -72,7 +77,14 @@ function parse(file: string, value: unknown): UserState {
     const p = v['pending'] as Record<string, unknown> | null;
     if (typeof p !== 'object' || p === null || typeof p['secret'] !== 'string') throw bad();
     if (!isTime(p['createdAt']) || !isTime(p['expiresAt'])) throw bad();
-    pending = { secret: p['secret'], createdAt: p['createdAt'], expiresAt: p['expiresAt'] };
+    const keyId = p['keyId'];
+    if (keyId !== undefined && (typeof keyId !== 'string' || !/^[0-9a-f]{16}$/.test(keyId))) throw bad();
+    pending = {
+      secret: p['secret'],
+      createdAt: p['createdAt'],
+      expiresAt: p['expiresAt'],
+      ...(keyId === undefined ? {} : { keyId }),
+    };
   }
   let adminRemoval: AdminRemovalRecord | undefined;
   if (v['adminRemoval'] !== undefined) {

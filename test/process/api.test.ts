@@ -409,38 +409,42 @@ describe('audit.list', () => {
 });
 
 describe('cPanel refusing the change', () => {
-  it('leaves 2FA as it was and keeps the pending setup', async () => {
-    const tools = join(server.root, 'usr/local/cpanel/bin');
-    const uapi = join(tools, 'uapi');
-    const original = readFileSync(uapi, 'utf8');
-    const start = await api(server, 'reseller1', { action: 'enroll.start' });
-    const next = (start.json().data as Record<string, string>)['secret'] ?? '';
-    const before = cpanelSecrets(server)['reseller1'];
-    writeFileSync(
-      uapi,
-      '#!/bin/sh\necho \'{"result":{"status":0,"errors":["The feature is disabled."],"data":null}}\'\n',
-    );
+  it('leaves 2FA as it was, says so, and keeps the pending setup', async () => {
+    // A server of its own: no earlier test has used this key's codes.
+    const own = makeServer({ secrets: { reseller1: SEEDED.reseller2 } });
     try {
-      const step = stepNow();
-      const r = await api(server, 'reseller1', {
-        action: 'enroll.confirm',
-        code: codeForStep(next, step + 1),
-        currentCode: codeForStep(before?.secret ?? '', step + 1),
-      });
-      // Either the code window already moved on (replay of the step used above) or cPanel refused.
-      if (r.json().error?.code !== 'CODE_REPLAYED') {
-        expect(r.status).toBe(502);
-        expect(r.json().error).toMatchObject({ code: 'CPANEL_FAILED' });
-        expect(r.json().error?.message).toContain('The feature is disabled.');
+      const start = await api(own, 'reseller1', { action: 'enroll.start' });
+      const next = (start.json().data as Record<string, string>)['secret'] ?? '';
+      const before = cpanelSecrets(own)['reseller1'];
+      const restore = replaceTool(
+        own,
+        'whmapi1',
+        '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"The feature is disabled."}}\'\n',
+      );
+      let r;
+      try {
+        const step = stepNow();
+        r = await api(own, 'reseller1', {
+          action: 'enroll.confirm',
+          code: codeForStep(next, step),
+          currentCode: codeForStep(before?.secret ?? '', step),
+        });
+      } finally {
+        restore();
       }
-      expect(cpanelSecrets(server)['reseller1']).toEqual(before);
-      expect((await api(server, 'reseller1', { action: 'status' })).json().data).toMatchObject({
+      expect(r.status).toBe(502);
+      expect(r.json().error).toMatchObject({
+        code: 'CPANEL_FAILED',
+        message:
+          'cPanel did not save the new key (cPanel said: The feature is disabled.). Two-factor authentication is still on with your current device.',
+      });
+      expect(cpanelSecrets(own)['reseller1']).toEqual(before);
+      expect((await api(own, 'reseller1', { action: 'status' })).json().data).toMatchObject({
         pending: true,
         enabled: true,
       });
     } finally {
-      writeFileSync(uapi, original);
+      own.cleanup();
     }
-    expect(existsSync(uapi)).toBe(true);
   });
 });

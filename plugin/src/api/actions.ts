@@ -14,6 +14,8 @@ import { accountStatus, statusDetails } from '../accountStatus';
 import { isValidUsername } from '../accounts';
 import { isAuditAction } from '../rules';
 import { reconcile } from '../reconcile';
+import { accountListJson } from '../accountListCache';
+import { JsonText } from './jsonText';
 import { limitRate } from '../rateLimit';
 import {
   optionalCode,
@@ -90,7 +92,8 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
     const outcome = await removeOwn(ctx, requiredCode(params, 'code'));
     return { enabled: false, ...outcome };
   },
-  'users.list': (ctx) => ({ users: manageableAccounts(ctx.paths, ctx.caller) }),
+  'users.list': (ctx) =>
+    new JsonText(accountListJson(ctx.paths, ctx.caller, () => manageableAccounts(ctx.paths, ctx.caller))),
   'users.remove': (ctx, params) =>
     removeForUsers(
       ctx,

@@ -1,0 +1,64 @@
+// Manage Users' list is kept as JSON text per caller and rebuilt when cPanel's owners,
+// domains or resellers files or its 2FA store change: every change shows at once, each
+// caller sees only its own list, and the kept file holds no secret.
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, cpanelTool, makeServer, type Server } from '../support/server';
+
+let server: Server;
+beforeAll(() => {
+  server = makeServer({ secrets: { blog2: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } });
+});
+afterAll(() => server.cleanup());
+
+type Row = { user: string; domain: string; owner: string; enabled: boolean };
+const list = async (user: string): Promise<Row[]> =>
+  ((await api(server, user, { action: 'users.list' })).json().data?.['users'] as Row[]) ?? [];
+const row = (rows: Row[], user: string): Row | undefined => rows.find((r) => r.user === user);
+const cacheFile = (user: string): string => join(server.root, `var/cpanel/whm2fa/cache/users.${user}.json`);
+
+describe('the Manage Users list', () => {
+  it('follows a change to cPanel’s 2FA store at once', async () => {
+    expect(row(await list('root'), 'shop1')?.enabled).toBe(false);
+    expect(row(await list('root'), 'shop1')?.enabled).toBe(false);
+    const set = cpanelTool(
+      server,
+      'whmapi1',
+      ['--output=json', '--input=json', 'twofactorauth_set_tfa_config_for_user'],
+      JSON.stringify({ shop1: { primary_account: { secret: 'GEZDGNBVGY3TQOJQ' } } }),
+    );
+    expect(set.status).toBe(0);
+    expect(row(await list('root'), 'shop1')?.enabled).toBe(true);
+  });
+
+  it('follows accounts created and moved between owners', async () => {
+    await list('reseller1');
+    cpanelTool(server, 'whmapi1', [
+      '--output=json',
+      'createacct',
+      'username=new1',
+      'domain=new1.example.com',
+      'owner=reseller1',
+    ]);
+    expect(row(await list('reseller1'), 'new1')).toEqual({
+      user: 'new1',
+      domain: 'new1.example.com',
+      owner: 'reseller1',
+      enabled: false,
+    });
+    const owners = join(server.root, 'etc/trueuserowners');
+    writeFileSync(owners, readFileSync(owners, 'utf8').replace('new1: reseller1', 'new1: reseller2'));
+    expect(row(await list('reseller1'), 'new1')).toBeUndefined();
+    expect(row(await list('reseller2'), 'new1')?.owner).toBe('reseller2');
+  });
+
+  it('is kept per caller, 0600, without secrets; a damaged copy is rebuilt', async () => {
+    const theirs = await list('reseller2');
+    expect(theirs.map((r) => r.user)).not.toContain('shop1');
+    expect(statSync(cacheFile('reseller2')).mode & 0o777).toBe(0o600);
+    expect(readFileSync(cacheFile('root'), 'utf8')).not.toContain('JBSWY3DPEHPK3PXP');
+    writeFileSync(cacheFile('reseller2'), 'garbage\n[]');
+    expect(await list('reseller2')).toEqual(theirs);
+  });
+});
