@@ -210,6 +210,31 @@ describe('confirmEnrollment', () => {
   });
 });
 
+describe('confirmEnrollment, every code checked', () => {
+  it('refuses a wrong code for the new key, naming its field, and saves nothing', async () => {
+    pend(NEW);
+    const err = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 300), undefined));
+    expect(err.code).toBe('CODE_INVALID');
+    expect(err.fields).toEqual(['code']);
+    expect(cpanel.calls).toEqual([]);
+    writeStore(paths, { reseller1: OLD });
+    const both = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 300), totp(OLD, T0 + 300)));
+    expect(both.fields).toEqual(['code', 'currentCode']);
+  });
+
+  it('ignores a current code sent when 2FA is off', async () => {
+    pend(NEW);
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), '123456')).toEqual({});
+    expect(storeSecrets(paths)['reseller1']).toBe(NEW);
+  });
+
+  it('finishes its records when the setup was cancelled in another tab meanwhile', async () => {
+    pend(NEW);
+    cpanel.afterWrite = () => writeUserState(paths, 'reseller1', { failures: 0, lockCount: 0 });
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined)).toEqual({});
+  });
+});
+
 describe('saveKey', () => {
   const save = (user = 'reseller1', secret = NEW, options: { teamOf?: string } = {}, isRoot?: boolean) =>
     saveKey({ paths, cpanel, ...(isRoot === undefined ? {} : { caller: { isRoot } }) }, user, secret, options);
@@ -336,6 +361,45 @@ describe('saveKey', () => {
       ok: true,
       audit:
         'ok: cPanel reported a failure but saved the key (cPanel said: its tool was killed (SIGKILL)); entries no longer kept by cPanel: info@shop.example',
+    });
+  });
+
+  it('lists every entry lost, and claims no team key cPanel did not keep', () => {
+    writeStore(paths, {
+      'info@shop.example': OTHER,
+      'a@shop.example': OLD,
+      'dev@reseller1': OLD,
+      'ops@reseller1': NEW,
+    });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['info@shop.example'];
+      delete s['a@shop.example'];
+      delete s['ops@new1'];
+      writeStore(paths, s);
+    };
+    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
+      ok: true,
+      audit: 'ok: team users’ keys carried over: dev@new1',
+    });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['info@shop.example'];
+      delete s['a@shop.example'];
+      writeStore(paths, s);
+    };
+    writeStore(paths, { 'info@shop.example': OTHER, 'a@shop.example': OLD });
+    expect(save()).toEqual({
+      ok: true,
+      audit: 'ok: entries no longer kept by cPanel: info@shop.example, a@shop.example',
+    });
+  });
+
+  it('lists every team key carried over', () => {
+    writeStore(paths, { 'dev@reseller1': OLD, 'ops@reseller1': NEW });
+    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
+      ok: true,
+      audit: 'ok: team users’ keys carried over: dev@new1, ops@new1',
     });
   });
 

@@ -1,7 +1,7 @@
 // The account hooks in-process, against the fake bridge: an event that does not match the
 // account files changes nothing; stale keys are removed; a rename carries the key over or
 // says honestly that it could not, and tells the account and its owner.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,7 @@ describe('accountRemoved', () => {
     expect(audit().map((e) => e.result)).toEqual(['account removed; no 2FA entry left']);
     expect(reconcile(paths, T0 + 10)).toBe(0);
     expect(readSettings(paths).issuers).toEqual({});
+    expect(existsSync(paths.settingsFile)).toBe(false);
   });
 });
 
@@ -150,10 +151,13 @@ describe('accountCreated', () => {
     expect(accountCreated(ctx(), 'new1')).toBe(
       'stale 2FA entry of an earlier account of this name could not be removed (busy); see whm2fa doctor',
     );
+    reconcile(paths, T0);
     cpanel.silentlyKeeps.add('new1');
     expect(accountCreated(ctx(), 'new1')).toBe(
       'stale 2FA entry of an earlier account of this name could not be removed (cPanel kept the key.); see whm2fa doctor',
     );
+    // The key is still there: whm2fa must not forget it, or it would later report it as new.
+    expect(reconcile(paths, T0 + 10)).toBe(0);
   });
 });
 
@@ -203,6 +207,16 @@ describe('accountRenamed', () => {
     expect(sentMail(paths)).toEqual([]);
   });
 
+  it('stops when whm2fa’s state cannot follow the account, and writes no settings it did not have', () => {
+    writeUserState(paths, 'old1', STATE);
+    mkdirSync(join(stateFile('new1'), 'inside'), { recursive: true });
+    expect(() => accountRenamed(ctx(), 'old1', 'new1')).toThrow();
+    rmSync(stateFile('new1'), { recursive: true });
+    writeStore(paths, { old1: KEY, new1: KEY });
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(existsSync(paths.settingsFile)).toBe(false);
+  });
+
   it('does not mention the old entry once it is gone, nor save a key already there', () => {
     writeStore(paths, { old1: KEY });
     cpanel.afterWrite = () => {
@@ -245,6 +259,7 @@ describe('accountRenamed', () => {
     expect(mail[0]?.subject).toMatch(/^Set up two-factor authentication again/);
     expect(mail[1]?.subject).toMatch(/^An account you own lost/);
     expect(mail[1]?.body).toContain('Account:  new1');
+    for (const m of mail) expect(m.body).toContain('From:     the server itself');
     // whm2fa remembers that the new name holds no key.
     expect(reconcile(paths, T0 + 10)).toBe(0);
   });
@@ -259,6 +274,11 @@ describe('accountRenamed', () => {
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example', 'admin@host.example']);
     rmSync(join(root, 'mail.log'));
     owners('nobody9');
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
+    expect(audit().filter((e) => e.subject === 'nobody9')).toEqual([]);
+    rmSync(join(root, 'mail.log'));
+    writeFileSync(paths.trueUserOwners, 'res1: root\n');
     accountRenamed(ctx(), 'old1', 'new1');
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
     rmSync(join(root, 'mail.log'));
