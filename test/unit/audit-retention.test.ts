@@ -103,12 +103,15 @@ describe('compaction', () => {
     appendAudit(paths, input(1));
     const archive = lines(`${paths.auditFile}.1`);
     const per = Math.floor((ARCHIVE_BYTES - 1000) / 7000);
+    // The room left after each actor's `per` newest goes to the newest others: g, f, e, …
+    const extra = Math.floor((ARCHIVE_BYTES - 1000 - per * 7000) / 1000);
     const counts = new Map<string, number>();
     for (const e of archive) counts.set(e.actor, (counts.get(e.actor) ?? 0) + 1);
     expect(counts.get('small')).toBe(1);
+    ['g', 'f', 'e', 'd', 'c', 'b', 'a'].forEach((a, i) => {
+      expect(counts.get(a)).toBe(per + (i < extra ? 1 : 0));
+    });
     for (const a of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) {
-      expect(counts.get(a)).toBeGreaterThanOrEqual(per);
-      expect(counts.get(a)).toBeLessThanOrEqual(per + 1);
       // Each actor's newest entries are the ones kept.
       const kept = archive.filter((e) => e.actor === a).map((e) => e.n);
       expect(kept.at(-1)).toBe(PER_ACTOR_KEEP - 1);
@@ -124,6 +127,24 @@ describe('compaction', () => {
     const archive = lines(`${paths.auditFile}.1`);
     const a = archive.filter((e) => e.actor === 'a').map((e) => e.n);
     expect(a).toEqual(Array.from({ length: PER_ACTOR_KEEP }, (_, i) => 500 + i));
+  });
+
+  it('gives the oldest entry a place when it fits, and fills the archive to the exact byte', () => {
+    const fits = Array.from({ length: 1001 }, (_, n) => line('a', n, 1100)).join('');
+    writeFileSync(paths.auditFile, fits);
+    appendAudit(paths, input(1));
+    expect(lines(`${paths.auditFile}.1`).map((e) => e.n)).toEqual(Array.from({ length: 1001 }, (_, n) => n));
+    rmSync(`${paths.auditFile}.1`);
+    // Everything but the oldest line adds up to ARCHIVE_BYTES exactly.
+    const rest = ARCHIVE_BYTES - 1000 * 1000 - 880;
+    const count = rest / 1000;
+    const exact =
+      line('a', 0) + line('a', 1, 880) + Array.from({ length: count + 1000 }, (_, n) => line('a', n + 2)).join('');
+    writeFileSync(paths.auditFile, exact);
+    appendAudit(paths, input(1));
+    const archive = `${paths.auditFile}.1`;
+    expect(readFileSync(archive).length).toBe(ARCHIVE_BYTES);
+    expect(lines(archive)[0]?.n).toBe(1);
   });
 
   it('folds legacy rotated files in, oldest first, drops cut lines, and removes them', () => {
@@ -146,7 +167,12 @@ describe('compaction', () => {
   it('refuses to compact when a rotated file cannot be read', () => {
     mkdirSync(`${paths.auditFile}.2`);
     writeFileSync(paths.auditFile, line('a', 0, ROTATE_BYTES));
-    expect(() => appendAudit(paths, input(1))).toThrow(StateError);
+    expect(() => appendAudit(paths, input(1))).toThrow(new StateError(`cannot read ${paths.auditFile}.2`));
+    try {
+      appendAudit(paths, input(1));
+    } catch (err) {
+      expect((err as Error).cause).toMatchObject({ code: 'EISDIR' });
+    }
   });
 });
 
@@ -176,6 +202,13 @@ describe('listAudit', () => {
     rmSync(`${paths.auditFile}.1`);
     mkdirSync(`${paths.auditFile}.1`);
     expect(listAudit(paths, { limit: 3, visible: () => true })).toHaveLength(3);
-    expect(() => listAudit(paths, { limit: 4, visible: () => true })).toThrow(StateError);
+    expect(() => listAudit(paths, { limit: 4, visible: () => true })).toThrow(
+      new StateError(`cannot read ${paths.auditFile}.1`),
+    );
+    try {
+      listAudit(paths, { limit: 4, visible: () => true });
+    } catch (err) {
+      expect((err as Error).cause).toMatchObject({ code: 'EISDIR' });
+    }
   });
 });

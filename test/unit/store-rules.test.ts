@@ -62,6 +62,13 @@ describe('files and folders', () => {
     expect(() => readJson(join(dir, 'bad.json'))).toThrow(
       `${join(dir, 'bad.json')} is not valid JSON (left untouched for inspection)`,
     );
+    for (const name of ['folder.json', 'bad.json']) {
+      try {
+        readJson(join(dir, name));
+      } catch (err) {
+        expect((err as Error).cause).toBeInstanceOf(Error);
+      }
+    }
     writeFileSync(join(dir, 'ok.json'), '[1]');
     expect(readJson(join(dir, 'ok.json'))).toEqual([1]);
   });
