@@ -118,7 +118,9 @@ describe('removeAndReadBack', () => {
 
 describe('removeOwn', () => {
   it('refuses when 2FA is not on, and when the code is wrong, changing nothing', async () => {
-    expect((await refusalOf(removeOwn(ctx(), '123456'))).code).toBe('NOT_ENABLED');
+    const off = await refusalOf(removeOwn(ctx(), '123456'));
+    expect(off.code).toBe('NOT_ENABLED');
+    expect(off.message).toBe('Two-factor authentication is not turned on for this account.');
     writeStore(paths, { reseller1: KEY });
     const wrong = await refusalOf(removeOwn(ctx(), totp(KEY, T0 + 600)));
     expect(wrong.code).toBe('CODE_INVALID');
