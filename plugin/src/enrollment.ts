@@ -236,7 +236,8 @@ export function saveKey(
   const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   if (after.get(user) === secret) {
     const lost = changedEntries(kept, after);
-    const carried = moved.filter((key) => after.get(key) === team.get(key));
+    // A key dropped from the body (cPanel refused it) was not carried, whatever the store holds.
+    const carried = moved.filter((key) => team.has(key) && after.get(key) === team.get(key));
     const notes = [
       failure === undefined ? '' : `cPanel reported a failure but saved the key${said}`,
       lost.length === 0 ? '' : `entries no longer kept by cPanel: ${lost.join(', ')}`,

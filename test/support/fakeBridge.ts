@@ -1,0 +1,211 @@
+// An in-process stand-in for cPanel's tools (plugin/src/cpanel.ts `CpanelBridge`) for the
+// unit tests: it changes the copy of cPanel's store (tfa_userdata.json) in a temporary
+// server tree, answering only from what it is sent, as docs/cpanel.md says cPanel 11.122
+// does, and it can be told to fail in each way the real tools fail.
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from '../../plugin/src/cpanel';
+import type { EntrySet } from '../../plugin/src/userEntries';
+import type { ServerPaths } from '../../plugin/src/paths';
+
+/**
+ * How the next call fails: `refuse` (the tool ran and said no, nothing changed),
+ * `saved-then-died` (the work is done, then the tool dies: not a refusal), `died-before`
+ * (the tool never did the work), `crash` (a programming error, not a CpanelCallError).
+ */
+export type Fault =
+  | { readonly kind: 'refuse'; readonly reason: string }
+  | { readonly kind: 'saved-then-died'; readonly reason: string }
+  | { readonly kind: 'died-before'; readonly reason: string }
+  | { readonly kind: 'crash' };
+
+/** One call the fake received. */
+export interface Call {
+  readonly fn: 'setUserEntries' | 'removeSecrets';
+  readonly user?: string;
+  readonly users?: readonly string[];
+  readonly primary?: string | undefined;
+  readonly email?: Record<string, string>;
+  readonly team?: Record<string, string>;
+}
+
+export interface FakeCpanel extends CpanelBridge {
+  readonly calls: Call[];
+  /** Faults for the next calls, in order; a call with no fault queued behaves as cPanel. */
+  readonly faults: Fault[];
+  /** Run after a call changed the store (to play another process or a damaged disk). */
+  afterWrite?: () => void;
+  /** Users whose removal cPanel answers as done but leaves the key (a silent failure). */
+  readonly silentlyKeeps: Set<string>;
+}
+
+export function readStore(paths: ServerPaths): Record<string, { secret: string }> {
+  try {
+    return JSON.parse(readFileSync(paths.tfaUserdata, 'utf8')) as Record<string, { secret: string }>;
+  } catch {
+    return {};
+  }
+}
+
+export function writeStore(paths: ServerPaths, store: Record<string, string>): void {
+  mkdirSync(dirname(paths.tfaUserdata), { recursive: true });
+  const data = Object.fromEntries(Object.entries(store).map(([k, secret]) => [k, { secret }]));
+  writeFileSync(paths.tfaUserdata, JSON.stringify(data));
+}
+
+export function storeSecrets(paths: ServerPaths): Record<string, string> {
+  return Object.fromEntries(Object.entries(readStore(paths)).map(([k, v]) => [k, v.secret]));
+}
+
+/**
+ * The fake. `mailboxes` and `teams` say which email accounts and team users each account
+ * really owns (cPanel's view); `version` is what /usr/local/cpanel/version would say.
+ */
+export function fakeCpanel(
+  paths: ServerPaths,
+  options: {
+    mailboxes?: Record<string, readonly string[]>;
+    teams?: Record<string, readonly string[]>;
+    version?: readonly [number, number];
+  } = {},
+): FakeCpanel {
+  const mailboxes = (user: string): readonly string[] => options.mailboxes?.[user] ?? [];
+  const teamKeys = (user: string): readonly string[] => (options.teams?.[user] ?? []).map((t) => `${t}@${user}`);
+  const version = options.version ?? [11, 122];
+  const exists = (user: string): boolean => {
+    if (user === 'root') return true;
+    try {
+      if (readFileSync(join(paths.cpanelUsersDir, user), 'utf8') !== '') return true;
+    } catch {
+      // no users file
+    }
+    try {
+      return readFileSync(paths.resellers, 'utf8')
+        .split('\n')
+        .some((line) => line.split(':')[0] === user);
+    } catch {
+      return false;
+    }
+  };
+  const fake: FakeCpanel = {
+    calls: [],
+    faults: [],
+    silentlyKeeps: new Set(),
+    canSetForUser: () => version[0] > 11 || (version[0] === 11 && version[1] >= 122),
+    versionText: () => `${String(version[0])}.${String(version[1])}`,
+    setUserEntries(user: string, set: EntrySet) {
+      fake.calls.push({
+        fn: 'setUserEntries',
+        user,
+        primary: set.primary,
+        email: Object.fromEntries(set.email),
+        team: Object.fromEntries(set.team),
+      });
+      const fault = fake.faults.shift();
+      if (fault?.kind === 'crash') throw new Error('a bug, not a cPanel failure');
+      if (fault?.kind === 'refuse') throw new CpanelCallError(fault.reason, true);
+      if (fault?.kind === 'died-before') throw new CpanelCallError(fault.reason, false);
+      // cPanel checks the whole body before it changes anything.
+      for (const key of set.email.keys()) {
+        if (!mailboxes(user).includes(key))
+          throw new CpanelCallError(`‘${user}’ does not own an email account named ‘${key}’`, true);
+      }
+      for (const key of set.team.keys()) {
+        if (!teamKeys(user).includes(key))
+          throw new CpanelCallError(`‘${user}’ does not own a team user named ‘${key}’`, true);
+      }
+      const store = readStore(paths);
+      for (const key of [user, ...mailboxes(user), ...teamKeys(user)]) delete store[key];
+      if (set.primary !== undefined) store[user] = { secret: set.primary };
+      for (const [key, secret] of [...set.email, ...set.team]) store[key] = { secret };
+      mkdirSync(dirname(paths.tfaUserdata), { recursive: true });
+      writeFileSync(paths.tfaUserdata, JSON.stringify(store));
+      fake.afterWrite?.();
+      if (fault?.kind === 'saved-then-died') throw new CpanelCallError(fault.reason, false);
+    },
+    removeSecrets(users: readonly string[]): RemoveOutcome {
+      fake.calls.push({ fn: 'removeSecrets', users: [...users] });
+      const fault = fake.faults.shift();
+      if (fault?.kind === 'crash') throw new Error('a bug, not a cPanel failure');
+      if (fault?.kind === 'refuse') throw new CpanelCallError(fault.reason, true);
+      if (fault?.kind === 'died-before') throw new CpanelCallError(fault.reason, false);
+      const store = readStore(paths);
+      const removed: string[] = [];
+      const failed = new Map<string, string>();
+      for (const user of users) {
+        if (!exists(user)) failed.set(user, `The user “${user}” does not exist.`);
+        else {
+          if (!fake.silentlyKeeps.has(user)) delete store[user];
+          removed.push(user);
+        }
+      }
+      mkdirSync(dirname(paths.tfaUserdata), { recursive: true });
+      writeFileSync(paths.tfaUserdata, JSON.stringify(store));
+      fake.afterWrite?.();
+      if (fault?.kind === 'saved-then-died') throw new CpanelCallError(fault.reason, false);
+      return { removed, failed };
+    },
+    setPolicy() {
+      throw new Error('not used by these tests');
+    },
+    setSystemIssuer() {
+      throw new Error('not used by these tests');
+    },
+    policyStatus() {
+      throw new Error('not used by these tests');
+    },
+    listHooks() {
+      throw new Error('not used by these tests');
+    },
+  };
+  return fake;
+}
+
+/** A server tree's account files: users files (domains, contact address), owners, resellers. */
+export function writeAccounts(
+  paths: ServerPaths,
+  accounts: Record<string, { domains?: readonly string[]; owner?: string; contact?: string }>,
+  resellers: readonly string[] = [],
+): void {
+  mkdirSync(paths.cpanelUsersDir, { recursive: true });
+  mkdirSync(dirname(paths.trueUserOwners), { recursive: true });
+  const owners: string[] = [];
+  const domains: string[] = [];
+  for (const [user, a] of Object.entries(accounts)) {
+    const lines = [`USER=${user}`, ...(a.domains ?? []).map((d, i) => (i === 0 ? `DNS=${d}` : `DNS${String(i)}=${d}`))];
+    if (a.contact !== undefined) lines.push(`CONTACTEMAIL=${a.contact}`);
+    writeFileSync(join(paths.cpanelUsersDir, user), `${lines.join('\n')}\n`);
+    owners.push(`${user}: ${a.owner ?? 'root'}`);
+    for (const d of a.domains ?? []) domains.push(`${d}: ${user}`);
+  }
+  writeFileSync(paths.trueUserOwners, `${owners.join('\n')}\n`);
+  writeFileSync(paths.trueUserDomains, `${domains.join('\n')}\n`);
+  mkdirSync(dirname(paths.resellers), { recursive: true });
+  writeFileSync(paths.resellers, resellers.map((r) => `${r}:list-accts`).join('\n'));
+}
+
+/** A sendmail in the tree that appends each message to `mail.log` (read with {@link sentMail}). */
+export function installSendmail(paths: ServerPaths): void {
+  mkdirSync(dirname(paths.sendmail), { recursive: true });
+  const log = join(paths.root, 'mail.log');
+  writeFileSync(paths.sendmail, `#!/bin/sh\ncat >> '${log}'\necho '=====' >> '${log}'\n`);
+  chmodSync(paths.sendmail, 0o755);
+}
+
+/** The messages the tree's sendmail took, oldest first: recipient and subject. */
+export function sentMail(paths: ServerPaths): { to: string; subject: string; body: string }[] {
+  let text = '';
+  try {
+    text = readFileSync(join(paths.root, 'mail.log'), 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('=====\n')
+    .filter((m) => m.trim() !== '')
+    .map((m) => ({
+      to: /^To: (.*)$/m.exec(m)?.[1] ?? '',
+      subject: /^Subject: (.*)$/m.exec(m)?.[1] ?? '',
+      body: m,
+    }));
+}

@@ -1,0 +1,465 @@
+// Setting up and replacing a device, and saveKey's read-back of cPanel's store, in-process
+// against the fake bridge (test/support/fakeBridge.ts). Every message the user reads must
+// say what the store holds, whatever the tool answered.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import {
+  PENDING_SECONDS,
+  cancelEnrollment,
+  confirmEnrollment,
+  saveKey,
+  startEnrollment,
+} from '../../plugin/src/enrollment';
+import { readUserState, writeUserState } from '../../plugin/src/userState';
+import { listAudit } from '../../plugin/src/audit';
+import { reconcile } from '../../plugin/src/reconcile';
+import { loadTotp } from '../../plugin/src/totp';
+import { Whm2faError } from '../../plugin/src/errors';
+import { pendingKeyId } from '../../plugin/src/keyFingerprint';
+import type { RequestContext } from '../../plugin/src/context';
+import { totp } from '../support/rfc6238';
+import {
+  fakeCpanel,
+  installSendmail,
+  sentMail,
+  storeSecrets,
+  writeAccounts,
+  writeStore,
+  type FakeCpanel,
+} from '../support/fakeBridge';
+
+const T0 = 1_800_000_000;
+const OLD = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const NEW = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const OTHER = 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U';
+
+let root: string;
+let paths: ServerPaths;
+let cpanel: FakeCpanel;
+
+beforeAll(loadTotp);
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'whm2fa-enroll-'));
+  paths = serverPaths(root);
+  writeAccounts(
+    paths,
+    {
+      reseller1: { domains: ['shop.example'], contact: 'owner@shop.example' },
+      new1: { domains: ['new.example'] },
+    },
+    ['reseller1'],
+  );
+  installSendmail(paths);
+  writeStore(paths, {});
+  cpanel = fakeCpanel(paths, {
+    mailboxes: { reseller1: ['info@shop.example', 'a@shop.example'] },
+    teams: { reseller1: ['dev'], new1: ['dev', 'ops'] },
+  });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+function ctx(at = T0, user = 'reseller1', isRoot = false): RequestContext {
+  return { paths, caller: { user, isRoot, isReseller: user !== 'root' }, ip: '198.51.100.7', epochSeconds: at, cpanel };
+}
+
+function pend(secret: string, at = T0, user = 'reseller1'): void {
+  writeUserState(paths, user, { failures: 0, lockCount: 0, pending: { secret, createdAt: at, expiresAt: at + 600 } });
+}
+
+async function refusal(p: Promise<unknown>): Promise<Whm2faError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof Whm2faError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+function audit(): { action: string; result: string; actor: string; subject: string }[] {
+  return listAudit(paths, { limit: 100, visible: () => true }).reverse();
+}
+
+describe('startEnrollment', () => {
+  it('keeps a new secret pending for 10 minutes and names it by keyId, with the issuer in the URI', async () => {
+    mkdirSync(join(root, 'var/cpanel/authn/twofactor_auth'), { recursive: true });
+    writeFileSync(paths.issuerUserdata, JSON.stringify({ system_wide_issuer: 'Host Co' }));
+    const started = await startEnrollment(ctx());
+    expect(PENDING_SECONDS).toBe(600);
+    const state = readUserState(paths, 'reseller1');
+    expect(state.pending).toEqual({ secret: started.secret, createdAt: T0, expiresAt: T0 + 600 });
+    expect(started.expiresAt).toBe(new Date((T0 + 600) * 1000).toISOString());
+    expect(started.account).toBe('reseller1');
+    expect(started.issuer).toBe('Host Co');
+    expect(started.keyId).toBe(pendingKeyId(started.secret));
+    expect(started.otpauthUri).toContain(`secret=${started.secret}`);
+    expect(started.otpauthUri).toContain('issuer=Host%20Co');
+    expect(started.qrSvg).toMatch(/^<svg/);
+    expect(cpanel.calls).toEqual([]);
+  });
+});
+
+describe('cancelEnrollment', () => {
+  it('drops the pending key and records it; with nothing pending it records nothing', () => {
+    cancelEnrollment(ctx());
+    expect(audit()).toEqual([]);
+    pend(NEW);
+    cancelEnrollment(ctx());
+    expect(readUserState(paths, 'reseller1').pending).toBeUndefined();
+    expect(audit().map((e) => [e.action, e.result, e.subject])).toEqual([['enroll.cancel', 'ok', 'reseller1']]);
+  });
+});
+
+describe('confirmEnrollment', () => {
+  it('refuses with NO_PENDING when nothing is pending or it expired, before any check', async () => {
+    expect((await refusal(confirmEnrollment(ctx(), totp(NEW, T0), undefined))).code).toBe('NO_PENDING');
+    pend(NEW, T0 - 600);
+    const expired = await refusal(confirmEnrollment(ctx(), totp(NEW, T0), undefined));
+    expect(expired.code).toBe('NO_PENDING');
+    expect(expired.message).toMatch(/expired after 10 minutes/);
+    expect(cpanel.calls).toEqual([]);
+  });
+
+  it('refuses a code for a replaced key as NO_PENDING without counting it as a wrong guess', async () => {
+    pend(NEW);
+    const err = await refusal(confirmEnrollment(ctx(), '000000', undefined, pendingKeyId(OTHER)));
+    expect(err.code).toBe('NO_PENDING');
+    expect(err.message).toMatch(/replaced by a newer setup/);
+    expect(readUserState(paths, 'reseller1').failures).toBe(0);
+    expect(audit()).toEqual([]);
+  });
+
+  it('turns 2FA on: the key is saved, the pending setup and the admin-removal note go, audit and mail follow', async () => {
+    reconcile(paths, T0 - 100); // the baseline of what cPanel's store held
+    writeUserState(paths, 'reseller1', {
+      failures: 0,
+      lockCount: 0,
+      pending: { secret: NEW, createdAt: T0, expiresAt: T0 + 600 },
+      adminRemoval: { by: 'root', at: T0 - 50, reason: 'lost phone' },
+    });
+    const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined, pendingKeyId(NEW));
+    expect(outcome).toEqual({});
+    expect(storeSecrets(paths)['reseller1']).toBe(NEW);
+    const state = readUserState(paths, 'reseller1');
+    expect(state.pending).toBeUndefined();
+    expect(state.adminRemoval).toBeUndefined();
+    expect(audit().map((e) => [e.action, e.result])).toEqual([['enable', 'ok']]);
+    // whm2fa remembered its own change: reconcile sees no outside change.
+    expect(reconcile(paths, T0 + 20)).toBe(0);
+    const mail = sentMail(paths);
+    expect(mail.map((m) => m.to)).toEqual(['owner@shop.example']);
+    expect(mail[0]?.subject).toMatch(/was turned on/);
+  });
+
+  it('asks for the current code before replacing a device, and checks both', async () => {
+    writeStore(paths, { reseller1: OLD });
+    pend(NEW);
+    const missing = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined));
+    expect(missing.code).toBe('BAD_REQUEST');
+    expect(missing.message).toMatch(/current security code/);
+    const wrong = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), totp(OLD, T0 + 300)));
+    expect(wrong.code).toBe('CODE_INVALID');
+    expect(storeSecrets(paths)['reseller1']).toBe(OLD);
+    expect(cpanel.calls).toEqual([]);
+    await confirmEnrollment(ctx(T0 + 40), totp(NEW, T0 + 40), totp(OLD, T0 + 40));
+    expect(storeSecrets(paths)['reseller1']).toBe(NEW);
+    expect(
+      audit()
+        .filter((e) => e.action === 'replace')
+        .map((e) => e.result),
+    ).toEqual(['ok']);
+    expect(sentMail(paths)[0]?.subject).toMatch(/device was replaced/);
+  });
+
+  it('keeps the pending key and says so when cPanel did not save it', async () => {
+    pend(NEW);
+    cpanel.faults.push({ kind: 'died-before', reason: 'it did not answer in time and was stopped' });
+    const err = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined));
+    expect(err.code).toBe('CPANEL_FAILED');
+    expect(err.message).toBe(
+      'cPanel did not save the new key (cPanel said: it did not answer in time and was stopped). Two-factor authentication is still off.',
+    );
+    expect(readUserState(paths, 'reseller1').pending?.secret).toBe(NEW);
+    expect(
+      audit()
+        .filter((e) => e.action === 'enable')
+        .map((e) => e.result),
+    ).toEqual(['failed: cPanel did not save the key (cPanel said: it did not answer in time and was stopped)']);
+    expect(sentMail(paths)).toEqual([]);
+  });
+
+  it('says 2FA is on but warns when its own records fail after the save', async () => {
+    pend(NEW);
+    cpanel.afterWrite = () => writeFileSync(join(paths.userStateDir, 'reseller1.json'), '{"failures":');
+    const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined);
+    expect(outcome.warning).toBe(
+      'Two-factor authentication is on with the new device, but whm2fa could not update its own records. Ask your host to run "whm2fa doctor".',
+    );
+    expect(storeSecrets(paths)['reseller1']).toBe(NEW);
+    expect(sentMail(paths)).toHaveLength(1);
+  });
+
+  it('leaves a newer setup started in another tab while the key was being saved', async () => {
+    pend(NEW);
+    cpanel.afterWrite = () => pend(OTHER, T0 + 11);
+    await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined);
+    expect(readUserState(paths, 'reseller1').pending?.secret).toBe(OTHER);
+  });
+});
+
+describe('confirmEnrollment, every code checked', () => {
+  it('refuses a wrong code for the new key, naming its field, and saves nothing', async () => {
+    pend(NEW);
+    const err = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 300), undefined));
+    expect(err.code).toBe('CODE_INVALID');
+    expect(err.fields).toEqual(['code']);
+    expect(cpanel.calls).toEqual([]);
+    writeStore(paths, { reseller1: OLD });
+    const both = await refusal(confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 300), totp(OLD, T0 + 300)));
+    expect(both.fields).toEqual(['code', 'currentCode']);
+  });
+
+  it('ignores a current code sent when 2FA is off', async () => {
+    pend(NEW);
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), '123456')).toEqual({});
+    expect(storeSecrets(paths)['reseller1']).toBe(NEW);
+  });
+
+  it('finishes its records when the setup was cancelled in another tab meanwhile', async () => {
+    pend(NEW);
+    cpanel.afterWrite = () => writeUserState(paths, 'reseller1', { failures: 0, lockCount: 0 });
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined)).toEqual({});
+  });
+});
+
+describe('saveKey', () => {
+  const save = (user = 'reseller1', secret = NEW, options: { teamOf?: string } = {}, isRoot?: boolean) =>
+    saveKey({ paths, cpanel, ...(isRoot === undefined ? {} : { caller: { isRoot } }) }, user, secret, options);
+
+  it('on cPanel 11.120 refuses without calling cPanel, with wording for root and for resellers', () => {
+    cpanel = fakeCpanel(paths, { version: [11, 120] });
+    const asRoot = save('reseller1', NEW, {}, true);
+    expect(asRoot).toEqual({
+      ok: false,
+      audit: 'cPanel 11.120 has no safe call to save a key',
+      message:
+        'This server runs cPanel 11.120. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. Update cPanel to 11.122 or newer.',
+    });
+    const asReseller = save('reseller1', NEW, {}, false);
+    expect(asReseller.ok === false && asReseller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
+    const noCaller = save();
+    expect(noCaller.ok === false && noCaller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
+    expect(cpanel.calls).toEqual([]);
+  });
+
+  it("sends back the account's email and team entries, and only those, so they survive", () => {
+    writeStore(paths, {
+      reseller1: OLD,
+      'info@shop.example': OTHER,
+      'dev@reseller1': OLD,
+      'info@new.example': OTHER,
+      'dev@new1': OTHER,
+    });
+    expect(save()).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls).toEqual([
+      {
+        fn: 'setUserEntries',
+        user: 'reseller1',
+        primary: NEW,
+        email: { 'info@shop.example': OTHER },
+        team: { 'dev@reseller1': OLD },
+      },
+    ]);
+    expect(storeSecrets(paths)).toEqual({
+      reseller1: NEW,
+      'info@shop.example': OTHER,
+      'dev@reseller1': OLD,
+      'info@new.example': OTHER,
+      'dev@new1': OTHER,
+    });
+  });
+
+  it('retries without only the entries cPanel quotes as not the account’s, which it leaves alone', () => {
+    writeStore(paths, { 'a@shop.example': OLD, 'ba@shop.example': OTHER, 'info@shop.example': OLD });
+    expect(save()).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls.map((c) => Object.keys(c.email ?? {}))).toEqual([
+      ['a@shop.example', 'ba@shop.example', 'info@shop.example'],
+      ['a@shop.example', 'info@shop.example'],
+    ]);
+    expect(storeSecrets(paths)).toEqual({
+      reseller1: NEW,
+      'a@shop.example': OLD,
+      'ba@shop.example': OTHER,
+      'info@shop.example': OLD,
+    });
+  });
+
+  it.each([
+    ['"', '"'],
+    ["'", "'"],
+    ['“', '”'],
+    ['‘', '’'],
+  ])('recognises a key quoted as %sKEY%s', (open, close) => {
+    writeStore(paths, { 'a@shop.example': OLD, 'info@shop.example': OTHER });
+    cpanel.faults.push({ kind: 'refuse', reason: `no mailbox named ${open}info@shop.example${close}` });
+    expect(save().ok).toBe(true);
+    expect(cpanel.calls.map((c) => Object.keys(c.email ?? {}))).toEqual([
+      ['a@shop.example', 'info@shop.example'],
+      ['a@shop.example'],
+    ]);
+  });
+
+  it('drops team keys too, and gives up after five dropped entries', () => {
+    const store: Record<string, string> = {};
+    for (const n of [1, 2, 3, 4, 5, 6, 7]) store[`t${String(n)}@reseller1`] = OLD;
+    writeStore(paths, store);
+    const result = save();
+    expect(cpanel.calls).toHaveLength(6);
+    expect(Object.keys(cpanel.calls[5]?.team ?? {})).toEqual(['t6@reseller1', 't7@reseller1']);
+    expect(result).toEqual({
+      ok: false,
+      audit: 'cPanel did not save the key (cPanel said: ‘reseller1’ does not own a team user named ‘t6@reseller1’)',
+      message:
+        'cPanel did not save the new key (cPanel said: ‘reseller1’ does not own a team user named ‘t6@reseller1’). Two-factor authentication is still off.',
+    });
+    expect(storeSecrets(paths)).toEqual(store);
+  });
+
+  it('does not retry a refusal that names no entry, nor a failure that is not a refusal', () => {
+    writeStore(paths, { reseller1: OLD, 'info@shop.example': OTHER });
+    cpanel.faults.push({ kind: 'refuse', reason: 'info@shop.example is busy' });
+    const refused = save();
+    expect(cpanel.calls).toHaveLength(1);
+    expect(refused).toEqual({
+      ok: false,
+      audit: 'cPanel did not save the key (cPanel said: info@shop.example is busy)',
+      message:
+        'cPanel did not save the new key (cPanel said: info@shop.example is busy). Two-factor authentication is still on with your current device.',
+    });
+    cpanel.faults.push({ kind: 'died-before', reason: '‘info@shop.example’ killed' });
+    expect(save().ok).toBe(false);
+    expect(cpanel.calls).toHaveLength(2);
+  });
+
+  it('does not take a programming error for cPanel’s answer', () => {
+    cpanel.faults.push({ kind: 'crash' });
+    expect(() => save()).toThrow('a bug, not a cPanel failure');
+  });
+
+  it('reports a key saved despite the tool failing, and entries cPanel no longer keeps', () => {
+    writeStore(paths, { 'info@shop.example': OTHER, 'a@shop.example': OLD });
+    cpanel.faults.push({ kind: 'saved-then-died', reason: 'its tool was killed (SIGKILL)' });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['info@shop.example'];
+      writeStore(paths, s);
+    };
+    expect(save()).toEqual({
+      ok: true,
+      audit:
+        'ok: cPanel reported a failure but saved the key (cPanel said: its tool was killed (SIGKILL)); entries no longer kept by cPanel: info@shop.example',
+    });
+  });
+
+  it('lists every entry lost, and claims no team key cPanel did not keep', () => {
+    writeStore(paths, {
+      'info@shop.example': OTHER,
+      'a@shop.example': OLD,
+      'dev@reseller1': OLD,
+      'ops@reseller1': NEW,
+    });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['info@shop.example'];
+      delete s['a@shop.example'];
+      delete s['ops@new1'];
+      writeStore(paths, s);
+    };
+    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
+      ok: true,
+      audit: 'ok: team users’ keys carried over: dev@new1',
+    });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['info@shop.example'];
+      delete s['a@shop.example'];
+      writeStore(paths, s);
+    };
+    writeStore(paths, { 'info@shop.example': OTHER, 'a@shop.example': OLD });
+    expect(save()).toEqual({
+      ok: true,
+      audit: 'ok: entries no longer kept by cPanel: info@shop.example, a@shop.example',
+    });
+  });
+
+  it('lists every team key carried over', () => {
+    writeStore(paths, { 'dev@reseller1': OLD, 'ops@reseller1': NEW });
+    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
+      ok: true,
+      audit: 'ok: team users’ keys carried over: dev@new1, ops@new1',
+    });
+  });
+
+  it('says what the store holds when the key was not saved but the account’s key changed anyway', () => {
+    writeStore(paths, { reseller1: OLD });
+    cpanel.faults.push({ kind: 'refuse', reason: 'no' });
+    // The refusal leaves the store alone; another process turns 2FA off meanwhile.
+    const original = cpanel.setUserEntries.bind(cpanel);
+    cpanel.setUserEntries = (user, set) => {
+      writeStore(paths, {});
+      original(user, set);
+    };
+    expect(save()).toEqual({
+      ok: false,
+      audit: 'cPanel did not save the key (cPanel said: no); the account’s key changed anyway',
+      message:
+        'cPanel did not save the new key (cPanel said: no). cPanel now shows two-factor authentication OFF for this account: set it up again.',
+    });
+  });
+
+  it('says when cPanel holds a different key than the one scanned', () => {
+    writeStore(paths, { reseller1: OLD });
+    const original = cpanel.setUserEntries.bind(cpanel);
+    cpanel.setUserEntries = (user, set) => {
+      original(user, { ...set, primary: OTHER });
+    };
+    const result = save();
+    expect(result).toEqual({
+      ok: false,
+      audit: 'cPanel did not save the key; the account’s key changed anyway',
+      message:
+        'cPanel did not save the new key. cPanel now holds a different key for this account than the one you scanned: set it up again.',
+    });
+  });
+
+  it('cannot tell, and says so, when the store cannot be read back', () => {
+    cpanel.afterWrite = () => writeFileSync(paths.tfaUserdata, '{"reseller1": ');
+    expect(save()).toEqual({
+      ok: false,
+      audit: 'unknown: cPanel’s store could not be read back',
+      message:
+        "whm2fa asked cPanel to save the new key but could not read cPanel's two-factor data back, so it cannot tell whether the new key is active. Reload the page to see the current state, and ask your host to check the server.",
+    });
+  });
+
+  it('carries a renamed account’s team keys over to the new name, never over an existing one', () => {
+    writeStore(paths, {
+      reseller1: OLD,
+      'dev@reseller1': OLD,
+      'ops@reseller1': OTHER,
+      'qa@reseller1': NEW,
+      'dev@new1': NEW,
+    });
+    cpanel.faults.push({ kind: 'refuse', reason: '‘new1’ does not own a team user named ‘qa@new1’' });
+    const result = save('new1', OLD, { teamOf: 'reseller1' });
+    expect(cpanel.calls[0]?.team).toEqual({ 'dev@new1': NEW, 'ops@new1': OTHER, 'qa@new1': NEW });
+    expect(cpanel.calls[1]?.team).toEqual({ 'dev@new1': NEW, 'ops@new1': OTHER });
+    expect(result).toEqual({ ok: true, audit: 'ok: team users’ keys carried over: ops@new1' });
+    expect(storeSecrets(paths)['ops@new1']).toBe(OTHER);
+    expect(storeSecrets(paths)['qa@reseller1']).toBe(NEW);
+    expect(readFileSync(paths.tfaUserdata, 'utf8')).toContain('"new1"');
+  });
+});

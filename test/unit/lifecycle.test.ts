@@ -1,0 +1,293 @@
+// The account hooks in-process, against the fake bridge: an event that does not match the
+// account files changes nothing; stale keys are removed; a rename carries the key over or
+// says honestly that it could not, and tells the account and its owner.
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import {
+  accountCreated,
+  accountRemoved,
+  accountRenamed,
+  renameOf,
+  type LifecycleContext,
+} from '../../plugin/src/lifecycle';
+import { readUserState, writeUserState } from '../../plugin/src/userState';
+import { readSettings, writeSettings } from '../../plugin/src/settings';
+import { listAudit } from '../../plugin/src/audit';
+import { reconcile } from '../../plugin/src/reconcile';
+import {
+  fakeCpanel,
+  installSendmail,
+  sentMail,
+  storeSecrets,
+  writeAccounts,
+  writeStore,
+  type FakeCpanel,
+} from '../support/fakeBridge';
+
+const T0 = 1_800_000_000;
+const KEY = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const KEY2 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+const STATE = { failures: 2, lockCount: 1 };
+
+let root: string;
+let paths: ServerPaths;
+let cpanel: FakeCpanel;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'whm2fa-lifecycle-'));
+  paths = serverPaths(root);
+  installSendmail(paths);
+  writeStore(paths, {});
+  cpanel = fakeCpanel(paths, { teams: { new1: ['dev'] } });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const ctx = (): LifecycleContext => ({ paths, cpanel, epochSeconds: T0, actor: 'root' });
+
+function audit(): { action: string; result: string; actor: string; subject: string; ip: string }[] {
+  return listAudit(paths, { limit: 100, visible: () => true }).reverse();
+}
+
+const stateFile = (user: string): string => join(paths.userStateDir, `${user}.json`);
+
+describe('renameOf', () => {
+  it('reads user and newuser (or new_user), only when both are valid and differ', () => {
+    expect(renameOf({ user: 'old1', newuser: 'new1' })).toEqual({ from: 'old1', to: 'new1' });
+    expect(renameOf({ user: 'old1', new_user: 'new1' })).toEqual({ from: 'old1', to: 'new1' });
+    expect(renameOf({ user: 'old1', newuser: 'new1', new_user: 'other' })).toEqual({ from: 'old1', to: 'new1' });
+    expect(renameOf({ user: 'old1', newuser: 'old1' })).toBeUndefined();
+    expect(renameOf({ user: 'old1' })).toBeUndefined();
+    expect(renameOf({ newuser: 'new1' })).toBeUndefined();
+    expect(renameOf({ user: 'old1', newuser: 7 })).toBeUndefined();
+    expect(renameOf({ user: 'Old!', newuser: 'new1' })).toBeUndefined();
+    expect(renameOf({ user: 'old1', newuser: '../x' })).toBeUndefined();
+  });
+});
+
+describe('accountRemoved', () => {
+  it('changes nothing when the account still exists', () => {
+    writeAccounts(paths, { shop1: { domains: ['shop1.example'] } });
+    writeUserState(paths, 'shop1', STATE);
+    expect(accountRemoved(ctx(), 'shop1')).toBe('shop1 still exists; nothing changed');
+    expect(readUserState(paths, 'shop1')).toEqual(STATE);
+    expect(audit()).toEqual([]);
+    writeAccounts(paths, {}, ['res1']);
+    expect(accountRemoved(ctx(), 'res1')).toBe('res1 still exists; nothing changed');
+    expect(accountRemoved(ctx(), 'root')).toBe('root still exists; nothing changed');
+  });
+
+  it('forgets the name’s state and issuer, and reports a key cPanel left behind', () => {
+    writeAccounts(paths, { other1: {} });
+    writeUserState(paths, 'gone1', STATE);
+    writeSettings(paths, { issuers: { gone1: 'Gone Co', other1: 'Other Co' } });
+    writeStore(paths, { gone1: KEY });
+    reconcile(paths, T0 - 10);
+    expect(accountRemoved(ctx(), 'gone1')).toBe(
+      'its 2FA entry is still in cPanel’s store (an orphan: whm2fa doctor --fix removes it)',
+    );
+    expect(existsSync(stateFile('gone1'))).toBe(false);
+    expect({ ...readSettings(paths).issuers }).toEqual({ other1: 'Other Co' });
+    expect(cpanel.calls).toEqual([]);
+    expect(audit().map((e) => [e.action, e.subject, e.actor, e.ip, e.result])).toEqual([
+      [
+        'account.remove',
+        'gone1',
+        'root',
+        '',
+        'account removed; its 2FA entry is still in cPanel’s store (an orphan: whm2fa doctor --fix removes it)',
+      ],
+    ]);
+    // The key is still there, so whm2fa still knows it: no outside change to report.
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+  });
+
+  it('with no key left, remembers that the name holds none', () => {
+    writeStore(paths, { gone1: KEY });
+    reconcile(paths, T0 - 10);
+    writeStore(paths, {});
+    expect(accountRemoved(ctx(), 'gone1')).toBe('no 2FA entry left');
+    expect(audit().map((e) => e.result)).toEqual(['account removed; no 2FA entry left']);
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+    expect(readSettings(paths).issuers).toEqual({});
+    expect(existsSync(paths.settingsFile)).toBe(false);
+  });
+});
+
+describe('accountCreated', () => {
+  it('changes nothing when the account does not exist', () => {
+    writeStore(paths, { new1: KEY });
+    writeUserState(paths, 'new1', STATE);
+    expect(accountCreated(ctx(), 'new1')).toBe('new1 does not exist; nothing changed');
+    expect(storeSecrets(paths)).toEqual({ new1: KEY });
+    expect(readUserState(paths, 'new1')).toEqual(STATE);
+    expect(audit()).toEqual([]);
+  });
+
+  it('removes a key an earlier account of the name left, and forgets its records', () => {
+    writeAccounts(paths, { new1: {} });
+    writeStore(paths, { new1: KEY, keep1: KEY2 });
+    reconcile(paths, T0 - 10);
+    writeUserState(paths, 'new1', STATE);
+    writeSettings(paths, { issuers: { new1: 'Old Co' } });
+    expect(accountCreated(ctx(), 'new1')).toBe('stale 2FA entry of an earlier account of this name removed');
+    expect(storeSecrets(paths)).toEqual({ keep1: KEY2 });
+    expect(existsSync(stateFile('new1'))).toBe(false);
+    expect(readSettings(paths).issuers).toEqual({});
+    expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([
+      ['account.create', 'new1', 'stale 2FA entry of an earlier account of this name removed'],
+    ]);
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+  });
+
+  it('says so when there is no stale key, and when cPanel would not remove it', () => {
+    writeAccounts(paths, { new1: {} });
+    expect(accountCreated(ctx(), 'new1')).toBe('no stale 2FA entry of an earlier account of this name');
+    expect(cpanel.calls).toEqual([]);
+    writeStore(paths, { new1: KEY });
+    cpanel.faults.push({ kind: 'refuse', reason: 'busy' });
+    expect(accountCreated(ctx(), 'new1')).toBe(
+      'stale 2FA entry of an earlier account of this name could not be removed (busy); see whm2fa doctor',
+    );
+    reconcile(paths, T0);
+    cpanel.silentlyKeeps.add('new1');
+    expect(accountCreated(ctx(), 'new1')).toBe(
+      'stale 2FA entry of an earlier account of this name could not be removed (cPanel kept the key.); see whm2fa doctor',
+    );
+    // The key is still there: whm2fa must not forget it, or it would later report it as new.
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+  });
+});
+
+describe('accountRenamed', () => {
+  beforeEach(() => {
+    writeAccounts(
+      paths,
+      {
+        new1: { domains: ['new.example'], owner: 'res1', contact: 'holder@new.example' },
+        res1: { domains: ['res.example'], contact: 'res@res.example' },
+      },
+      ['res1'],
+    );
+  });
+
+  it('changes nothing when the event does not match the accounts', () => {
+    writeUserState(paths, 'old1', STATE);
+    writeStore(paths, { old1: KEY });
+    expect(accountRenamed(ctx(), 'old1', 'ghost1')).toBe(
+      'old1 → ghost1 does not match the accounts on this server; nothing changed',
+    );
+    expect(accountRenamed(ctx(), 'res1', 'new1')).toBe(
+      'res1 → new1 does not match the accounts on this server; nothing changed',
+    );
+    expect(existsSync(stateFile('old1'))).toBe(true);
+    expect(storeSecrets(paths)).toEqual({ old1: KEY });
+    expect(cpanel.calls).toEqual([]);
+    expect(audit()).toEqual([]);
+  });
+
+  it('moves whm2fa’s state and issuer, and saves the key under the new name with its team', () => {
+    writeUserState(paths, 'old1', STATE);
+    writeSettings(paths, { issuers: { old1: 'Old Co', res1: 'Res Co' } });
+    writeStore(paths, { old1: KEY, 'dev@old1': KEY2 });
+    reconcile(paths, T0 - 10);
+    const result = accountRenamed(ctx(), 'old1', 'new1');
+    expect(result).toBe(
+      '2FA carried over (ok: team users’ keys carried over: dev@new1); the entry under old1 stays in cPanel’s store (cPanel cannot remove a name that no longer exists; whm2fa doctor --fix can)',
+    );
+    expect(storeSecrets(paths)).toEqual({ old1: KEY, 'dev@old1': KEY2, new1: KEY, 'dev@new1': KEY2 });
+    expect(readUserState(paths, 'new1')).toEqual(STATE);
+    expect(existsSync(stateFile('old1'))).toBe(false);
+    expect({ ...readSettings(paths).issuers }).toEqual({ new1: 'Old Co', res1: 'Res Co' });
+    expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([
+      ['account.rename', 'new1', `old1 renamed to new1: ${result}`],
+    ]);
+    expect(sentMail(paths)).toEqual([]);
+  });
+
+  it('stops when whm2fa’s state cannot follow the account, and writes no settings it did not have', () => {
+    writeUserState(paths, 'old1', STATE);
+    mkdirSync(join(stateFile('new1'), 'inside'), { recursive: true });
+    expect(() => accountRenamed(ctx(), 'old1', 'new1')).toThrow();
+    rmSync(stateFile('new1'), { recursive: true });
+    writeStore(paths, { old1: KEY, new1: KEY });
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(existsSync(paths.settingsFile)).toBe(false);
+  });
+
+  it('does not mention the old entry once it is gone, nor save a key already there', () => {
+    writeStore(paths, { old1: KEY });
+    cpanel.afterWrite = () => {
+      const s = storeSecrets(paths);
+      delete s['old1'];
+      writeStore(paths, s);
+    };
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe('2FA carried over (ok)');
+    writeStore(paths, { old1: KEY, new1: KEY });
+    cpanel.calls.length = 0;
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe('2FA already under the new name');
+    expect(cpanel.calls).toEqual([]);
+  });
+
+  it('with no key to carry, removes a stale key under the new name', () => {
+    writeStore(paths, { new1: KEY2 });
+    reconcile(paths, T0 - 10);
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe(
+      'no 2FA to carry over; stale 2FA entry of an earlier account of this name removed',
+    );
+    expect(storeSecrets(paths)).toEqual({});
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe(
+      'no 2FA to carry over; no stale 2FA entry of an earlier account of this name',
+    );
+  });
+
+  it('says honestly that 2FA was lost, and mails the account and its owner', () => {
+    cpanel = fakeCpanel(paths, { version: [11, 120] });
+    writeStore(paths, { old1: KEY });
+    reconcile(paths, T0 - 10);
+    const result = accountRenamed(ctx(), 'old1', 'new1');
+    expect(result).toBe(
+      '2FA could not be carried over: cPanel 11.120 has no safe call to save a key; the account and its owner were asked to set it up again',
+    );
+    expect(storeSecrets(paths)).toEqual({ old1: KEY });
+    expect(audit().map((e) => e.result)).toEqual([`old1 renamed to new1: ${result}`]);
+    const mail = sentMail(paths);
+    expect(mail.map((m) => m.to)).toEqual(['holder@new.example', 'res@res.example']);
+    expect(mail[0]?.subject).toMatch(/^Set up two-factor authentication again/);
+    expect(mail[1]?.subject).toMatch(/^An account you own lost/);
+    expect(mail[1]?.body).toContain('Account:  new1');
+    for (const m of mail) expect(m.body).toContain('From:     the server itself');
+    // whm2fa remembers that the new name holds no key.
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+  });
+
+  it('mails root as the owner, but not an owner without an account nor the account itself twice', () => {
+    cpanel = fakeCpanel(paths, { version: [11, 120] });
+    mkdirWww(paths, 'CONTACTEMAIL admin@host.example');
+    const owners = (owner: string): void => writeFileSync(paths.trueUserOwners, `new1: ${owner}\nres1: root\n`);
+    writeStore(paths, { old1: KEY });
+    owners('root');
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example', 'admin@host.example']);
+    rmSync(join(root, 'mail.log'));
+    owners('nobody9');
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
+    expect(audit().filter((e) => e.subject === 'nobody9')).toEqual([]);
+    rmSync(join(root, 'mail.log'));
+    writeFileSync(paths.trueUserOwners, 'res1: root\n');
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
+    rmSync(join(root, 'mail.log'));
+    owners('new1');
+    accountRenamed(ctx(), 'old1', 'new1');
+    expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
+  });
+});
+
+function mkdirWww(p: ServerPaths, text: string): void {
+  writeFileSync(p.wwwacctConf, `${text}\n`);
+}

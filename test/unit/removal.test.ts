@@ -1,0 +1,272 @@
+// Turning 2FA off, by the user or by an administrator, in-process against the fake bridge:
+// the answer, the audit trail and the emails follow what cPanel's store holds afterwards.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import { removeAndReadBack, removeForUsers, removeOwn, validReason } from '../../plugin/src/removal';
+import { readUserState, writeUserState } from '../../plugin/src/userState';
+import { listAudit } from '../../plugin/src/audit';
+import { reconcile } from '../../plugin/src/reconcile';
+import { loadTotp } from '../../plugin/src/totp';
+import { Whm2faError } from '../../plugin/src/errors';
+import { MAX_REASON_LENGTH } from '../../plugin/src/rules';
+import type { RequestContext } from '../../plugin/src/context';
+import { totp } from '../support/rfc6238';
+import {
+  fakeCpanel,
+  installSendmail,
+  sentMail,
+  storeSecrets,
+  writeAccounts,
+  writeStore,
+  type FakeCpanel,
+} from '../support/fakeBridge';
+
+const T0 = 1_800_000_000;
+const KEY = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+const KEY2 = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+
+let root: string;
+let paths: ServerPaths;
+let cpanel: FakeCpanel;
+
+beforeAll(loadTotp);
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'whm2fa-removal-'));
+  paths = serverPaths(root);
+  writeAccounts(
+    paths,
+    {
+      reseller1: { domains: ['shop.example'], contact: 'r1@shop.example' },
+      shop1: { domains: ['shop1.example'], owner: 'reseller1', contact: 'one@shop1.example' },
+      shop2: { domains: ['shop2.example'], owner: 'reseller1' },
+      constructor: { domains: ['c.example'], owner: 'reseller1' },
+      blog9: { domains: ['blog9.example'], owner: 'root' },
+    },
+    ['reseller1'],
+  );
+  installSendmail(paths);
+  writeStore(paths, {});
+  cpanel = fakeCpanel(paths);
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const reseller = { user: 'reseller1', isRoot: false, isReseller: true };
+function ctx(caller = reseller, at = T0): RequestContext {
+  return { paths, caller, ip: '198.51.100.7', epochSeconds: at, cpanel };
+}
+
+function audit(): { action: string; result: string; actor: string; subject: string; reason?: string }[] {
+  return listAudit(paths, { limit: 100, visible: () => true }).reverse();
+}
+
+function refusal(fn: () => unknown): Whm2faError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof Whm2faError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+async function refusalOf(p: Promise<unknown>): Promise<Whm2faError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof Whm2faError) return err;
+    throw err;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('removeAndReadBack', () => {
+  it('judges every user by the store, with cPanel’s reason, the tool’s problem, or a plain one', () => {
+    writeStore(paths, { shop1: KEY, shop2: KEY, gone1: KEY });
+    cpanel.silentlyKeeps.add('shop2');
+    const back = removeAndReadBack(ctx(), ['shop1', 'shop2', 'gone1']);
+    expect(back).toEqual({
+      gone: ['shop1'],
+      kept: new Map([
+        ['shop2', 'cPanel kept the key.'],
+        ['gone1', 'The user “gone1” does not exist.'],
+      ]),
+    });
+    expect('callProblem' in back).toBe(false);
+  });
+
+  it('a tool that dies after removing is judged by the store; one that dies before is reported', () => {
+    writeStore(paths, { shop1: KEY, shop2: KEY });
+    cpanel.faults.push({ kind: 'saved-then-died', reason: 'its tool was killed (SIGKILL)' });
+    expect(removeAndReadBack(ctx(), ['shop1'])).toEqual({
+      gone: ['shop1'],
+      kept: new Map(),
+      callProblem: 'its tool was killed (SIGKILL)',
+    });
+    cpanel.faults.push({ kind: 'died-before', reason: 'it did not answer in time and was stopped' });
+    expect(removeAndReadBack(ctx(), ['shop2'])).toEqual({
+      gone: [],
+      kept: new Map([['shop2', 'it did not answer in time and was stopped']]),
+      callProblem: 'it did not answer in time and was stopped',
+    });
+    cpanel.faults.push({ kind: 'crash' });
+    expect(() => removeAndReadBack(ctx(), ['shop2'])).toThrow('a bug');
+  });
+});
+
+describe('removeOwn', () => {
+  it('refuses when 2FA is not on, and when the code is wrong, changing nothing', async () => {
+    const off = await refusalOf(removeOwn(ctx(), '123456'));
+    expect(off.code).toBe('NOT_ENABLED');
+    expect(off.message).toBe('Two-factor authentication is not turned on for this account.');
+    writeStore(paths, { reseller1: KEY });
+    const wrong = await refusalOf(removeOwn(ctx(), totp(KEY, T0 + 600)));
+    expect(wrong.code).toBe('CODE_INVALID');
+    expect(storeSecrets(paths)).toEqual({ reseller1: KEY });
+    expect(cpanel.calls).toEqual([]);
+  });
+
+  it('removes the key, records it, remembers it and mails the user', async () => {
+    writeStore(paths, { reseller1: KEY, shop1: KEY2 });
+    reconcile(paths, T0 - 10);
+    expect(await removeOwn(ctx(), totp(KEY, T0))).toEqual({});
+    expect(storeSecrets(paths)).toEqual({ shop1: KEY2 });
+    expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([['remove', 'reseller1', 'ok']]);
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+    const mail = sentMail(paths);
+    expect(mail.map((m) => m.to)).toEqual(['r1@shop.example']);
+    expect(mail[0]?.subject).toMatch(/turned off/);
+  });
+
+  it('says the key is gone despite the tool failing, and notes it in the audit trail', async () => {
+    writeStore(paths, { reseller1: KEY });
+    cpanel.faults.push({ kind: 'saved-then-died', reason: 'its tool exited with status 255' });
+    expect(await removeOwn(ctx(), totp(KEY, T0))).toEqual({});
+    expect(audit().map((e) => e.result)).toEqual([
+      'ok: cPanel reported its tool exited with status 255, but the key is gone',
+    ]);
+  });
+
+  it('says 2FA is still on when the key stayed, with cPanel’s reason, and mails nobody', async () => {
+    writeStore(paths, { reseller1: KEY });
+    cpanel.faults.push({ kind: 'refuse', reason: 'Permission denied' });
+    const err = await refusalOf(removeOwn(ctx(), totp(KEY, T0)));
+    expect(err.code).toBe('CPANEL_FAILED');
+    expect(err.message).toBe(
+      'cPanel did not turn off two-factor authentication (cPanel said: Permission denied). It is still on: logging in still asks for a code.',
+    );
+    expect(audit().map((e) => [e.action, e.result])).toEqual([['remove', 'failed: Permission denied']]);
+    expect(sentMail(paths)).toEqual([]);
+  });
+
+  it('warns when its own records fail once the key is gone, and still mails', async () => {
+    writeStore(paths, { reseller1: KEY });
+    reconcile(paths, T0 - 10);
+    cpanel.afterWrite = () => writeFileSync(paths.knownKeysFile, '{');
+    expect(await removeOwn(ctx(), totp(KEY, T0))).toEqual({
+      warning:
+        'Two-factor authentication is off. whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".',
+    });
+    expect(storeSecrets(paths)).toEqual({});
+    expect(sentMail(paths)).toHaveLength(1);
+  });
+});
+
+describe('validReason', () => {
+  it('turns control characters into spaces, trims, and bounds the length', () => {
+    expect(validReason('  lost\u0000\u001f\u007fphone\n ')).toBe('lost phone');
+    expect(refusal(() => validReason(' \u0001\t ')).message).toBe(
+      'Give a reason for removing two-factor authentication; it is recorded and sent to the user.',
+    );
+    expect(validReason('x'.repeat(MAX_REASON_LENGTH))).toHaveLength(MAX_REASON_LENGTH);
+    const long = refusal(() => validReason('x'.repeat(MAX_REASON_LENGTH + 1)));
+    expect(long.code).toBe('BAD_REQUEST');
+    expect(long.message).toBe('The reason can be at most 500 characters.');
+  });
+});
+
+describe('removeForUsers', () => {
+  it('checks every target first: one it may not manage changes nothing', () => {
+    writeStore(paths, { shop1: KEY, blog9: KEY });
+    expect(refusal(() => removeForUsers(ctx(), ['shop1', 'blog9'], 'lost phone')).code).toBe('FORBIDDEN');
+    expect(refusal(() => removeForUsers(ctx(), ['reseller1'], 'lost phone')).code).toBe('FORBIDDEN');
+    expect(refusal(() => removeForUsers(ctx(), ['shop1'], '  ')).code).toBe('BAD_REQUEST');
+    expect(cpanel.calls).toEqual([]);
+    expect(storeSecrets(paths)).toEqual({ shop1: KEY, blog9: KEY });
+  });
+
+  it('removes, records the admin removal, clears lock and setup, audits with the reason, then mails', () => {
+    writeStore(paths, { shop1: KEY, shop2: KEY2 });
+    reconcile(paths, T0 - 10);
+    writeUserState(paths, 'shop1', {
+      failures: 3,
+      lockCount: 2,
+      lockedUntil: T0 + 900,
+      steps: { '0123456789abcdef': 5 },
+      pending: { secret: KEY2, createdAt: T0, expiresAt: T0 + 600 },
+    });
+    const outcome = removeForUsers(ctx(), ['shop1', 'shop2', 'shop1', 'constructor'], ' lost\nphone ');
+    expect(outcome).toEqual({
+      removed: ['shop1', 'shop2'],
+      failed: { constructor: 'Two-factor authentication is not turned on for this account.' },
+    });
+    expect(Object.getPrototypeOf(outcome.failed)).toBe(Object.prototype);
+    expect(cpanel.calls).toEqual([{ fn: 'removeSecrets', users: ['shop1', 'shop2'] }]);
+    expect(readUserState(paths, 'shop1')).toEqual({
+      steps: { '0123456789abcdef': 5 },
+      failures: 0,
+      lockCount: 0,
+      adminRemoval: { by: 'reseller1', at: T0, reason: 'lost phone' },
+    });
+    expect(reconcile(paths, T0 + 10)).toBe(0);
+    // The audit entries come before the mail's own entry (shop2 has no contact address).
+    expect(audit().map((e) => [e.action, e.subject, e.actor, e.result, e.reason])).toEqual([
+      ['admin.remove', 'shop1', 'reseller1', 'ok', 'lost phone'],
+      ['admin.remove', 'shop2', 'reseller1', 'ok', 'lost phone'],
+      ['mail', 'shop2', 'reseller1', 'not sent: no contact address on file', undefined],
+    ]);
+    const mail = sentMail(paths);
+    expect(mail.map((m) => m.to)).toEqual(['one@shop1.example']);
+    expect(mail[0]?.subject).toMatch(/removed from your account/);
+    expect(mail[0]?.body).toContain('Reason:   lost phone');
+  });
+
+  it('reports each account cPanel could not serve, and records nothing for the others', () => {
+    writeStore(paths, { shop1: KEY, shop2: KEY2 });
+    cpanel.silentlyKeeps.add('shop2');
+    const outcome = removeForUsers(ctx(), ['shop1', 'shop2'], 'lost phone');
+    expect(outcome).toEqual({ removed: ['shop1'], failed: { shop2: 'cPanel kept the key.' } });
+    expect(readUserState(paths, 'shop2').adminRemoval).toBeUndefined();
+    expect(audit().map((e) => [e.subject, e.result])).toEqual([
+      ['shop1', 'ok'],
+      ['shop2', 'failed: cPanel kept the key.'],
+    ]);
+  });
+
+  it('calls nobody when no target has 2FA, and lets root use allowSelf at the command line', () => {
+    expect(removeForUsers(ctx(), ['shop1'], 'why')).toEqual({
+      removed: [],
+      failed: { shop1: 'Two-factor authentication is not turned on for this account.' },
+    });
+    expect(cpanel.calls).toEqual([]);
+    expect(audit()).toEqual([]);
+    writeStore(paths, { root: KEY });
+    const rootCaller = { user: 'root', isRoot: true, isReseller: false };
+    expect(refusal(() => removeForUsers(ctx(rootCaller), ['root'], 'ssh')).code).toBe('FORBIDDEN');
+    expect(removeForUsers(ctx(rootCaller), ['root'], 'ssh', { allowSelf: true }).removed).toEqual(['root']);
+  });
+
+  it('warns when its own records fail, after the keys are gone', () => {
+    writeStore(paths, { shop1: KEY });
+    reconcile(paths, T0 - 10);
+    cpanel.afterWrite = () => writeFileSync(paths.knownKeysFile, '[');
+    expect(removeForUsers(ctx(), ['shop1'], 'lost phone')).toEqual({
+      removed: ['shop1'],
+      failed: {},
+      warning: 'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".',
+    });
+    expect(sentMail(paths)).toHaveLength(1);
+  });
+});
