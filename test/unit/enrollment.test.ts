@@ -18,7 +18,6 @@ import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
 import { loadTotp } from '../../plugin/src/totp';
 import { Whm2faError } from '../../plugin/src/errors';
-import { pendingKeyId } from '../../plugin/src/keyFingerprint';
 import type { RequestContext } from '../../plugin/src/context';
 import { totp } from '../support/rfc6238';
 import {
@@ -65,8 +64,15 @@ function ctx(at = T0, user = 'reseller1', isRoot = false): RequestContext {
   return { paths, caller: { user, isRoot, isReseller: user !== 'root' }, ip: '198.51.100.7', epochSeconds: at, cpanel };
 }
 
+/** The key id the tests give a pending secret (whm2fa makes a random one). */
+const KEY_ID = '0123456789abcdef';
+
 function pend(secret: string, at = T0, user = 'reseller1'): void {
-  writeUserState(paths, user, { failures: 0, lockCount: 0, pending: { secret, createdAt: at, expiresAt: at + 600 } });
+  writeUserState(paths, user, {
+    failures: 0,
+    lockCount: 0,
+    pending: { secret, createdAt: at, expiresAt: at + 600, keyId: KEY_ID },
+  });
 }
 
 async function refusal(p: Promise<unknown>): Promise<Whm2faError> {
@@ -90,11 +96,12 @@ describe('startEnrollment', () => {
     const started = await startEnrollment(ctx());
     expect(PENDING_SECONDS).toBe(600);
     const state = readUserState(paths, 'reseller1');
-    expect(state.pending).toEqual({ secret: started.secret, createdAt: T0, expiresAt: T0 + 600 });
+    expect(state.pending).toEqual({ secret: started.secret, createdAt: T0, expiresAt: T0 + 600, keyId: started.keyId });
+    expect(started.keyId).toMatch(/^[0-9a-f]{16}$/);
+    expect(started.keyId).not.toBe((await startEnrollment(ctx())).keyId);
     expect(started.expiresAt).toBe(new Date((T0 + 600) * 1000).toISOString());
     expect(started.account).toBe('reseller1');
     expect(started.issuer).toBe('Host Co');
-    expect(started.keyId).toBe(pendingKeyId(started.secret));
     expect(started.otpauthUri).toContain(`secret=${started.secret}`);
     expect(started.otpauthUri).toContain('issuer=Host%20Co');
     expect(started.qrSvg).toMatch(/^<svg/);
@@ -125,7 +132,7 @@ describe('confirmEnrollment', () => {
 
   it('refuses a code for a replaced key as NO_PENDING without counting it as a wrong guess', async () => {
     pend(NEW);
-    const err = await refusal(confirmEnrollment(ctx(), '000000', undefined, pendingKeyId(OTHER)));
+    const err = await refusal(confirmEnrollment(ctx(), '000000', undefined, 'fedcba9876543210'));
     expect(err.code).toBe('NO_PENDING');
     expect(err.message).toMatch(/replaced by a newer setup/);
     expect(readUserState(paths, 'reseller1').failures).toBe(0);
@@ -137,10 +144,10 @@ describe('confirmEnrollment', () => {
     writeUserState(paths, 'reseller1', {
       failures: 0,
       lockCount: 0,
-      pending: { secret: NEW, createdAt: T0, expiresAt: T0 + 600 },
+      pending: { secret: NEW, createdAt: T0, expiresAt: T0 + 600, keyId: KEY_ID },
       adminRemoval: { by: 'root', at: T0 - 50, reason: 'lost phone' },
     });
-    const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined, pendingKeyId(NEW));
+    const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined, KEY_ID);
     expect(outcome).toEqual({});
     expect(storeSecrets(paths)['reseller1']).toBe(NEW);
     const state = readUserState(paths, 'reseller1');
