@@ -116,258 +116,280 @@ export function parseCgiOutput(output) {
   };
 }
 
-export function startCpsrvd({ root, port = 2087, host = '127.0.0.1' }) {
-  const paths = treePaths(root);
-  const docroot = join(root, 'usr/local/cpanel/whostmgr/docroot');
-  const sessions = new Map(); // cookie value -> { user, token }
-  const pendingLogins = new Map(); // cookie value -> { user, failures }
+/** Sends an HTML answer that is never cached. */
+function send(res, status, body, headers = {}) {
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
+  res.end(body);
+}
 
-  const isWhmUser = (user) => user === 'root' || readResellers(paths).has(user);
-  const needsCode = (user) => {
-    const config = readText(paths.cpanelConfig);
-    const policy = /^SecurityPolicy::TwoFactorAuth=1\s*$/m.test(config);
-    const secret = readJsonObject(paths.tfaUserdata)[user]?.secret;
-    return policy && typeof secret === 'string' ? secret : undefined;
-  };
-
-  const send = (res, status, body, headers = {}) => {
-    res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...headers });
-    res.end(body);
-  };
-
-  const startSession = (res, user) => {
-    const id = randomBytes(24).toString('hex');
-    const token = `/cpsess${String(randomInt(0, 10_000_000_000)).padStart(10, '0')}`;
-    sessions.set(id, { user, token });
-    res.writeHead(303, {
-      Location: `${token}/`,
-      'Set-Cookie': `whostmgrsession=${id}; Path=/; HttpOnly; SameSite=Strict`,
-      'Cache-Control': 'no-store',
-    });
-    res.end();
-  };
-
-  const home = (session) => {
-    const menu = pluginMenu(root, session.user, session.token);
-    return page(
-      'WHM Home',
-      `<h1>WHM</h1><p>Logged in as <strong>${esc(session.user)}</strong>. <a href="/logout/">Log out</a></p>
-<h2 id="plugins">Plugins</h2><ul aria-labelledby="plugins">${menu || '<li>No plugins</li>'}</ul>`,
-    );
-  };
-
-  async function runCgi(req, res, session, cgiPath, file) {
-    const body = await readBody(req);
-    const url = new URL(req.url, 'http://x');
-    const env = {
-      REMOTE_USER: session.user,
-      cp_security_token: session.token,
-      REQUEST_METHOD: req.method,
-      QUERY_STRING: url.search.slice(1),
-      HTTPS: 'on',
-      REMOTE_ADDR: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
-      REMOTE_PORT: String(req.socket.remotePort ?? 0),
-      SERVER_PORT: String(server.address().port),
-      SCRIPT_NAME: cgiPath,
-      REQUEST_URI: req.url,
-    };
-    if (req.headers['content-type'] !== undefined) env.CONTENT_TYPE = req.headers['content-type'];
-    if (req.method === 'POST' || body.length > 0) env.CONTENT_LENGTH = String(body.length);
-    for (const name of PASSED_HEADERS) {
-      const value = req.headers[name];
-      if (value !== undefined)
-        env[`HTTP_${name.toUpperCase().replace(/-/g, '_')}`] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    const child = spawn(file, [], { env, cwd: join(file, '..') });
-    const out = [];
-    child.stdout.on('data', (c) => out.push(c));
-    child.stderr.on('data', (c) => process.stderr.write(`[cgi ${cgiPath}] ${c}`));
-    child.stdin.on('error', () => {});
-    child.stdin.end(body);
-    const code = await new Promise((resolve) => {
-      child.on('error', () => resolve(-1));
-      child.on('close', resolve);
-    });
-    const parsed = parseCgiOutput(Buffer.concat(out));
-    if (parsed === undefined || (code !== 0 && parsed.headers.length === 0)) {
-      send(res, 500, page('Internal Error', '<h1>Internal Error</h1><p>The subprocess reported an error.</p>'));
-      return;
-    }
-    res.statusCode = parsed.status;
-    for (const [name, value] of parsed.headers) res.setHeader(name, value);
-    res.setHeader('X-Frame-Options', 'SAMEORIGIN');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.end(req.method === 'HEAD' ? undefined : parsed.body);
+function readText(file) {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
   }
+}
 
-  async function handle(req, res) {
-    // Judged on the raw request line: URL parsing would quietly resolve "..".
-    const rawPath = (req.url ?? '/').split('?')[0];
-    let decodedRaw = rawPath;
-    try {
-      decodedRaw = decodeURIComponent(rawPath);
-    } catch {
-      send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
-      return;
-    }
-    if (decodedRaw.split('/').includes('..')) {
-      send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
-      return;
-    }
-    const url = new URL(req.url, 'http://x');
-    const cookieId = cookies(req).whostmgrsession;
-    const session = cookieId === undefined ? undefined : sessions.get(cookieId);
+const isWhmUser = (stand, user) => user === 'root' || readResellers(stand.paths).has(user);
 
-    if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
+/** The secret cpsrvd would ask a code for at login (policy on and a key in cPanel's store). */
+function needsCode(stand, user) {
+  const config = readText(stand.paths.cpanelConfig);
+  const policy = /^SecurityPolicy::TwoFactorAuth=1\s*$/m.test(config);
+  const store = readJsonObject(stand.paths.tfaUserdata);
+  const secret = Object.hasOwn(store, user) ? store[user]?.secret : undefined;
+  return policy && typeof secret === 'string' ? secret : undefined;
+}
+
+function startSession(stand, res, user) {
+  const id = randomBytes(24).toString('hex');
+  const token = `/cpsess${String(randomInt(0, 10_000_000_000)).padStart(10, '0')}`;
+  stand.sessions.set(id, { user, token });
+  res.writeHead(303, {
+    Location: `${token}/`,
+    'Set-Cookie': `whostmgrsession=${id}; Path=/; HttpOnly; SameSite=Strict`,
+    'Cache-Control': 'no-store',
+  });
+  res.end();
+}
+
+function home(stand, session) {
+  const menu = pluginMenu(stand.root, session.user, session.token);
+  return page(
+    'WHM Home',
+    `<h1>WHM</h1><p>Logged in as <strong>${esc(session.user)}</strong>. <a href="/logout/">Log out</a></p>
+<h2 id="plugins">Plugins</h2><ul aria-labelledby="plugins">${menu || '<li>No plugins</li>'}</ul>`,
+  );
+}
+
+/** cpsrvd's environment for a CGI request. */
+function cgiEnvironment(stand, req, session, cgiPath, body) {
+  const url = new URL(req.url, 'http://x');
+  const env = {
+    REMOTE_USER: session.user,
+    cp_security_token: session.token,
+    REQUEST_METHOD: req.method,
+    QUERY_STRING: url.search.slice(1),
+    HTTPS: 'on',
+    REMOTE_ADDR: req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+    REMOTE_PORT: String(req.socket.remotePort ?? 0),
+    SERVER_PORT: String(stand.server.address().port),
+    SCRIPT_NAME: cgiPath,
+    REQUEST_URI: req.url,
+  };
+  if (req.headers['content-type'] !== undefined) env.CONTENT_TYPE = req.headers['content-type'];
+  if (req.method === 'POST' || body.length > 0) env.CONTENT_LENGTH = String(body.length);
+  for (const name of PASSED_HEADERS) {
+    const value = req.headers[name];
+    if (value !== undefined)
+      env[`HTTP_${name.toUpperCase().replace(/-/g, '_')}`] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return env;
+}
+
+async function runCgi(stand, req, res, session, cgiPath, file) {
+  const body = await readBody(req);
+  const child = spawn(file, [], { env: cgiEnvironment(stand, req, session, cgiPath, body), cwd: join(file, '..') });
+  const out = [];
+  child.stdout.on('data', (c) => out.push(c));
+  child.stderr.on('data', (c) => process.stderr.write(`[cgi ${cgiPath}] ${c}`));
+  child.stdin.on('error', () => {});
+  child.stdin.end(body);
+  const code = await new Promise((resolve) => {
+    child.on('error', () => resolve(-1));
+    child.on('close', resolve);
+  });
+  const parsed = parseCgiOutput(Buffer.concat(out));
+  if (parsed === undefined || (code !== 0 && parsed.headers.length === 0)) {
+    send(res, 500, page('Internal Error', '<h1>Internal Error</h1><p>The subprocess reported an error.</p>'));
+    return;
+  }
+  res.statusCode = parsed.status;
+  for (const [name, value] of parsed.headers) res.setHeader(name, value);
+  res.setHeader('X-Frame-Options', 'SAMEORIGIN');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(req.method === 'HEAD' ? undefined : parsed.body);
+}
+
+/** The login form, and its answer: a session, or the security code prompt. */
+async function login(stand, req, res, url, session) {
+  if (req.method === 'POST' && url.pathname === '/login/') {
+    const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+    const user = form.get('user') ?? '';
+    if (!isWhmUser(stand, user) || form.get('pass') !== SANDBOX_PASSWORD) {
+      send(res, 401, loginPage('The login is invalid.'));
       return;
     }
-    if (url.pathname === '/' || url.pathname === '/login/') {
-      if (req.method === 'POST' && url.pathname === '/login/') {
-        const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-        const user = form.get('user') ?? '';
-        if (!isWhmUser(user) || form.get('pass') !== SANDBOX_PASSWORD) {
-          send(res, 401, loginPage('The login is invalid.'));
-          return;
-        }
-        if (needsCode(user) !== undefined) {
-          const id = randomBytes(24).toString('hex');
-          pendingLogins.set(id, { user });
-          send(res, 200, codePage(), {
-            'Set-Cookie': `whm2fa_sandbox_tfa=${id}; Path=/login/; HttpOnly; SameSite=Strict`,
-          });
-          return;
-        }
-        startSession(res, user);
-        return;
-      }
-      if (session !== undefined) {
-        res.writeHead(303, { Location: `${session.token}/` });
-        res.end();
-        return;
-      }
-      send(res, 200, loginPage());
+    if (needsCode(stand, user) !== undefined) {
+      const id = randomBytes(24).toString('hex');
+      stand.pendingLogins.set(id, { user });
+      send(res, 200, codePage(), {
+        'Set-Cookie': `whm2fa_sandbox_tfa=${id}; Path=/login/; HttpOnly; SameSite=Strict`,
+      });
       return;
     }
-    if (url.pathname === '/login/2fa' && req.method === 'POST') {
-      const id = cookies(req).whm2fa_sandbox_tfa;
-      const pending = id === undefined ? undefined : pendingLogins.get(id);
-      if (pending === undefined) {
-        send(res, 401, loginPage('Your login expired. Log in again.'));
-        return;
-      }
-      const form = new URLSearchParams((await readBody(req)).toString('utf8'));
-      const secret = needsCode(pending.user);
-      // cPanel's own check: previous, current and next step, and no memory of used codes.
-      if (secret !== undefined && !cpanelAcceptsCode(secret, (form.get('tfa_token') ?? '').trim())) {
-        send(res, 401, codePage('The security code is invalid.'));
-        return;
-      }
-      pendingLogins.delete(id);
-      startSession(res, pending.user);
-      return;
-    }
-    if (url.pathname === '/logout/') {
-      if (cookieId !== undefined) sessions.delete(cookieId);
-      res.writeHead(303, { Location: '/', 'Set-Cookie': 'whostmgrsession=; Path=/; Max-Age=0' });
-      res.end();
-      return;
-    }
-    const tokenMatch = /^(\/cpsess\d{10})(\/.*)?$/.exec(url.pathname);
-    if (session === undefined) {
-      send(res, 401, loginPage('Log in to continue.'));
-      return;
-    }
-    if (tokenMatch === null || tokenMatch[1] !== session.token) {
-      send(
-        res,
-        401,
-        page(
-          'Token Denied',
-          '<h1>Token Denied</h1><p>The security token is missing or wrong. <a href="/">Log in again</a>.</p>',
-        ),
-      );
-      return;
-    }
-    const rest = tokenMatch[2] ?? '/';
-    if (rest === '/' || rest === '') {
-      send(res, 200, home(session));
-      return;
-    }
-    if (!rest.startsWith('/cgi/')) {
-      send(res, 404, page('Not Found', '<h1>Not Found</h1>'));
-      return;
-    }
-    const decoded = decodeURIComponent(rest);
-    if (decoded.split('/').includes('..') || normalize(decoded) !== decoded) {
-      send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
-      return;
-    }
-    const app = registeredApps(root).find((a) =>
-      Object.entries(a).some(
-        ([k, v]) =>
-          /^url\d*$/.test(k) &&
-          (v === decoded ||
-            (MIME[extname(decoded)] && v.slice(0, v.lastIndexOf('/')) === decoded.slice(0, decoded.lastIndexOf('/')))),
+    startSession(stand, res, user);
+    return;
+  }
+  if (session !== undefined) {
+    res.writeHead(303, { Location: `${session.token}/` });
+    res.end();
+    return;
+  }
+  send(res, 200, loginPage());
+}
+
+/** The security code prompt's answer: cPanel's own check, then a session. */
+async function secondFactor(stand, req, res) {
+  const id = cookies(req).whm2fa_sandbox_tfa;
+  const pending = id === undefined ? undefined : stand.pendingLogins.get(id);
+  if (pending === undefined) {
+    send(res, 401, loginPage('Your login expired. Log in again.'));
+    return;
+  }
+  const form = new URLSearchParams((await readBody(req)).toString('utf8'));
+  const secret = needsCode(stand, pending.user);
+  // cPanel's own check: previous, current and next step, and no memory of used codes.
+  if (secret !== undefined && !cpanelAcceptsCode(secret, (form.get('tfa_token') ?? '').trim())) {
+    send(res, 401, codePage('The security code is invalid.'));
+    return;
+  }
+  stand.pendingLogins.delete(id);
+  startSession(stand, res, pending.user);
+}
+
+/** The registered app a `/cgi/…` path belongs to (its own url, or a static file beside it). */
+function appFor(root, decoded) {
+  return registeredApps(root).find((a) =>
+    Object.entries(a).some(
+      ([k, v]) =>
+        /^url\d*$/.test(k) &&
+        (v === decoded ||
+          (MIME[extname(decoded)] && v.slice(0, v.lastIndexOf('/')) === decoded.slice(0, decoded.lastIndexOf('/')))),
+    ),
+  );
+}
+
+/** A path under the session's `/cpsess` token: WHM's home, a plugin's static file or its CGI. */
+async function inSession(stand, req, res, rest, session) {
+  if (rest === '/' || rest === '') {
+    send(res, 200, home(stand, session));
+    return;
+  }
+  if (!rest.startsWith('/cgi/')) {
+    send(res, 404, page('Not Found', '<h1>Not Found</h1>'));
+    return;
+  }
+  const decoded = decodeURIComponent(rest);
+  if (decoded.split('/').includes('..') || normalize(decoded) !== decoded) {
+    send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
+    return;
+  }
+  const app = appFor(stand.root, decoded);
+  if (app === undefined) {
+    send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>This application is not registered.</p>'));
+    return;
+  }
+  if (!userMayUse(stand.root, session.user, app)) {
+    send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>You do not have access to this application.</p>'));
+    return;
+  }
+  const file = join(stand.docroot, decoded);
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    send(res, 404, page('Not Found', '<h1>Not Found</h1>'));
+    return;
+  }
+  const mime = MIME[extname(file)];
+  if (mime !== undefined) {
+    res.writeHead(200, { 'Content-Type': mime, 'Cache-Control': 'max-age=3600', 'X-Content-Type-Options': 'nosniff' });
+    res.end(readFileSync(file));
+    return;
+  }
+  if (!st.isFile() || (st.mode & 0o111) === 0) {
+    send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>Not executable.</p>'));
+    return;
+  }
+  await runCgi(stand, req, res, session, decoded, file);
+}
+
+/** Whether the raw request path (before URL parsing quietly resolves it) climbs with "..". */
+function climbs(rawUrl) {
+  const rawPath = (rawUrl ?? '/').split('?')[0];
+  try {
+    return decodeURIComponent(rawPath).split('/').includes('..');
+  } catch {
+    return true;
+  }
+}
+
+async function handle(stand, req, res) {
+  if (climbs(req.url)) {
+    send(res, 400, page('Bad Request', '<h1>Bad Request</h1><p>Invalid path.</p>'));
+    return;
+  }
+  const url = new URL(req.url, 'http://x');
+  const cookieId = cookies(req).whostmgrsession;
+  const session = cookieId === undefined ? undefined : stand.sessions.get(cookieId);
+  if (url.pathname === '/favicon.ico') {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  if (url.pathname === '/' || url.pathname === '/login/') return login(stand, req, res, url, session);
+  if (url.pathname === '/login/2fa' && req.method === 'POST') return secondFactor(stand, req, res);
+  if (url.pathname === '/logout/') {
+    if (cookieId !== undefined) stand.sessions.delete(cookieId);
+    res.writeHead(303, { Location: '/', 'Set-Cookie': 'whostmgrsession=; Path=/; Max-Age=0' });
+    res.end();
+    return;
+  }
+  const tokenMatch = /^(\/cpsess\d{10})(\/.*)?$/.exec(url.pathname);
+  if (session === undefined) {
+    send(res, 401, loginPage('Log in to continue.'));
+    return;
+  }
+  if (tokenMatch === null || tokenMatch[1] !== session.token) {
+    send(
+      res,
+      401,
+      page(
+        'Token Denied',
+        '<h1>Token Denied</h1><p>The security token is missing or wrong. <a href="/">Log in again</a>.</p>',
       ),
     );
-    if (app === undefined) {
-      send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>This application is not registered.</p>'));
-      return;
-    }
-    if (!userMayUse(root, session.user, app)) {
-      send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>You do not have access to this application.</p>'));
-      return;
-    }
-    const file = join(docroot, decoded);
-    let st;
-    try {
-      st = statSync(file);
-    } catch {
-      send(res, 404, page('Not Found', '<h1>Not Found</h1>'));
-      return;
-    }
-    const mime = MIME[extname(file)];
-    if (mime !== undefined) {
-      res.writeHead(200, {
-        'Content-Type': mime,
-        'Cache-Control': 'max-age=3600',
-        'X-Content-Type-Options': 'nosniff',
-      });
-      res.end(readFileSync(file));
-      return;
-    }
-    if (!st.isFile() || (st.mode & 0o111) === 0) {
-      send(res, 403, page('Access Denied', '<h1>Access Denied</h1><p>Not executable.</p>'));
-      return;
-    }
-    await runCgi(req, res, session, decoded, file);
+    return;
   }
+  await inSession(stand, req, res, tokenMatch[2] ?? '/', session);
+}
 
-  function readText(file) {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch {
-      return '';
-    }
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+/** Starts the stand-in on `host:port` (0 = any free port) for the tree at `root`. */
+export function startCpsrvd({ root, port = 2087, host = '127.0.0.1' }) {
+  const stand = {
+    root,
+    paths: treePaths(root),
+    docroot: join(root, 'usr/local/cpanel/whostmgr/docroot'),
+    sessions: new Map(), // cookie value -> { user, token }
+    pendingLogins: new Map(), // cookie value -> { user }
+    server: undefined,
+  };
+  stand.server = createServer((req, res) => {
+    handle(stand, req, res).catch((err) => {
       process.stderr.write(`cpsrvd stand-in: ${err.stack ?? err}\n`);
       if (!res.headersSent) send(res, 500, page('Internal Error', '<h1>Internal Error</h1>'));
       else res.end();
     });
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      const address = server.address();
+    stand.server.once('error', reject);
+    stand.server.listen(port, host, () => {
+      const address = stand.server.address();
       resolve({
         url: `http://${host}:${address.port}`,
         port: address.port,
-        close: () => new Promise((r) => server.close(() => r())),
+        close: () => new Promise((r) => stand.server.close(() => r())),
       });
     });
   });
