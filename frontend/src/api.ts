@@ -134,6 +134,11 @@ export const api = {
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),
-  auditList: (limit: number, filter: AuditFilter, before?: string) =>
-    call<{ entries: AuditEntry[] }>('audit.list', { limit, ...filter, ...(before === undefined ? {} : { before }) }),
+  /** `before` and `skip`: the last shown entry's time, and how many shown entries have it. */
+  auditList: (limit: number, filter: AuditFilter, before?: string, skip?: number) =>
+    call<{ entries: AuditEntry[] }>('audit.list', {
+      limit,
+      ...filter,
+      ...(before === undefined ? {} : { before, skip }),
+    }),
 };

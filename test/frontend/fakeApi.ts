@@ -217,12 +217,21 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
   },
   'audit.list': (body) => {
     const limit = body['limit'] as number;
-    const { before, user, auditAction } = body as { before?: string; user?: string; auditAction?: string };
+    const { before, skip, user, auditAction } = body as {
+      before?: string;
+      skip?: number;
+      user?: string;
+      auditAction?: string;
+    };
+    // As the plugin does: strictly older than `before`, or at exactly `before` past the first `skip`.
+    let atBefore = 0;
     const older = state.entries.filter(
       (e) =>
-        (before === undefined || (e['at'] ?? '') < before) &&
         (user === undefined || e['subject'] === user) &&
-        (auditAction === undefined || e['action'] === auditAction),
+        (auditAction === undefined || e['action'] === auditAction) &&
+        (before === undefined ||
+          (e['at'] ?? '') < before ||
+          (e['at'] === before && skip !== undefined && (atBefore += 1) > skip)),
     );
     return ok({ entries: older.slice(0, limit) });
   },
