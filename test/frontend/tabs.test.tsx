@@ -207,6 +207,8 @@ describe('Settings', () => {
     fireEvent.click(toggle);
     let dialog = await screen.findByRole('dialog', { name: 'Turn off the two-factor login policy?' });
     expect(within(dialog).getByText(/Every login on this server/).className).toContain('alert-danger');
+    // Focus starts on the safe choice: Enter right away keeps the policy on.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Keep it on' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it on' }));
     expect(calls.some((c) => c.action === 'policy.set')).toBe(false);
     expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(true);
