@@ -255,6 +255,11 @@ export const server = setupServer(
     if (request.headers.get('content-type') !== 'application/json') return fail(415, 'BAD_REQUEST', 'not json');
     const body = (await request.json()) as Call;
     calls.push(body);
+    // A lock that has ended is gone, and the count starts again (the plugin zeroes it when locking).
+    if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) <= Date.now()) {
+      state.status.lockedUntil = null;
+      state.status.attemptsLeft = 5;
+    }
     const special = overrides.get(body.action)?.(body);
     if (special !== undefined) return special;
     const action = ACTIONS[body.action];

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiError } from '../api';
+import type { ApiError, Status } from '../api';
 import { useFocusHere } from '../focus';
 import { countdown, errorMessage, localTime } from '../messages';
 
@@ -12,6 +12,26 @@ export function useSecondsLeft(iso: string | null | undefined): number {
     return () => clearInterval(timer);
   }, [iso]);
   return iso === null || iso === undefined ? 0 : (Date.parse(iso) - now) / 1000;
+}
+
+/** Calls `onEnd` once the lock that lasts `until` has ended (e.g. to reload status). */
+export function useLockEnd(until: string | null | undefined, onEnd: () => void): void {
+  useEffect(() => {
+    const ms = until ? Date.parse(until) - Date.now() : 0;
+    if (!(ms > 0)) return undefined;
+    const timer = setTimeout(onEnd, ms + 250);
+    return () => clearTimeout(timer);
+  }, [until]);
+}
+
+/** How many wrong codes are left before a lock, once one has counted (not while locked). */
+export function AttemptsLeft({ status, locked }: { status: Status; locked: boolean }) {
+  const n = status.attemptsLeft;
+  return locked || n >= 5 ? null : (
+    <p class="help-block whm2fa-attempts" role="status">
+      {n} {n === 1 ? 'attempt' : 'attempts'} left before verification is locked for a while.
+    </p>
+  );
 }
 
 /** A verification lock with its end in local time and a live countdown. */
