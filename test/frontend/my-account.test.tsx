@@ -222,6 +222,22 @@ describe('Manage my Account: set up', () => {
     expect(await screen.findByRole('img', { name: /QR code/ })).toBeTruthy();
   });
 
+  it('a browser clock 10 minutes ahead of the server’s neither ends the setup early nor hides its time left', async () => {
+    state.serverClockMs = -600_000;
+    await openSetup();
+    expect(screen.queryByText(/This setup expired/)).toBeNull();
+    // The Date header has whole seconds: the page's estimate is within one.
+    expect(screen.getByText(/This key expires in/).textContent).toMatch(/expires in (10:0[01]|9:5\d) \(at /);
+    expect(screen.queryByText(/Less than 2 minutes left/)).toBeNull();
+  });
+
+  it('a browser clock behind the server’s still sees a lock and its real time left', async () => {
+    reset({ lockedUntil: new Date(Date.now() + 600_000 + 90_000).toISOString(), attemptsLeft: 0 });
+    state.serverClockMs = 600_000;
+    await openSetup();
+    expect(screen.getAllByText(/^1:(29|30|31)$/).length).toBeGreaterThan(0);
+  });
+
   it('warns when less than two minutes are left', async () => {
     state.pendingSeconds = 90;
     await openSetup();

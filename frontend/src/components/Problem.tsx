@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiError, Status } from '../api';
+import { serverNow, type ApiError, type Status } from '../api';
 import { useFocusHere } from '../focus';
 import { countdown, errorMessage, localTime } from '../messages';
 
-/** Seconds until `iso`, ticking once a second while it is in the future. */
+/** Seconds until `iso` by the server's clock, ticking once a second while it is in the future. */
 export function useSecondsLeft(iso: string | null | undefined): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
     if (iso === null || iso === undefined) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, [iso]);
   return iso === null || iso === undefined ? 0 : (Date.parse(iso) - now) / 1000;
@@ -17,7 +17,7 @@ export function useSecondsLeft(iso: string | null | undefined): number {
 /** Calls `onEnd` once the lock that lasts `until` has ended (e.g. to reload status). */
 export function useLockEnd(until: string | null | undefined, onEnd: () => void): void {
   useEffect(() => {
-    const ms = until ? Date.parse(until) - Date.now() : 0;
+    const ms = until ? Date.parse(until) - serverNow() : 0;
     if (!(ms > 0)) return undefined;
     const timer = setTimeout(onEnd, ms + 250);
     return () => clearTimeout(timer);
