@@ -91,6 +91,18 @@ export interface AuditFilter {
   auditAction?: AuditAction;
 }
 
+/** The server's clock minus the browser's (ms), from the last answer's Date header; 0 within 2 s. */
+let skew = 0;
+
+/**
+ * The server's time now as far as the page can tell: countdowns to the server's times
+ * (a key's expiry, a lock's end) use it, so a browser clock that is off does not end a
+ * setup early or keep a lock on screen.
+ */
+export function serverNow(): number {
+  return Date.now() + skew;
+}
+
 /** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */
 export async function call<T>(action: string, params: Record<string, unknown> = {}): Promise<T> {
   let response: Response;
@@ -104,6 +116,9 @@ export async function call<T>(action: string, params: Record<string, unknown> = 
   } catch {
     throw new ApiError('NETWORK', 'The server could not be reached. Check your connection and try again.');
   }
+  // Date has whole seconds: its middle is half a second on.
+  const off = Date.parse(response.headers.get('Date') ?? '') + 500 - Date.now();
+  if (!Number.isNaN(off)) skew = Math.abs(off) < 2000 ? 0 : off;
   let envelope: Envelope<T>;
   try {
     envelope = (await response.json()) as Envelope<T>;
@@ -134,6 +149,11 @@ export const api = {
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),
-  auditList: (limit: number, filter: AuditFilter, before?: string) =>
-    call<{ entries: AuditEntry[] }>('audit.list', { limit, ...filter, ...(before === undefined ? {} : { before }) }),
+  /** `before` and `skip`: the last shown entry's time, and how many shown entries have it. */
+  auditList: (limit: number, filter: AuditFilter, before?: string, skip?: number) =>
+    call<{ entries: AuditEntry[] }>('audit.list', {
+      limit,
+      ...filter,
+      ...(before === undefined ? {} : { before, skip }),
+    }),
 };

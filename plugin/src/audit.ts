@@ -219,8 +219,9 @@ function readFileEntries(file: string): AuditEntry[] {
 }
 
 /**
- * Entries newest first that `visible` accepts, older than `beforeIso` when given, at most
- * `limit`. Reads the current log and then the archive only as far as needed. `visible` is
+ * Entries newest first that `visible` accepts, older than `beforeIso` when given (or at
+ * exactly `beforeIso`, past the first `skip` of those: the ones a page already showed, so
+ * entries sharing a time at a page's edge are neither lost nor repeated), at most `limit`. Reads the current log and then the archive only as far as needed. `visible` is
  * called on every entry read, newest first, including those newer than `beforeIso`, so
  * it may depend on what came later (see access.ts `auditVisibility`).
  */
@@ -229,10 +230,13 @@ export function listAudit(
   options: {
     limit: number;
     beforeIso?: string | undefined;
+    skip?: number | undefined;
     visible: (entry: AuditEntry) => boolean;
   },
 ): AuditEntry[] {
   const found: AuditEntry[] = [];
+  // Entries at exactly `beforeIso` still to pass over; without `skip`, none is shown.
+  let skip = options.skip ?? Infinity;
   const files = [paths.auditFile, ...archiveFiles(paths)];
   for (const file of files) {
     const entries = readFileEntries(file);
@@ -240,7 +244,11 @@ export function listAudit(
       const entry = entries[i];
       if (entry === undefined) continue;
       const shown = options.visible(entry);
-      if (options.beforeIso !== undefined && !(entry.at < options.beforeIso)) continue;
+      if (options.beforeIso !== undefined && !(entry.at < options.beforeIso)) {
+        if (entry.at !== options.beforeIso || !shown) continue;
+        skip -= 1;
+        if (skip >= 0) continue;
+      }
       if (shown) found.push(entry);
     }
     if (found.length >= options.limit) break;

@@ -12,7 +12,7 @@ import { checkBothWidths, login, openPlugin, openStage, type Stage } from './sup
 const KEYS1 = 'KRSXG5CTMVRXEZLUKN2XAZLSKNSWC4TF';
 const GONE1 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 const ACLS = ['create-acct', 'list-accts'];
-const USERS = ['tabs1', 'tabs2', 'lock1', 'keys1', 'gone1', 'clock1', 'phone1'];
+const USERS = ['tabs1', 'tabs2', 'lock1', 'keys1', 'gone1', 'clock1', 'phone1', 'skew1'];
 
 let stage: Stage;
 const problems: string[] = [];
@@ -125,6 +125,22 @@ describe('setup at the edges', () => {
     await page.clock.setSystemTime(new Date());
     await page.getByRole('button', { name: 'Get a new key' }).click();
     const key = await readKey(page);
+    await codeField(page).fill(codeForStep(key, stepNow()));
+    await configure(page).click();
+    await page.getByText(/From your next login/).waitFor();
+    await context.close();
+  });
+
+  it('a browser clock 15 minutes ahead of the server still gets the whole 10 minutes (the Date header)', async () => {
+    const context = await stage.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.clock.install({ time: new Date(Date.now() + 15 * 60_000) });
+    await login(page, stage.url, 'skew1');
+    await openPlugin(page);
+    await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).click();
+    const key = await readKey(page);
+    await page.getByText(/This key expires in (10:0[01]|9:5\d)/).waitFor();
+    expect(await page.getByText(/This setup expired/).count()).toBe(0);
     await codeField(page).fill(codeForStep(key, stepNow()));
     await configure(page).click();
     await page.getByText(/From your next login/).waitFor();

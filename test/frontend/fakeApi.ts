@@ -38,7 +38,12 @@ export const state = {
   refuse: {} as Record<string, string>,
   /** The server's own records cannot be written: changes still happen, with a warning. */
   recordsBroken: false,
+  /** The server's clock minus the page's (ms): the page's clock is off by this much. */
+  serverClockMs: 0,
 };
+
+/** The fake server's time: its expiry and lock times, and its Date header. */
+const serverNow = (): number => Date.now() + state.serverClockMs;
 
 /** What the plugin adds to a done change when it could not write its own records. */
 export const RECORDS_WARNING =
@@ -84,6 +89,7 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.pendingSeconds = 600;
   state.refuse = {};
   state.recordsBroken = false;
+  state.serverClockMs = 0;
 }
 
 const ok = (data: unknown) => HttpResponse.json({ ok: true, data });
@@ -121,13 +127,13 @@ function wrongCode(fields: string[]): Response {
       fields,
     );
   state.status.attemptsLeft = 0;
-  state.status.lockedUntil = new Date(Date.now() + 300_000).toISOString();
+  state.status.lockedUntil = new Date(serverNow() + 300_000).toISOString();
   return fail(422, 'CODE_INVALID', 'locked', state.status.lockedUntil, fields);
 }
 
 /** Checks codes as the plugin does: malformed first (not counted), then wrong (counted once). */
 function checkCodes(checks: Array<[field: string, code: unknown, secret: string]>): Response | undefined {
-  if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) > Date.now())
+  if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) > serverNow())
     return fail(429, 'LOCKED', 'locked', state.status.lockedUntil);
   const malformed = checks.filter(([, code]) => typeof code !== 'string' || !/^\d{6}$/.test(code)).map(([f]) => f);
   if (malformed.length > 0)
@@ -157,7 +163,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
       qrSvg: '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>',
       account: state.status.user,
       issuer: state.status.issuer,
-      expiresAt: new Date(Date.now() + state.pendingSeconds * 1000).toISOString(),
+      expiresAt: new Date(serverNow() + state.pendingSeconds * 1000).toISOString(),
       keyId: state.status.pendingKeyId,
     });
   },
@@ -217,12 +223,21 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
   },
   'audit.list': (body) => {
     const limit = body['limit'] as number;
-    const { before, user, auditAction } = body as { before?: string; user?: string; auditAction?: string };
+    const { before, skip, user, auditAction } = body as {
+      before?: string;
+      skip?: number;
+      user?: string;
+      auditAction?: string;
+    };
+    // As the plugin does: strictly older than `before`, or at exactly `before` past the first `skip`.
+    let atBefore = 0;
     const older = state.entries.filter(
       (e) =>
-        (before === undefined || (e['at'] ?? '') < before) &&
         (user === undefined || e['subject'] === user) &&
-        (auditAction === undefined || e['action'] === auditAction),
+        (auditAction === undefined || e['action'] === auditAction) &&
+        (before === undefined ||
+          (e['at'] ?? '') < before ||
+          (e['at'] === before && skip !== undefined && (atBefore += 1) > skip)),
     );
     return ok({ entries: older.slice(0, limit) });
   },
@@ -246,10 +261,17 @@ export const server = setupServer(
     if (request.headers.get('content-type') !== 'application/json') return fail(415, 'BAD_REQUEST', 'not json');
     const body = (await request.json()) as Call;
     calls.push(body);
-    const special = overrides.get(body.action)?.(body);
-    if (special !== undefined) return special;
+    // A lock that has ended is gone, and the count starts again (the plugin zeroes it when locking).
+    if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) <= serverNow()) {
+      state.status.lockedUntil = null;
+      state.status.attemptsLeft = 5;
+    }
     const action = ACTIONS[body.action];
-    return action === undefined ? fail(400, 'BAD_REQUEST', 'unknown') : action(body);
+    const response =
+      overrides.get(body.action)?.(body) ?? (action === undefined ? fail(400, 'BAD_REQUEST', 'unknown') : action(body));
+    // Every answer carries the server's time, as a web server's Date header does.
+    response.headers.set('Date', new Date(serverNow()).toUTCString());
+    return response;
   }),
 );
 

@@ -222,6 +222,22 @@ describe('Manage my Account: set up', () => {
     expect(await screen.findByRole('img', { name: /QR code/ })).toBeTruthy();
   });
 
+  it('a browser clock 10 minutes ahead of the server’s neither ends the setup early nor hides its time left', async () => {
+    state.serverClockMs = -600_000;
+    await openSetup();
+    expect(screen.queryByText(/This setup expired/)).toBeNull();
+    // The Date header has whole seconds: the page's estimate is within one.
+    expect(screen.getByText(/This key expires in/).textContent).toMatch(/expires in (10:0[01]|9:5\d) \(at /);
+    expect(screen.queryByText(/Less than 2 minutes left/)).toBeNull();
+  });
+
+  it('a browser clock behind the server’s still sees a lock and its real time left', async () => {
+    reset({ lockedUntil: new Date(Date.now() + 600_000 + 90_000).toISOString(), attemptsLeft: 0 });
+    state.serverClockMs = 600_000;
+    await openSetup();
+    expect(screen.getAllByText(/^1:(29|30|31)$/).length).toBeGreaterThan(0);
+  });
+
   it('warns when less than two minutes are left', async () => {
     state.pendingSeconds = 90;
     await openSetup();
@@ -233,6 +249,59 @@ describe('Manage my Account: set up', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
     expect(await screen.findByRole('button', { name: 'Set up Two-Factor Authentication' })).toBeTruthy();
     expect(state.status.pendingKeyId).toBeNull();
+  });
+
+  it('Cancel reloads status: no stale "setup was started" line, and focus is on the account’s heading', async () => {
+    reset({ pending: true, pendingKeyId: 'key-0' });
+    render(<App />);
+    expect(await screen.findByText(/A setup was started and not finished/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Set up Two-Factor Authentication' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    const heading = await screen.findByRole('heading', { name: 'Your account (reseller1)' });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    await waitFor(() => expect(calls.map((c) => c.action).slice(-2)).toEqual(['enroll.cancel', 'status']));
+    await waitFor(() => expect(screen.queryByText(/A setup was started and not finished/)).toBeNull());
+  });
+
+  it('focus moves to the step’s heading after "Get a new key" and "Show the new key", and home after Back', async () => {
+    await openSetup();
+    const heading = screen.getByRole('heading', { name: 'Set up Two-Factor Authentication' });
+    await waitFor(() => {
+      announce({ kind: 'cancelled', user: 'reseller1' });
+      expect(screen.getByText(/cancelled in another tab/)).toBeTruthy();
+    });
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/cancelled in another tab/));
+    fireEvent.click(screen.getByRole('button', { name: 'Get a new key' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    const next = { ...(await (await fetch('/cpsess1234567890/cgi/whm2fa/api.cgi', post('enroll.start'))).json()).data };
+    await waitFor(() => {
+      announce({ kind: 'started', user: 'reseller1', enrollment: next });
+      expect(screen.getByText(/This key was replaced/)).toBeTruthy();
+    });
+    await waitFor(() => expect(document.activeElement?.textContent).toMatch(/This key was replaced/));
+    fireEvent.click(screen.getByRole('button', { name: 'Show the new key' }));
+    await screen.findByRole('img', { name: /QR code/ });
+    await waitFor(() => expect(document.activeElement).toBe(heading));
+    announce({ kind: 'cancelled', user: 'reseller1' });
+    fireEvent.click(await screen.findByRole('button', { name: 'Back' }));
+    const home = await screen.findByRole('heading', { name: 'Your account (reseller1)' });
+    await waitFor(() => expect(document.activeElement).toBe(home));
+  });
+
+  it('when a lock ends, status is read again: no "0 attempts left", and Configure works again', async () => {
+    reset({ lockedUntil: new Date(Date.now() + 1500).toISOString(), attemptsLeft: 0 });
+    await openSetup();
+    const button = screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }) as HTMLButtonElement;
+    expect(button.disabled).toBe(true);
+    await waitFor(() => expect(button.disabled).toBe(false));
+    await waitFor(() => expect(calls.filter((c) => c.action === 'status')).toHaveLength(2));
+    await waitFor(() => expect(screen.queryByText(/attempts? left/)).toBeNull());
+    expect(screen.queryByText(/0 attempts left/)).toBeNull();
+    type('Security code', wrongFor(SECRET));
+    configure();
+    expect(await screen.findByText(/4 attempts left before verification is locked/)).toBeTruthy();
   });
 
   it('a failure to start offers to try again', async () => {
@@ -319,6 +388,17 @@ describe('Manage my Account: reconfigure and remove', () => {
     expect(notice.className).toContain('alert-warning');
     expect(calls.find((c) => c.action === 'remove')).toEqual({ action: 'remove', code });
     expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('the removal dialog starts on Cancel, and a wrong code shows the attempts left', async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Cancel' }));
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: wrongFor(CURRENT_SECRET) } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    expect(await within(dialog).findByText(/4 attempts left before verification is locked/)).toBeTruthy();
+    expect(state.status.enabled).toBe(true);
   });
 
   it('the removal dialog’s Reconfigure opens the new-phone flow', async () => {

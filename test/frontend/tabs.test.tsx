@@ -207,6 +207,8 @@ describe('Settings', () => {
     fireEvent.click(toggle);
     let dialog = await screen.findByRole('dialog', { name: 'Turn off the two-factor login policy?' });
     expect(within(dialog).getByText(/Every login on this server/).className).toContain('alert-danger');
+    // Focus starts on the safe choice: Enter right away keeps the policy on.
+    expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Keep it on' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it on' }));
     expect(calls.some((c) => c.action === 'policy.set')).toBe(false);
     expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(true);
@@ -250,8 +252,27 @@ describe('Activity', () => {
       action: 'audit.list',
       limit: 25,
       before: state.entries[24]?.['at'],
+      skip: 1,
     });
     expect(screen.queryByRole('button', { name: 'Show older entries' })).toBeNull();
+  });
+
+  it('entries sharing a time at a page’s edge are each shown once when paging', async () => {
+    // Entries 22 to 27 were written in the same millisecond (one change of several accounts).
+    state.entries = Array.from({ length: 30 }, (_, i) => ({
+      ...entry(i >= 22 && i <= 27 ? 22 : i, 'reseller1', 'verify'),
+      result: `ok #${String(i)}`,
+    }));
+    await openTab('Activity');
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(26));
+    fireEvent.click(screen.getByRole('button', { name: 'Show older entries' }));
+    await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(31));
+    expect(calls.filter((c) => c.action === 'audit.list').at(-1)).toMatchObject({
+      before: state.entries[22]?.['at'],
+      skip: 3,
+    });
+    const results = screen.getAllByText(/^ok #\d+$/).map((cell) => cell.textContent);
+    expect(results).toEqual(state.entries.map((e) => e['result']));
   });
 
   it('filters by account and action on the server, and pages within the filter', async () => {

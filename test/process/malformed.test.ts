@@ -191,6 +191,18 @@ const CASES: Case[] = [
     code: 'BAD_REQUEST',
   },
   {
+    name: 'audit skip not a whole number from 0 to 500',
+    call: { body: json({ action: 'audit.list', before: '2026-01-01T00:00:00.000Z', skip: 1.5 }) },
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
+    name: 'audit skip over 500',
+    call: { body: json({ action: 'audit.list', before: '2026-01-01T00:00:00.000Z', skip: 501 }) },
+    status: 400,
+    code: 'BAD_REQUEST',
+  },
+  {
     name: 'audit before not a time',
     call: { body: json({ action: 'audit.list', before: 'yesterday' }) },
     status: 400,

@@ -63,7 +63,7 @@ describe('docs/api.md', () => {
 
   it('finds the parameters it compares (the check itself can fail)', () => {
     expect(paramsRead('users.remove')).toEqual(['reason', 'users']);
-    expect(paramsRead('audit.list')).toEqual(['auditAction', 'before', 'limit', 'user']);
+    expect(paramsRead('audit.list')).toEqual(['auditAction', 'before', 'limit', 'skip', 'user']);
     expect(paramsRead('status')).toEqual([]);
     expect(paramsDocumented('enroll.confirm')).toEqual(['code', 'currentCode', 'keyId']);
   });

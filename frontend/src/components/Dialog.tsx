@@ -12,7 +12,10 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
   useEffect(() => {
     const opener = document.activeElement as HTMLElement | null;
     const hidden = box.current === null ? [] : hideOthers(box.current);
-    const first = box.current?.querySelector<HTMLElement>('input, textarea, select, button');
+    // The safe choice (Cancel, Keep it on) first where there is one, not the dangerous button.
+    const first =
+      box.current?.querySelector<HTMLElement>('[data-safe]') ??
+      box.current?.querySelector<HTMLElement>('input, textarea, select, button');
     first?.focus();
     return () => {
       for (const el of hidden) {
@@ -92,7 +95,7 @@ export function RemoveActions(props: { busy: boolean; onCancel: () => void }) {
       <button type="submit" class="btn btn-danger" disabled={props.busy}>
         Remove Two-Factor Authentication
       </button>{' '}
-      <button type="button" class="btn btn-default" onClick={props.onCancel}>
+      <button type="button" class="btn btn-default" data-safe onClick={props.onCancel}>
         Cancel
       </button>
     </p>

@@ -1,17 +1,37 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ApiError } from '../api';
+import { serverNow, type ApiError, type Status } from '../api';
 import { useFocusHere } from '../focus';
 import { countdown, errorMessage, localTime } from '../messages';
 
-/** Seconds until `iso`, ticking once a second while it is in the future. */
+/** Seconds until `iso` by the server's clock, ticking once a second while it is in the future. */
 export function useSecondsLeft(iso: string | null | undefined): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(serverNow);
   useEffect(() => {
     if (iso === null || iso === undefined) return undefined;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setNow(serverNow()), 1000);
     return () => clearInterval(timer);
   }, [iso]);
   return iso === null || iso === undefined ? 0 : (Date.parse(iso) - now) / 1000;
+}
+
+/** Calls `onEnd` once the lock that lasts `until` has ended (e.g. to reload status). */
+export function useLockEnd(until: string | null | undefined, onEnd: () => void): void {
+  useEffect(() => {
+    const ms = until ? Date.parse(until) - serverNow() : 0;
+    if (!(ms > 0)) return undefined;
+    const timer = setTimeout(onEnd, ms + 250);
+    return () => clearTimeout(timer);
+  }, [until]);
+}
+
+/** How many wrong codes are left before a lock, once one has counted (not while locked). */
+export function AttemptsLeft({ status, locked }: { status: Status; locked: boolean }) {
+  const n = status.attemptsLeft;
+  return locked || n >= 5 ? null : (
+    <p class="help-block whm2fa-attempts" role="status">
+      {n} {n === 1 ? 'attempt' : 'attempts'} left before verification is locked for a while.
+    </p>
+  );
 }
 
 /** A verification lock with its end in local time and a live countdown. */

@@ -20,7 +20,8 @@ export function Activity() {
   const [more, setMore] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const load = (f: AuditFilter, before?: string) =>
-    api.auditList(PAGE, f, before).then((d) => {
+    // Times repeat (one change of several accounts): also say how many at `before` are shown.
+    api.auditList(PAGE, f, before, entries?.filter((e) => e.at === before).length).then((d) => {
       setError(undefined);
       setEntries((old) => (before === undefined ? d.entries : [...(old ?? []), ...d.entries]));
       setMore(d.entries.length === PAGE);

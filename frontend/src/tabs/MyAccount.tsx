@@ -1,6 +1,6 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Status } from '../api';
-import { LockNotice, Notice } from '../components/Problem';
+import { LockNotice, Notice, useLockEnd } from '../components/Problem';
 import { AdminRemoved, LostDevice } from './account/Guidance';
 import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
@@ -14,6 +14,14 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   const [mode, setMode] = useState<Mode>('view');
   const [removing, setRemoving] = useState(false);
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
+  // Back from a setup (Cancel, Back): focus goes to this heading, not to <body>.
+  const [back, setBack] = useState(0);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (back > 0) heading.current?.focus();
+  }, [back]);
+  // A lock that ends resets the attempts: status says so, not the lock's "0 attempts left".
+  useLockEnd(status.lockedUntil, props.onChanged);
 
   const finished = (text: string, tone?: 'warning', warning?: string) => {
     setMode('view');
@@ -29,7 +37,11 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
       <Setup
         status={status}
         replacing={mode === 'reconfigure'}
-        onCancel={() => setMode('view')}
+        onCancel={() => {
+          setMode('view');
+          setNotice(undefined);
+          setBack(back + 1);
+        }}
         onChanged={props.onChanged}
         onDone={(warning) =>
           finished(
@@ -47,7 +59,9 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   }
   return (
     <section aria-labelledby="whm2fa-mine-title">
-      <h2 id="whm2fa-mine-title">Your account ({status.user})</h2>
+      <h2 id="whm2fa-mine-title" tabIndex={-1} ref={heading}>
+        Your account ({status.user})
+      </h2>
       <Notice text={notice?.text} tone={notice?.tone} />
       <AdminRemoved status={status} />
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}

@@ -33,7 +33,9 @@ export function Setup(props: {
       ? { code: 'from the new device', currentCode: 'from your current device' }
       : { code: '' }) as Record<'code' | 'currentCode', string>,
   );
-  const heading = useFocusHere<HTMLHeadingElement>();
+  // Each new key (Get a new key, Show the new key) is a new step: focus goes back to the heading.
+  const [step, setStep] = useState(0);
+  const heading = useFocusHere<HTMLHeadingElement>(step);
   const { enrollment, ended } = key;
 
   const submit = () => {
@@ -58,15 +60,21 @@ export function Setup(props: {
       )
       .finally(() => setBusy(false));
   };
+  // Leaving reloads status: the stale "setup was started" line must not come back.
+  const leave = () => {
+    props.onChanged();
+    props.onCancel();
+  };
   const cancel = () => {
     const back = () => {
       announce({ kind: 'cancelled', user });
-      props.onCancel();
+      leave();
     };
     api.enrollCancel().then(back, back);
   };
   const again = (next?: typeof enrollment) => {
     setError(undefined);
+    setStep(step + 1);
     if (next === undefined) key.start();
     else key.show(next);
   };
@@ -82,10 +90,10 @@ export function Setup(props: {
           message={ended.message}
           hasNext={ended.next !== undefined}
           onNew={() => again(ended.next)}
-          onBack={props.onCancel}
+          onBack={leave}
         />
       ) : enrollment === undefined ? (
-        <Starting error={key.startError} onRetry={() => again()} onBack={props.onCancel} />
+        <Starting error={key.startError} onRetry={() => again()} onBack={leave} />
       ) : (
         <>
           <SetupSteps enrollment={enrollment} replacing={props.replacing}>

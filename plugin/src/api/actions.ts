@@ -50,6 +50,8 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   const before = optionalString(params, 'before', 40);
   if (before !== undefined && Number.isNaN(Date.parse(before)))
     throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
+  // How many entries at exactly `before` the page already shows (a cursor unique even when times repeat).
+  const skip = optionalInteger(params, 'skip', 0, 500);
   // Optional filters, applied after (never instead of) the caller's visibility rule.
   const user = optionalString(params, 'user', 64);
   if (user !== undefined && !isValidUsername(user)) throw badRequest('"user" must be an account name.');
@@ -61,6 +63,7 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   const entries = listAudit(ctx.paths, {
     limit,
     beforeIso: before === undefined ? undefined : new Date(before).toISOString(),
+    skip,
     visible: (e) =>
       (user === undefined || e.subject === user) && (action === undefined || e.action === action) && visible(e),
   });

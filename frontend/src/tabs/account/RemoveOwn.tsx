@@ -3,7 +3,7 @@ import { api, ApiError, type Status } from '../../api';
 import { useCodeForm } from '../../codeForm';
 import { CodeField } from '../../components/CodeField';
 import { Dialog, RemoveActions } from '../../components/Dialog';
-import { LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
+import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
 
 /**
  * "Remove Two-Factor Authentication?": what it changes at which logins, Reconfigure
@@ -64,6 +64,7 @@ export function RemoveOwn(props: {
           error={form.errors.code}
           inputRef={form.refs.code}
         />
+        <AttemptsLeft status={props.status} locked={locked} />
         <RemoveActions busy={busy || locked} onCancel={props.onClose} />
       </form>
     </Dialog>

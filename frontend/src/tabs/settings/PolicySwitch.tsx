@@ -51,7 +51,7 @@ export function PolicySwitch(props: { enabled: boolean; busy: boolean; onSwitch:
             >
               Turn off the login policy
             </button>{' '}
-            <button type="button" class="btn btn-default" onClick={() => setConfirming(false)}>
+            <button type="button" class="btn btn-default" data-safe onClick={() => setConfirming(false)}>
               Keep it on
             </button>
           </p>

@@ -1,7 +1,7 @@
 import type { ApiError, Status } from '../../api';
 import type { CodeForm } from '../../codeForm';
 import { CodeField } from '../../components/CodeField';
-import { LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
+import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
 import { clockTime, countdown } from '../../messages';
 
 /** Warn this long before the pending key expires. */
@@ -53,12 +53,7 @@ export function ConfirmForm(props: {
           hint="The 6-digit code from the device that works today (your old phone)."
         />
       ) : null}
-      {!locked && status.attemptsLeft < 5 ? (
-        <p class="help-block whm2fa-attempts" role="status">
-          {status.attemptsLeft} {status.attemptsLeft === 1 ? 'attempt' : 'attempts'} left before verification is locked
-          for a while.
-        </p>
-      ) : null}
+      <AttemptsLeft status={status} locked={locked} />
       <p>
         <button type="submit" class="btn btn-primary" disabled={props.busy || locked}>
           Configure Two-Factor Authentication
