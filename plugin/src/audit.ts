@@ -10,12 +10,10 @@
  * {@link PER_ACTOR_KEEP} entries whatever others write, and the rest of
  * {@link ARCHIVE_BYTES} goes to the newest other entries.
  */
-import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { appendLine, ensurePrivateDir, isNoEntry, readTextOrEmpty, removeFile, withLock } from './store';
+import { readFileSync, statSync } from 'node:fs';
+import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
 import { StateError } from './errors';
 import { readOwners } from './accounts';
-import { writeAll } from './descriptor';
 import type { ServerPaths } from './paths';
 
 /** Past this size the current log is compacted into the archive (audit.log.1). */
@@ -169,20 +167,6 @@ function compactIfLarge(paths: ServerPaths): void {
   // A crash before these removals only shows the moved entries twice until the next compaction.
   removeFile(file);
   for (const old of legacy) removeFile(old);
-}
-
-function writeTextAtomic(file: string, text: string): void {
-  const dir = dirname(file);
-  ensurePrivateDir(dir);
-  const tmp = join(dir, `.${basename(file)}.${String(process.pid)}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, 0o600);
-  try {
-    writeAll(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
 }
 
 /** Appends entries; the caller holds the state lock. */
