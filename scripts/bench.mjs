@@ -1,4 +1,4 @@
-// `npm run bench`: whm2fa's speed figures, each the median of 15 runs after 3 warm-ups,
+// `npm run bench`: whm2fa's speed figures, each the median of 31 runs after 3 warm-ups,
 // measured side by side with its floor in the same run (these machines are noisy, so
 // budgets are ratios). Prints each figure with its spread (min/median/max over the runs)
 // and its budget, and PASS/FAIL on the median.
@@ -15,7 +15,7 @@ runStep('build', process.execPath, ['scripts/build.mjs']);
 const { createServerTree } = await import('./fake-cpanel/tree.mjs');
 const { build } = await import('esbuild');
 
-const RUNS = 15;
+const RUNS = 31;
 const WARMUP = 3;
 const results = [];
 const work = mkdtempSync(join(tmpdir(), 'whm2fa-bench-'));
@@ -39,21 +39,35 @@ function spread(values) {
  */
 function report(name, value, unit, budget, runs) {
   const verdict = budget === undefined ? 'INFO' : value <= budget.max ? 'PASS' : 'FAIL';
+  // How far under its budget the figure is: the aim is at least 20% in every run.
+  const headroom = budget === undefined ? undefined : 1 - value / budget.max;
   const range = runs === undefined ? undefined : spread(runs);
-  results.push({ name, value, unit, budget: budget?.text ?? '', verdict, range });
+  results.push({ name, value, unit, budget: budget?.text ?? '', verdict, range, headroom });
   const format = (v) => (unit === 'x' ? `${v.toFixed(2)}x` : `${v.toFixed(unit === 'ms' ? 1 : 0)} ${unit}`);
   const shown = format(value);
   const runsText =
     range === undefined
       ? ''
       : `  [min/median/max ${format(range.min)} / ${format(range.median)} / ${format(range.max)}]`;
-  console.log(`${verdict.padEnd(4)}  ${name.padEnd(58)} ${shown.padStart(12)}  ${budget?.text ?? ''}${runsText}`);
+  const headroomText = headroom === undefined ? '' : `  (${(headroom * 100).toFixed(0)}% under)`;
+  console.log(
+    `${verdict.padEnd(4)}  ${name.padEnd(58)} ${shown.padStart(12)}  ${budget?.text ?? ''}${headroomText}${runsText}`,
+  );
 }
 
+/** Milliseconds `fn` takes; a function marked by `untimed` runs its set-up first, untimed. */
 function timeMs(fn) {
+  fn.setUp?.();
   const start = process.hrtime.bigint();
   fn();
   return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** `fn`, with `setUp` run before each timing of it (outside the time measured). */
+function untimed(setUp, fn) {
+  const timed = () => fn();
+  timed.setUp = setUp;
+  return timed;
 }
 
 /**
@@ -61,7 +75,7 @@ function timeMs(fn) {
  * samples themselves (`ratios(j, k)` gives run-by-run ratios of command j to command k).
  */
 function sideBySide(fns) {
-  for (let i = 0; i < WARMUP; i += 1) for (const fn of fns) fn();
+  for (let i = 0; i < WARMUP; i += 1) for (const fn of fns) timeMs(fn);
   const samples = fns.map(() => []);
   for (let i = 0; i < RUNS; i += 1) fns.forEach((fn, j) => samples[j].push(timeMs(fn)));
   const medians = samples.map(median);
@@ -151,15 +165,35 @@ const three = newServer({
     secrets,
     resellers: { reseller1: ['list-accts'], reseller2: ['list-accts'], reseller3: ['list-accts'] },
   });
-  const timed = sideBySide([cgi(big, 'root', { action: 'status' }), cgi(big, 'root', { action: 'users.list' })]);
-  const [status, list] = timed;
-  console.log(`      (status: ${status.toFixed(1)} ms; users.list of 10,000: ${list.toFixed(1)} ms)`);
+  // Twice: as a reseller usually meets it (the list kept from an earlier request, still
+  // matching cPanel's files), and rebuilt from those files (its kept copy removed first,
+  // outside the timing), as after any account or 2FA change.
+  const kept = join(big, 'var/cpanel/whm2fa/cache/users.root.json');
+  const listed = cgi(big, 'root', { action: 'users.list' });
+  const timed = sideBySide([
+    cgi(big, 'root', { action: 'status' }),
+    listed,
+    untimed(() => rmSync(kept, { force: true }), listed),
+  ]);
+  const [status, list, rebuilt] = timed;
+  console.log(
+    `      (status: ${status.toFixed(1)} ms; users.list of 10,000: ${list.toFixed(1)} ms kept, ${rebuilt.toFixed(1)} ms rebuilt)`,
+  );
   report(
     'api.cgi users.list (10,000 accounts) vs status',
     list / status,
     'x',
     { max: 2, text: 'budget <= 2x' },
     timed.ratios(1, 0),
+  );
+  // No budget: the one above is the list as a reseller meets it. This is the price of the
+  // first look after a change, shown so that nobody mistakes the kept copy for the build.
+  report(
+    'api.cgi users.list (10,000 accounts, rebuilt) vs status',
+    rebuilt / status,
+    'x',
+    undefined,
+    timed.ratios(2, 0),
   );
   // Peak memory of the whole CGI process, read with getrusage(RUSAGE_CHILDREN) by python3.
   const file = join(big, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa/api.cgi');
@@ -288,7 +322,12 @@ const three = newServer({
 
 rmSync(work, { recursive: true, force: true });
 const failed = results.filter((r) => r.verdict === 'FAIL');
+const thin = results.filter((r) => r.headroom !== undefined && r.headroom < 0.2);
 console.log(
-  `\n${String(results.filter((r) => r.verdict === 'PASS').length)} budgets passed, ${String(failed.length)} failed.`,
+  `\n${String(results.filter((r) => r.verdict === 'PASS').length)} budgets passed, ${String(failed.length)} failed; ${
+    thin.length === 0
+      ? 'every figure is at least 20% under its budget.'
+      : `less than 20% under budget: ${thin.map((r) => r.name).join('; ')}.`
+  }`,
 );
 if (failed.length > 0) process.exitCode = 1;

@@ -26,7 +26,7 @@ function signature(file: string): string {
 /** What the cached text depends on: who asks, and the state of every file it is made from. */
 function keyOf(paths: ServerPaths, caller: Caller): string {
   const sources = [paths.trueUserOwners, paths.trueUserDomains, paths.resellers, paths.tfaUserdata];
-  return `v1 ${caller.user} ${caller.isRoot ? 'root' : 'reseller'} ${sources.map(signature).join(' ')}`;
+  return `v2 ${caller.user} ${caller.isRoot ? 'root' : 'reseller'} ${sources.map(signature).join(' ')}`;
 }
 
 /**
@@ -41,12 +41,16 @@ export function accountListJson(paths: ServerPaths, caller: Caller, build: () =>
   try {
     const text = readFileSync(file, 'utf8');
     const newline = text.indexOf('\n');
-    if (newline !== -1 && text.slice(0, newline) === key) return text.slice(newline + 1);
+    // The first line also holds the text's length: the file is written without fsync (it
+    // is derived), so after a crash it may be short, and a short one is rebuilt.
+    if (newline !== -1 && text.slice(0, newline) === `${key} ${String(text.length - newline - 1)}`)
+      return text.slice(newline + 1);
   } catch {
     // No cache yet, or unreadable: build it.
   }
   const json = JSON.stringify({ users: build() });
   // Kept only if the sources did not change while it was built.
-  if (keyOf(paths, caller) === key) bestEffort(() => writeTextAtomic(file, `${key}\n${json}`));
+  if (keyOf(paths, caller) === key)
+    bestEffort(() => writeTextAtomic(file, `${key} ${String(json.length)}\n${json}`, { durable: false }));
   return json;
 }

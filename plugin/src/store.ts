@@ -68,8 +68,14 @@ export function writeJsonAtomic(file: string, value: unknown): void {
   writeTextAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Replaces `file` (0600, in a 0700 folder) with `text` so that a reader sees the old or the new content. */
-export function writeTextAtomic(file: string, text: string): void {
+/**
+ * Replaces `file` (0600, in a 0700 folder) with `text` so that a reader sees the old or the
+ * new content. `durable: false` skips the fsyncs, for derived files that are checked when
+ * read and rebuilt when wrong (the Manage Users cache): after a crash such a file may be
+ * empty or short, never a mix of two versions.
+ */
+export function writeTextAtomic(file: string, text: string, options: { readonly durable?: boolean } = {}): void {
+  const durable = options.durable ?? true;
   const dir = dirname(file);
   ensurePrivateDir(dir);
   const tmp = join(dir, `.${basename(file)}.${String(process.pid)}.tmp`);
@@ -77,7 +83,7 @@ export function writeTextAtomic(file: string, text: string): void {
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, FILE_MODE);
     try {
       writeAll(fd, text);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
@@ -87,7 +93,7 @@ export function writeTextAtomic(file: string, text: string): void {
     removeFile(tmp);
     throw err;
   }
-  syncDir(dir);
+  if (durable) syncDir(dir);
 }
 
 /**

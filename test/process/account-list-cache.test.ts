@@ -61,4 +61,13 @@ describe('the Manage Users list', () => {
     writeFileSync(cacheFile('reseller2'), 'garbage\n[]');
     expect(await list('reseller2')).toEqual(theirs);
   });
+
+  it('rebuilds a copy cut short (it is written without fsync, so a crash can leave one)', async () => {
+    const full = await list('root');
+    const text = readFileSync(cacheFile('root'), 'utf8');
+    // The key line is intact; the list after it has lost its end.
+    writeFileSync(cacheFile('root'), text.slice(0, text.length - 40));
+    expect(await list('root')).toEqual(full);
+    expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
+  });
 });
