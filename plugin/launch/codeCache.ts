@@ -31,7 +31,10 @@ export async function writeCodeCaches(dir: string, nodeRequire: (id: string) => 
   for (const bundle of loader.loaded) {
     const file = cacheFileOf(bundle.file);
     const tmp = `${file}.writing.${String(process.pid)}`;
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${bundle.buildLine}\n`, 'latin1'), bundle.script.createCachedData()]));
+    writeFileSync(
+      tmp,
+      Buffer.concat([Buffer.from(`${bundle.buildLine}\n`, 'latin1'), bundle.script.createCachedData()]),
+    );
     chmodSync(tmp, 0o644);
     renameSync(tmp, file);
     written.push(file);

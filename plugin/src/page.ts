@@ -110,4 +110,3 @@ export function warmUpPage(root: string): Promise<void> {
   formatHead(servePage(serverPaths(root), request));
   return Promise.resolve();
 }
-

@@ -23,7 +23,9 @@ const BODIES: readonly string[] = [
   { action: 'users.list' },
   { action: 'settings.get' },
   { action: 'audit.list', limit: 50 },
-].map((body) => JSON.stringify(body)).concat(['{']);
+]
+  .map((body) => JSON.stringify(body))
+  .concat(['{']);
 
 /** Serves the requests above as root of the scratch server at `root`. */
 export async function warmUpApi(root: string): Promise<void> {
