@@ -322,12 +322,15 @@ const three = newServer({
 
 rmSync(work, { recursive: true, force: true });
 const failed = results.filter((r) => r.verdict === 'FAIL');
-const thin = results.filter((r) => r.headroom !== undefined && r.headroom < 0.2);
+// The timings are what varies from run to run: each should stay at least 20% under its
+// budget. The sizes (page, memory) are the same on every run and are only held to theirs.
+const timings = results.filter((r) => r.headroom !== undefined && r.unit === 'x');
+const thin = timings.filter((r) => r.headroom < 0.2);
 console.log(
   `\n${String(results.filter((r) => r.verdict === 'PASS').length)} budgets passed, ${String(failed.length)} failed; ${
     thin.length === 0
-      ? 'every figure is at least 20% under its budget.'
-      : `less than 20% under budget: ${thin.map((r) => r.name).join('; ')}.`
+      ? `all ${String(timings.length)} timings are at least 20% under their budgets.`
+      : `timings less than 20% under budget: ${thin.map((r) => r.name).join('; ')}.`
   }`,
 );
 if (failed.length > 0) process.exitCode = 1;

@@ -1,0 +1,217 @@
+// The code cache install.sh writes beside the bundles (docs/decisions/code-cache.md): made
+// for each bundle a request runs, used only with the bundle it was made from, and never
+// needed: a missing, stale or damaged cache changes no answer, and an installer that
+// cannot write one goes on without it.
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Script } from 'node:vm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILD_LINE_PREFIX, bundleLoader, cacheFileOf } from '../../plugin/launch/launcher';
+import { api, makeServer, TOP, type Server } from '../support/server';
+// @ts-expect-error: plain JavaScript module of the local WHM
+import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
+
+const nodeRequire = createRequire(__filename);
+const CACHED = ['api', 'index', 'vendor-qrcode', 'vendor-otplib', 'vendor-otplib-crypto'];
+const firstLine = (file: string): string => readFileSync(file, 'latin1').split('\n')[0] ?? '';
+
+let server: Server;
+let program: string;
+beforeAll(() => {
+  server = makeServer({ secrets: { blog2: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' } });
+  program = join(server.root, 'usr/local/cpanel/3rdparty/whm2fa');
+});
+afterAll(() => server.cleanup());
+
+/** The answers a page load and Manage Users give, with the secrets and times they hold. */
+async function answers(): Promise<string[]> {
+  const status = await api(server, 'reseller1', { action: 'status' });
+  const list = await api(server, 'root', { action: 'users.list' });
+  const start = await api(server, 'reseller2', { action: 'enroll.start' });
+  const started = start.json().data as Record<string, unknown> | undefined;
+  return [
+    status.stdout,
+    list.stdout,
+    // A new secret each time: its shape is what must not change.
+    JSON.stringify(Object.keys(started ?? {}).sort()),
+    String(typeof started?.['qrSvg'] === 'string' && (started['qrSvg'] as string).startsWith('<svg')),
+  ];
+}
+
+describe('the code cache', () => {
+  it('is written for every bundle a request runs, 0644 and root’s, headed by its bundle’s build line', () => {
+    for (const name of CACHED) {
+      const bundle = join(program, `${name}.js`);
+      const cache = cacheFileOf(bundle);
+      expect(statSync(cache).mode & 0o777, name).toBe(0o644);
+      expect(statSync(cache).uid, name).toBe(0);
+      expect(firstLine(bundle), name).toMatch(/^\/\/ whm2fa build [0-9a-f]{32}$/);
+      expect(firstLine(cache), name).toBe(firstLine(bundle));
+    }
+    // Only what was made and checked is left: no temporary files.
+    expect(readdirSync(program).filter((f) => f.includes('.writing.'))).toEqual([]);
+  });
+
+  it('is taken by V8 for the bundles it was made from', () => {
+    const loader = bundleLoader(program, nodeRequire);
+    loader.load('api');
+    loader.load('vendor-qrcode');
+    expect(loader.loaded.map((b) => [b.file.split('/').pop(), b.fromCache])).toEqual([
+      ['api.js', true],
+      ['vendor-qrcode.js', true],
+    ]);
+  });
+
+  it('changes no answer: present, missing, from another bundle, or damaged', async () => {
+    const expected = await answers();
+    expect(expected[0]).toContain('"ok":true');
+    expect(expected[1]).toContain('"user":"blog2"');
+    expect(expected[3]).toBe('true');
+    const saved = join(server.root, 'saved-caches');
+    mkdirSync(saved);
+    for (const name of CACHED) copyFileSync(cacheFileOf(join(program, `${name}.js`)), join(saved, name));
+    try {
+      // Missing.
+      for (const name of CACHED) rmSync(cacheFileOf(join(program, `${name}.js`)));
+      expect(await answers()).toEqual(expected);
+      // Made from another bundle: its build line does not match.
+      copyFileSync(join(saved, 'index'), cacheFileOf(join(program, 'api.js')));
+      copyFileSync(join(saved, 'vendor-otplib'), cacheFileOf(join(program, 'vendor-qrcode.js')));
+      expect(await answers()).toEqual(expected);
+      // Damaged: the right build line, then V8 data cut short or overwritten.
+      const api = readFileSync(join(saved, 'api'));
+      writeFileSync(cacheFileOf(join(program, 'api.js')), api.subarray(0, api.length / 2));
+      const qr = readFileSync(join(saved, 'vendor-qrcode'));
+      const line = qr.indexOf(10) + 1;
+      writeFileSync(
+        cacheFileOf(join(program, 'vendor-qrcode.js')),
+        Buffer.concat([qr.subarray(0, line), Buffer.alloc(qr.length - line, 0x5a)]),
+      );
+      const loader = bundleLoader(program, nodeRequire);
+      loader.load('api');
+      loader.load('vendor-qrcode');
+      expect(loader.loaded.map((b) => b.fromCache)).toEqual([false, false]);
+      expect(await answers()).toEqual(expected);
+    } finally {
+      for (const name of CACHED) copyFileSync(join(saved, name), cacheFileOf(join(program, `${name}.js`)));
+    }
+  });
+
+  it('is written again, for the new bundles, by every install', () => {
+    const cache = cacheFileOf(join(program, 'api.js'));
+    writeFileSync(cache, 'left by an older version\n');
+    const r = spawnSync('bash', [join(TOP, 'install.sh'), '--root', server.root, '--node', process.execPath], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(firstLine(cache)).toBe(firstLine(join(program, 'api.js')));
+    expect(bundleLoader(program, nodeRequire).load('api')).toHaveProperty('main');
+  });
+});
+
+describe('the loader', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'whm2fa-loader-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const writeBundle = (name: string, digest: string, code: string): void =>
+    writeFileSync(join(dir, `${name}.js`), `${BUILD_LINE_PREFIX}${digest}\n${code}\n`);
+
+  /** A cache for `name` as the cache writer makes one: the build line, then V8's data. */
+  function writeCache(name: string): void {
+    const loader = bundleLoader(dir, nodeRequire, false);
+    loader.load(name);
+    for (const b of loader.loaded)
+      writeFileSync(
+        cacheFileOf(b.file),
+        Buffer.concat([Buffer.from(`${b.buildLine}\n`, 'latin1'), b.script.createCachedData()]),
+      );
+  }
+
+  it('runs a bundle as Node would: exports, its siblings once, Node’s modules, its own file names', () => {
+    writeBundle(
+      'main',
+      'a1',
+      [
+        'const path = require("node:path");',
+        'const first = require("./part.js");',
+        'const again = require("./part.js");',
+        'module.exports = { same: first === again, count: first.count, file: path.basename(__filename), dir: __dirname, self: this === exports };',
+      ].join('\n'),
+    );
+    writeBundle(
+      'part',
+      'b2',
+      'globalThis.__whm2faLoads = (globalThis.__whm2faLoads ?? 0) + 1; exports.count = globalThis.__whm2faLoads;',
+    );
+    const out = bundleLoader(dir, nodeRequire).load('main');
+    expect(out).toEqual({ same: true, count: 1, file: 'main.js', dir, self: true });
+  });
+
+  it('takes a cache only with the bundle it was made from, even when the new bundle has the same length', () => {
+    writeBundle('value', 'c3c3', 'module.exports = { value: 1 };');
+    writeCache('value');
+    const loaded = bundleLoader(dir, nodeRequire);
+    expect(loaded.load('value')).toEqual({ value: 1 });
+    expect(loaded.loaded[0]?.fromCache).toBe(true);
+    // An upgrade: another bundle of exactly the same length, under the old cache.
+    writeBundle('value', 'd4d4', 'module.exports = { value: 2 };');
+    const upgraded = bundleLoader(dir, nodeRequire);
+    expect(upgraded.load('value')).toEqual({ value: 2 });
+    expect(upgraded.loaded[0]?.fromCache).toBe(false);
+  });
+
+  it('takes no cache for a bundle without a build line', () => {
+    writeFileSync(join(dir, 'plain.js'), 'module.exports = 3;\n');
+    const script = new Script('0');
+    writeFileSync(
+      cacheFileOf(join(dir, 'plain.js')),
+      Buffer.concat([Buffer.from('module.exports = 3;\n'), script.createCachedData()]),
+    );
+    const loader = bundleLoader(dir, nodeRequire);
+    expect(loader.load('plain')).toBe(3);
+    expect(loader.loaded[0]?.fromCache).toBe(false);
+  });
+});
+
+describe('install.sh without a code cache', () => {
+  it('goes on with a note when the cache cannot be made, and the plugin answers as before', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'whm2fa-nocache-'));
+    try {
+      (createServerTree as (root: string, options: Record<string, unknown>) => void)(root, {});
+      const r = spawnSync('bash', [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath], {
+        encoding: 'utf8',
+        // No folder for the warm-up's scratch server.
+        env: { ...process.env, TMPDIR: join(root, 'no-such-folder') },
+      });
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+      expect(r.stdout).toContain('could not write its code cache; it works without it');
+      const program = join(root, 'usr/local/cpanel/3rdparty/whm2fa');
+      expect(readdirSync(program).filter((f) => f.endsWith('.cache'))).toEqual([]);
+      expect(existsSync(join(root, 'no-such-folder'))).toBe(false);
+      const status = await api(
+        { root, cgiDir: join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa'), cleanup: () => undefined },
+        'reseller1',
+        { action: 'status' },
+      );
+      expect(status.json().ok).toBe(true);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
