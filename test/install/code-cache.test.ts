@@ -43,8 +43,8 @@ async function answers(): Promise<string[]> {
   const start = await api(server, 'reseller2', { action: 'enroll.start' });
   const started = start.json().data as Record<string, unknown> | undefined;
   return [
-    status.stdout,
-    list.stdout,
+    status.body,
+    list.body,
     // A new secret each time: its shape is what must not change.
     JSON.stringify(Object.keys(started ?? {}).sort()),
     String(typeof started?.['qrSvg'] === 'string' && (started['qrSvg'] as string).startsWith('<svg')),
