@@ -169,7 +169,12 @@ describe('install', () => {
     const before = tree(root);
     const r = install(root, '--node', process.execPath);
     expect(r.status, r.out).toBe(0);
-    expect(tree(root)).toEqual(before);
+    // V8's code caches are made anew and their bytes vary from one making to the next:
+    // their presence, modes and owners are compared, not their content.
+    const stable = (t: Map<string, string>): string[] =>
+      [...t.keys()].filter((line) => !/^[0-9a-f]{32} {2}.*\.cache$/.test(line));
+    expect(stable(tree(root))).toEqual(stable(before));
+    expect([...before.keys()].filter((line) => line.endsWith('.cache f 644 0'))).toHaveLength(5);
     expect(readFileSync(stateFile, 'utf8')).toBe('{"failures":2,"lockCount":0}');
   });
 
