@@ -173,6 +173,7 @@ chmod 0700 "$state_dir"
 # Code caches of the bundles being replaced are removed first (a stale one would only be
 # ignored: each is checked against its bundle's build line) and written again below.
 rm -f "$program_dir"/*.cache "$program_dir"/*.cache.writing.*
+rm -rf "$program_dir"/.warm-up-*
 for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode code-cache; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
 for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
 put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
@@ -192,7 +193,9 @@ fi
 
 # Compiled code for api.cgi and index.cgi (docs/decisions/code-cache.md): made for this
 # Node.js; without it (or after a Node.js upgrade) requests compile as usual, a little slower.
-"$node" "$program_dir/code-cache.js" "$program_dir" >/dev/null 2>&1 || echo "Note: whm2fa could not write its code cache; it works without it (run install.sh again after a Node.js upgrade)."
+# A clean environment: V8 takes a cache only under the flags it was made with (so no
+# NODE_OPTIONS), and nothing of root's shell (TMPDIR and the like) reaches the warm-up.
+env -i PATH=/usr/bin:/bin "$node" "$program_dir/code-cache.js" "$program_dir" >/dev/null 2>&1 || echo "Note: whm2fa could not write its code cache; it works without it (run install.sh again after a Node.js upgrade)."
 if [ "$(id -u)" -eq 0 ]; then chown 0:0 "$program_dir"/*.cache 2>/dev/null || true; fi
 
 # --- Registration through cPanel's tools (never by writing /var/cpanel/apps) ---

@@ -5,8 +5,11 @@
  * largest share of its start-up beyond Node's own (docs/decisions/code-cache.md).
  *
  * This file is built on its own and its text is written into every wrapper, so a request
- * loads no extra file to find it. It runs before any bundle: it reads nothing from the
- * environment and never fails because of a cache, only because of a bundle.
+ * loads no extra file to find it. It runs before any bundle and reads nothing from the
+ * environment. A missing cache, one made from another bundle, or one V8 refuses (another
+ * Node.js, other flags, cut short) only costs the compile. V8 does not check the bytes of
+ * a cache whose header is right, so a cache is trusted as the bundle beside it is: written
+ * by root, on disk before its rename, in a folder only root can write.
  */
 import { readFileSync } from 'node:fs';
 import { Script } from 'node:vm';

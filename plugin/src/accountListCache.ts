@@ -43,7 +43,12 @@ export function accountListJson(paths: ServerPaths, caller: Caller, build: () =>
     const newline = text.indexOf('\n');
     // The first line also holds the text's length: the file is written without fsync (it
     // is derived), so after a crash it may be short, and a short one is rebuilt.
-    if (newline !== -1 && text.slice(0, newline) === `${key} ${String(text.length - newline - 1)}`)
+    // (A crash can also leave the right length with zeros at the end: the text must close.)
+    if (
+      newline !== -1 &&
+      text.slice(0, newline) === `${key} ${String(text.length - newline - 1)}` &&
+      text.endsWith('}')
+    )
       return text.slice(newline + 1);
   } catch {
     // No cache yet, or unreadable: build it.

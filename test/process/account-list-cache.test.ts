@@ -69,5 +69,9 @@ describe('the Manage Users list', () => {
     writeFileSync(cacheFile('root'), text.slice(0, text.length - 40));
     expect(await list('root')).toEqual(full);
     expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
+    // The right length, but its end lost to zeros (what some file systems leave).
+    writeFileSync(cacheFile('root'), `${text.slice(0, text.length - 40)}${'\0'.repeat(40)}`);
+    expect(await list('root')).toEqual(full);
+    expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
   });
 });
