@@ -93,10 +93,21 @@ export function bundleLoader(dir: string, nodeRequire: (id: string) => unknown, 
     };
     byName.set(name, bundle);
     loaded.push(bundle);
-    const require = (id: string): unknown =>
-      id.startsWith('./') && id.endsWith('.js') && !id.includes('/', 2) ? load(id.slice(2, -3)) : nodeRequire(id);
+    // The bundles require Node's own modules and their sibling files, nothing else: a
+    // relative name would otherwise be looked up from the wrapper's folder.
+    const require = (id: string): unknown => {
+      if (!id.startsWith('.')) return nodeRequire(id);
+      if (/^\.\/[\w.-]+\.js$/.test(id)) return load(id.slice(2, -3));
+      throw new Error(`${file} requires ${id}, which is not a file beside it`);
+    };
     const run = script.runInThisContext() as (...args: unknown[]) => void;
-    run.call(module.exports, module.exports, require, module, file, dir);
+    try {
+      run.call(module.exports, module.exports, require, module, file, dir);
+    } catch (err) {
+      // As Node does: a bundle that failed to load is not kept as loaded.
+      byName.delete(name);
+      throw err;
+    }
     return module.exports;
   };
   return { load, loaded };

@@ -192,6 +192,21 @@ describe('the loader', () => {
     expect(out).toEqual({ same: true, count: 1, file: 'main.js', dir, self: true });
   });
 
+  it('refuses a relative name that is not a file beside the bundle, and keeps no bundle that failed', () => {
+    writeBundle('outside', 'e5', 'require("../elsewhere.js");');
+    expect(() => bundleLoader(dir, nodeRequire).load('outside')).toThrow(
+      /requires \.\.\/elsewhere\.js, which is not a file beside it/,
+    );
+    writeBundle(
+      'flaky',
+      'f6',
+      'globalThis.__whm2faTries = (globalThis.__whm2faTries ?? 0) + 1; if (globalThis.__whm2faTries === 1) throw new Error("first load fails"); exports.tries = globalThis.__whm2faTries;',
+    );
+    const loader = bundleLoader(dir, nodeRequire);
+    expect(() => loader.load('flaky')).toThrow('first load fails');
+    expect(loader.load('flaky')).toEqual({ tries: 2 });
+  });
+
   it('takes a cache only with the bundle it was made from, even when the new bundle has the same length', () => {
     writeBundle('value', 'c3c3', 'module.exports = { value: 1 };');
     writeCache('value');
