@@ -106,6 +106,7 @@ export function bundleLoader(dir: string, nodeRequire: (id: string) => unknown, 
     } catch (err) {
       // As Node does: a bundle that failed to load is not kept as loaded.
       byName.delete(name);
+      loaded.splice(loaded.indexOf(bundle), 1);
       throw err;
     }
     return module.exports;

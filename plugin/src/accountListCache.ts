@@ -43,11 +43,13 @@ export function accountListJson(paths: ServerPaths, caller: Caller, build: () =>
     const newline = text.indexOf('\n');
     // The first line also holds the text's length: the file is written without fsync (it
     // is derived), so after a crash it may be short, and a short one is rebuilt.
-    // (A crash can also leave the right length with zeros at the end: the text must close.)
+    // A crash can also leave the right length with a run of zeros inside: JSON text never
+    // holds a raw NUL, so one means the file is damaged.
     if (
       newline !== -1 &&
       text.slice(0, newline) === `${key} ${String(text.length - newline - 1)}` &&
-      text.endsWith('}')
+      text.endsWith('}') &&
+      !text.includes('\0')
     )
       return text.slice(newline + 1);
   } catch {

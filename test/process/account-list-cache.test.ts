@@ -62,15 +62,20 @@ describe('the Manage Users list', () => {
     expect(await list('reseller2')).toEqual(theirs);
   });
 
-  it('rebuilds a copy cut short (it is written without fsync, so a crash can leave one)', async () => {
+  it('rebuilds a copy cut short or holding zeros (it is written without fsync, so a crash can leave one)', async () => {
     const full = await list('root');
     const text = readFileSync(cacheFile('root'), 'utf8');
     // The key line is intact; the list after it has lost its end.
     writeFileSync(cacheFile('root'), text.slice(0, text.length - 40));
     expect(await list('root')).toEqual(full);
     expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
-    // The right length, but its end lost to zeros (what some file systems leave).
+    // The right length, but its end, or a block inside it, lost to zeros (what some file
+    // systems leave after a crash).
     writeFileSync(cacheFile('root'), `${text.slice(0, text.length - 40)}${'\0'.repeat(40)}`);
+    expect(await list('root')).toEqual(full);
+    expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
+    const middle = Math.floor(text.length / 2);
+    writeFileSync(cacheFile('root'), `${text.slice(0, middle)}${'\0'.repeat(64)}${text.slice(middle + 64)}`);
     expect(await list('root')).toEqual(full);
     expect(readFileSync(cacheFile('root'), 'utf8')).toBe(text);
   });
