@@ -171,4 +171,20 @@ describe('auditVisibility', () => {
     expect(visible({ actor: 'r1', subject: 'blog2', action: 'enable' })).toBe(false);
     expect(visible({ actor: 'r1', subject: 'root', action: 'enable' })).toBe(false);
   });
+
+  it('never shows a reseller root’s entries, even ones recorded with it as the owner', () => {
+    const visible = auditVisibility(paths, R1);
+    expect(visible({ actor: 'r1', subject: 'root', owner: 'r1', action: 'enable' })).toBe(false);
+  });
+
+  it('ends a name’s history at its creation or rename, not at any other entry', () => {
+    const visible = auditVisibility(paths, R1);
+    // Newest first: a change to shop1 (owned by r1) does not end its history...
+    expect(visible({ actor: 'root', subject: 'shop1', action: 'admin.remove' })).toBe(true);
+    expect(visible({ actor: 'shop1', subject: 'shop1', action: 'enable' })).toBe(true);
+    // ...its creation does: what came before belonged to an earlier account of that name.
+    expect(visible({ actor: 'WHM', subject: 'shop1', action: 'account.create' })).toBe(true);
+    expect(visible({ actor: 'shop1', subject: 'shop1', action: 'enable' })).toBe(false);
+    expect(visible({ actor: 'shop1', subject: 'shop1', owner: 'r1', action: 'enable' })).toBe(true);
+  });
 });

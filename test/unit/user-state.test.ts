@@ -12,6 +12,7 @@ import {
   EMPTY_STATE,
   livePending,
   readUserState,
+  withSteps,
   withoutExpiredPending,
   withoutPending,
   writeUserState,
@@ -66,6 +67,48 @@ describe('reading and writing', () => {
     expect(existsSync(fileOf('r1'))).toBe(false);
   });
 
+  it('keeps key ids, steps and an administrator’s removal through a write and a read', () => {
+    const full: UserState = {
+      failures: 0,
+      lockCount: 0,
+      steps: { '0123456789abcdef': 7, fedcba9876543210: 9 },
+      pending: { ...PENDING, keyId: 'a1b2c3d4e5f60718' },
+      adminRemoval: { by: 'root', at: T, reason: 'lost phone' },
+    };
+    writeUserState(paths, 'r1', full);
+    expect(readUserState(paths, 'r1')).toEqual(full);
+  });
+
+  it('an administrator’s removal alone keeps the file; empty steps alone do not', () => {
+    writeUserState(paths, 'r1', { failures: 0, lockCount: 0, adminRemoval: { by: 'root', at: T, reason: 'x' } });
+    expect(existsSync(fileOf('r1'))).toBe(true);
+    writeUserState(paths, 'r1', { failures: 0, lockCount: 0, steps: { '0123456789abcdef': 1 } });
+    expect(existsSync(fileOf('r1'))).toBe(true);
+    writeUserState(paths, 'r1', { failures: 0, lockCount: 0, steps: {} });
+    expect(existsSync(fileOf('r1'))).toBe(false);
+  });
+
+  it('remembers the steps of the four most recently used keys', () => {
+    const fp = (n: number): string => String(n).repeat(16);
+    const state: UserState = {
+      failures: 0,
+      lockCount: 0,
+      lastStep: 3,
+      steps: { [fp(1)]: 10, [fp(2)]: 50, [fp(3)]: 30 },
+    };
+    const next = withSteps(
+      state,
+      new Map([
+        [fp(4), 40],
+        [fp(5), 20],
+        [fp(1), 5],
+      ]),
+    );
+    // fp(1) keeps its own later step (10); the oldest, fp(1) at 10, is the one forgotten.
+    expect(next.steps).toEqual({ [fp(2)]: 50, [fp(4)]: 40, [fp(3)]: 30, [fp(5)]: 20 });
+    expect(next.lastStep).toBeUndefined();
+  });
+
   it('deletes a record', () => {
     writeUserState(paths, 'r1', { failures: 3, lockCount: 0 });
     deleteUserState(paths, 'r1');
@@ -91,6 +134,36 @@ describe('reading and writing', () => {
     ['pending with a numeric secret', { failures: 0, lockCount: 0, pending: { ...PENDING, secret: 5 } }],
     ['pending without createdAt', { failures: 0, lockCount: 0, pending: { secret: 'A', expiresAt: T } }],
     ['pending with text expiresAt', { failures: 0, lockCount: 0, pending: { ...PENDING, expiresAt: 'x' } }],
+    [
+      'pending with a key id not hex',
+      { failures: 0, lockCount: 0, pending: { ...PENDING, keyId: 'XYZXYZXYZXYZXYZX' } },
+    ],
+    [
+      'pending with a key id too long',
+      { failures: 0, lockCount: 0, pending: { ...PENDING, keyId: '0123456789abcdef0' } },
+    ],
+    [
+      'pending with a key id with a prefix',
+      { failures: 0, lockCount: 0, pending: { ...PENDING, keyId: 'x0123456789abcdef' } },
+    ],
+    ['pending with a numeric key id', { failures: 0, lockCount: 0, pending: { ...PENDING, keyId: 5 } }],
+    // A number whose digits would pass as a key id's text.
+    [
+      'pending with a 16-digit numeric key id',
+      { failures: 0, lockCount: 0, pending: { ...PENDING, keyId: 1234567890123456 } },
+    ],
+    ['null steps', { failures: 0, lockCount: 0, steps: null }],
+    ['numeric steps', { failures: 0, lockCount: 0, steps: 5 }],
+    ['steps as a list', { failures: 0, lockCount: 0, steps: [1] }],
+    ['a step under a name not a fingerprint', { failures: 0, lockCount: 0, steps: { zz: 1 } }],
+    ['a step under a fingerprint with a prefix', { failures: 0, lockCount: 0, steps: { x0123456789abcdef: 1 } }],
+    ['a step under a fingerprint too long', { failures: 0, lockCount: 0, steps: { '0123456789abcdef0': 1 } }],
+    ['a negative step', { failures: 0, lockCount: 0, steps: { '0123456789abcdef': -1 } }],
+    ['a text step', { failures: 0, lockCount: 0, steps: { '0123456789abcdef': '1' } }],
+    ['null adminRemoval', { failures: 0, lockCount: 0, adminRemoval: null }],
+    ['adminRemoval without by', { failures: 0, lockCount: 0, adminRemoval: { at: T, reason: 'x' } }],
+    ['adminRemoval without reason', { failures: 0, lockCount: 0, adminRemoval: { by: 'root', at: T } }],
+    ['adminRemoval with text at', { failures: 0, lockCount: 0, adminRemoval: { by: 'root', at: 'x', reason: 'x' } }],
   ];
   it.each(damaged)('refuses a record with %s, leaving it untouched', (_name, value) => {
     saveRaw('r1', value);

@@ -293,3 +293,35 @@ describe('exact answers and records', () => {
     expect(Object.values(record.steps ?? {})).toEqual([Math.floor(T0 / 30)]);
   });
 });
+
+describe('which field a refusal names', () => {
+  /** The refusal of `checks` at T0 for root, as thrown. */
+  function refusal(checks: Array<{ secret: string; code: string; field?: string }>): Whm2faError {
+    try {
+      verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks });
+    } catch (err) {
+      if (err instanceof Whm2faError) return err;
+      throw err;
+    }
+    throw new Error('accepted');
+  }
+  const other = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+  it('names the malformed, wrong and replayed fields, "code" when a check names none', () => {
+    expect(refusal([{ secret: SECRET, code: '12ab' }]).fields).toEqual(['code']);
+    expect(refusal([{ secret: SECRET, code: '12ab', field: 'currentCode' }]).fields).toEqual(['currentCode']);
+    expect(refusal([{ secret: SECRET, code: wrongCode(T0) }]).fields).toEqual(['code']);
+    expect(refusal([{ secret: SECRET, code: wrongCode(T0), field: 'currentCode' }]).toJSON().fields).toEqual([
+      'currentCode',
+    ]);
+    // Accept both codes once, then send both again: both are replays.
+    const both = [
+      { secret: SECRET, code: totp(SECRET, T0), field: 'currentCode' },
+      { secret: other, code: totp(other, T0) },
+    ];
+    verifyCodes({ paths, user: 'root', actor: 'root', ip: '', epochSeconds: T0, checks: both });
+    const replay = refusal(both);
+    expect(replay.code).toBe('CODE_REPLAYED');
+    expect(replay.fields).toEqual(['currentCode', 'code']);
+  });
+});
