@@ -176,6 +176,35 @@ describe('compaction', () => {
   });
 });
 
+describe('listAudit at a page’s edge', () => {
+  // Five entries, two of them (c, d) hidden from this caller; b, c, d, e share one time.
+  beforeEach(() => {
+    const lines = [
+      ['a', 't1'],
+      ['b', 't2'],
+      ['c', 't2'],
+      ['d', 't2'],
+      ['e', 't2'],
+      ['f', 't3'],
+    ].map(([actor, at]) => JSON.stringify({ ...input(0, actor), at }));
+    writeFileSync(paths.auditFile, `${lines.join('\n')}\n`);
+  });
+  const visible = (e: AuditEntry): boolean => e.actor !== 'c' && e.actor !== 'd';
+  const page = (beforeIso: string, skip: number | undefined, limit = 10): string[] =>
+    listAudit(paths, { limit, beforeIso, skip, visible }).map((e) => e.actor);
+
+  it('passes over the entries at the edge time a page already showed, counting only those shown', () => {
+    // Newest first at t2: e, (d), (c), b. The first page ended with e.
+    expect(page('t2', 1)).toEqual(['b', 'a']);
+    expect(page('t2', 0)).toEqual(['e', 'b', 'a']);
+    expect(page('t2', 2)).toEqual(['a']);
+    expect(page('t2', 0, 1)).toEqual(['e']);
+    // Without a count, nothing at the edge time is shown again.
+    expect(page('t2', undefined)).toEqual(['a']);
+    expect(page('t3', 0)).toEqual(['f', 'e', 'b', 'a']);
+  });
+});
+
 describe('listAudit', () => {
   beforeEach(() => {
     writeFileSync(`${paths.auditFile}.1`, `${JSON.stringify({ ...input(0), at: 'a0' })}\n`);

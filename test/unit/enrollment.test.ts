@@ -139,6 +139,18 @@ describe('confirmEnrollment', () => {
     expect(audit()).toEqual([]);
   });
 
+  it('checks the code of a setup started before keys had ids, whatever id the page sends', async () => {
+    writeUserState(paths, 'reseller1', {
+      failures: 0,
+      lockCount: 0,
+      pending: { secret: NEW, createdAt: T0, expiresAt: T0 + 600 },
+    });
+    const err = await refusal(confirmEnrollment(ctx(), '000000', undefined, 'fedcba9876543210'));
+    // Checked (and wrong), not refused as a replaced key.
+    expect(err.code).toBe('CODE_INVALID');
+    expect(readUserState(paths, 'reseller1').failures).toBe(1);
+  });
+
   it('turns 2FA on: the key is saved, the pending setup and the admin-removal note go, audit and mail follow', async () => {
     reconcile(paths, T0 - 100); // the baseline of what cPanel's store held
     writeUserState(paths, 'reseller1', {
