@@ -5,18 +5,9 @@
  * cache is written. A cache is an optimisation: without one, or with a stale one, the
  * wrappers compile as before (docs/decisions/code-cache.md).
  */
-import {
-  chmodSync,
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, mkdtempSync, openSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeAll } from '../src/descriptor';
 import { bundleLoader, cacheFileOf } from './launcher';
 
 /** The bundles warmed up, in order: each exports `warmUp(scratchRoot)`. */
@@ -30,7 +21,7 @@ function writeDurably(file: string, data: Buffer): void {
   const tmp = `${file}.writing.${String(process.pid)}`;
   const fd = openSync(tmp, 'w', 0o644);
   try {
-    for (let done = 0; done < data.length;) done += writeSync(fd, data, done);
+    writeAll(fd, data);
     fsyncSync(fd);
   } finally {
     closeSync(fd);

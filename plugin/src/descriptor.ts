@@ -11,9 +11,9 @@ export function pause(ms: number): void {
   Atomics.wait(WAITER, 0, 0, ms);
 }
 
-/** Writes all of `text`, retrying while a non-blocking pipe says EAGAIN. */
-export function writeAll(fd: number, text: string): void {
-  const buffer = Buffer.from(text, 'utf8');
+/** Writes all of `text` (a string as UTF-8, or bytes), retrying while a non-blocking pipe says EAGAIN. */
+export function writeAll(fd: number, text: string | Buffer): void {
+  const buffer = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
   let offset = 0;
   while (offset < buffer.length) {
     try {
