@@ -2,11 +2,12 @@
 // unit tests: it changes the copy of cPanel's store (tfa_userdata.json) in a temporary
 // server tree, answering only from what it is sent, as docs/cpanel.md says cPanel 11.122
 // does, and it can be told to fail in each way the real tools fail.
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from '../../plugin/src/cpanel';
 import type { EntrySet } from '../../plugin/src/userEntries';
-import type { ServerPaths } from '../../plugin/src/paths';
+import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 
 /**
  * How the next call fails: `refuse` (the tool ran and said no, nothing changed),
@@ -208,4 +209,20 @@ export function sentMail(paths: ServerPaths): { to: string; subject: string; bod
       subject: /^Subject: (.*)$/m.exec(m)?.[1] ?? '',
       body: m,
     }));
+}
+
+/**
+ * A server of the test's own under a new temporary folder (named from `prefix`): cPanel's
+ * 2FA store empty, a sendmail that records, and the fake bridge with `options`. Accounts
+ * are written by the test ({@link writeAccounts}); the test removes `root` afterwards.
+ */
+export function scratchServer(
+  prefix: string,
+  options: Parameters<typeof fakeCpanel>[1] = {},
+): { root: string; paths: ServerPaths; cpanel: FakeCpanel } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const paths = serverPaths(root);
+  installSendmail(paths);
+  writeStore(paths, {});
+  return { root, paths, cpanel: fakeCpanel(paths, options) };
 }

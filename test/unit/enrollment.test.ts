@@ -1,11 +1,10 @@
 // Setting up and replacing a device, and saveKey's read-back of cPanel's store, in-process
 // against the fake bridge (test/support/fakeBridge.ts). Every message the user reads must
 // say what the store holds, whatever the tool answered.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import type { ServerPaths } from '../../plugin/src/paths';
 import {
   PENDING_SECONDS,
   cancelEnrollment,
@@ -22,8 +21,8 @@ import type { RequestContext } from '../../plugin/src/context';
 import { totp } from '../support/rfc6238';
 import {
   fakeCpanel,
-  installSendmail,
   sentMail,
+  scratchServer,
   storeSecrets,
   writeAccounts,
   writeStore,
@@ -41,8 +40,10 @@ let cpanel: FakeCpanel;
 
 beforeAll(loadTotp);
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'whm2fa-enroll-'));
-  paths = serverPaths(root);
+  ({ root, paths, cpanel } = scratchServer('whm2fa-enroll-', {
+    mailboxes: { reseller1: ['info@shop.example', 'a@shop.example'] },
+    teams: { reseller1: ['dev'], new1: ['dev', 'ops'] },
+  }));
   writeAccounts(
     paths,
     {
@@ -51,12 +52,6 @@ beforeEach(() => {
     },
     ['reseller1'],
   );
-  installSendmail(paths);
-  writeStore(paths, {});
-  cpanel = fakeCpanel(paths, {
-    mailboxes: { reseller1: ['info@shop.example', 'a@shop.example'] },
-    teams: { reseller1: ['dev'], new1: ['dev', 'ops'] },
-  });
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

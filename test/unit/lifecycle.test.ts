@@ -1,11 +1,10 @@
 // The account hooks in-process, against the fake bridge: an event that does not match the
 // account files changes nothing; stale keys are removed; a rename carries the key over or
 // says honestly that it could not, and tells the account and its owner.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import type { ServerPaths } from '../../plugin/src/paths';
 import {
   accountCreated,
   accountRemoved,
@@ -19,8 +18,8 @@ import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
 import {
   fakeCpanel,
-  installSendmail,
   sentMail,
+  scratchServer,
   storeSecrets,
   writeAccounts,
   writeStore,
@@ -37,11 +36,7 @@ let paths: ServerPaths;
 let cpanel: FakeCpanel;
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'whm2fa-lifecycle-'));
-  paths = serverPaths(root);
-  installSendmail(paths);
-  writeStore(paths, {});
-  cpanel = fakeCpanel(paths, { teams: { new1: ['dev'] } });
+  ({ root, paths, cpanel } = scratchServer('whm2fa-lifecycle-', { teams: { new1: ['dev'] } }));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

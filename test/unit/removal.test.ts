@@ -1,10 +1,8 @@
 // Turning 2FA off, by the user or by an administrator, in-process against the fake bridge:
 // the answer, the audit trail and the emails follow what cPanel's store holds afterwards.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import type { ServerPaths } from '../../plugin/src/paths';
 import { removeAndReadBack, removeForUsers, removeOwn, validReason } from '../../plugin/src/removal';
 import { readUserState, writeUserState } from '../../plugin/src/userState';
 import { listAudit } from '../../plugin/src/audit';
@@ -15,9 +13,8 @@ import { MAX_REASON_LENGTH } from '../../plugin/src/rules';
 import type { RequestContext } from '../../plugin/src/context';
 import { totp } from '../support/rfc6238';
 import {
-  fakeCpanel,
-  installSendmail,
   sentMail,
+  scratchServer,
   storeSecrets,
   writeAccounts,
   writeStore,
@@ -34,8 +31,7 @@ let cpanel: FakeCpanel;
 
 beforeAll(loadTotp);
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'whm2fa-removal-'));
-  paths = serverPaths(root);
+  ({ root, paths, cpanel } = scratchServer('whm2fa-removal-'));
   writeAccounts(
     paths,
     {
@@ -47,9 +43,6 @@ beforeEach(() => {
     },
     ['reseller1'],
   );
-  installSendmail(paths);
-  writeStore(paths, {});
-  cpanel = fakeCpanel(paths);
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
