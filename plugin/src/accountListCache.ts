@@ -1,7 +1,7 @@
 /**
  * The Manage Users list as JSON text, kept per caller and rebuilt only when one of the
  * files it is made from changes (cPanel's owners, domains and resellers files, and its 2FA
- * store: identified by inode, size and modification time in nanoseconds). Building the
+ * store: identified by inode, size, and modification and change times in nanoseconds). Building the
  * list for tens of thousands of accounts costs a fresh process most of its time; reading
  * the cached text costs a few milliseconds. The list holds no secret: names, domains,
  * owners and on/off only, in a 0600 file under whm2fa's 0700 state folder. See
@@ -13,11 +13,13 @@ import { bestEffort, writeTextAtomic } from './store';
 import type { Caller, ManagedAccount } from './access';
 import type { ServerPaths } from './paths';
 
-/** The state of one source file, or `-` when it does not exist. */
+/** The state of one source file (inode, size, modification and change times), or `-` when it does not exist. */
 function signature(file: string): string {
   try {
     const st = statSync(file, { bigint: true });
-    return `${String(st.ino)}.${String(st.size)}.${String(st.mtimeNs)}`;
+    // The change time too: a program can set a file's modification time back (cp -p,
+    // rsync -t, touch -d), but not its change time.
+    return `${String(st.ino)}.${String(st.size)}.${String(st.mtimeNs)}.${String(st.ctimeNs)}`;
   } catch {
     return '-';
   }
@@ -26,7 +28,7 @@ function signature(file: string): string {
 /** What the cached text depends on: who asks, and the state of every file it is made from. */
 function keyOf(paths: ServerPaths, caller: Caller): string {
   const sources = [paths.trueUserOwners, paths.trueUserDomains, paths.resellers, paths.tfaUserdata];
-  return `v2 ${caller.user} ${caller.isRoot ? 'root' : 'reseller'} ${sources.map(signature).join(' ')}`;
+  return `v3 ${caller.user} ${caller.isRoot ? 'root' : 'reseller'} ${sources.map(signature).join(' ')}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Manage Users' list is kept as JSON text per caller and rebuilt when cPanel's owners,
 // domains or resellers files or its 2FA store change: every change shows at once, each
 // caller sees only its own list, and the kept file holds no secret.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,27 @@ describe('the Manage Users list', () => {
     writeFileSync(owners, readFileSync(owners, 'utf8').replace('new1: reseller1', 'new1: reseller2'));
     expect(row(await list('reseller1'), 'new1')).toBeUndefined();
     expect(row(await list('reseller2'), 'new1')?.owner).toBe('reseller2');
+  });
+
+  it('follows an owners file rewritten in place with its size and modification time put back', async () => {
+    const owners = join(server.root, 'etc/trueuserowners');
+    const stamp = join(server.root, 'owners-time');
+    const text = readFileSync(owners, 'utf8');
+    expect(text).toContain('shop1: reseller1');
+    expect(row(await list('reseller1'), 'shop1')?.owner).toBe('reseller1');
+    const before = statSync(owners, { bigint: true });
+    // The same length, the same inode (written in place), the old modification time to the
+    // nanosecond (touch -r copies it), as cp -p, rsync -t or touch -d leave a file.
+    expect(spawnSync('touch', ['-r', owners, stamp]).status).toBe(0);
+    try {
+      writeFileSync(owners, text.replace('shop1: reseller1', 'shop1: reseller2'));
+      expect(spawnSync('touch', ['-r', stamp, owners]).status).toBe(0);
+      const after = statSync(owners, { bigint: true });
+      expect([after.ino, after.size, after.mtimeNs]).toEqual([before.ino, before.size, before.mtimeNs]);
+      expect(row(await list('reseller1'), 'shop1')).toBeUndefined();
+    } finally {
+      writeFileSync(owners, text);
+    }
   });
 
   it('is kept per caller, 0600, without secrets; a damaged copy is rebuilt', async () => {
