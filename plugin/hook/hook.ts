@@ -12,6 +12,7 @@ import { accountCreated, accountRemoved, accountRenamed, renameOf } from '../src
 import { reconcile } from '../src/reconcile';
 import { isValidUsername } from '../src/accounts';
 import { redactText } from '../src/redact';
+import { loadTotp } from '../src/totp';
 import { bestEffort } from '../src/store';
 
 /** cPanel waits for the hook; whatever arrives after this is not waited for. */
@@ -127,7 +128,7 @@ export function main(options: HookOptions): void {
     return;
   }
   readAllStdin()
-    .then((input) => {
+    .then(async (input) => {
       const doc = parse(input);
       const isRoot = process.getuid?.() === 0;
       if (doc === undefined) {
@@ -143,6 +144,8 @@ export function main(options: HookOptions): void {
       if (!isRoot) return quiet ? '' : '1 whm2fa: not running as root; nothing to do\n';
       let message: string | undefined;
       try {
+        // A rename saves the account's key with cPanel's one-key call, which wants a code.
+        if (eventOf(doc) === 'Whostmgr/Accounts::Modify/post') await loadTotp();
         message = handle(options.root, doc, Date.now() / 1000);
       } catch (err) {
         process.stderr.write(

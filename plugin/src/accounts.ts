@@ -98,8 +98,8 @@ export function contactEmail(paths: ServerPaths, user: string): string | undefin
   return undefined;
 }
 
-/** The account's domains: the `DNS=` and `DNSn=` lines of its users file. */
-export function domainsOf(paths: ServerPaths, user: string): string[] {
+/** The account's domains: the `DNS=` and `DNSn=` lines of its users file (no subdomains). */
+function dnsLinesOf(paths: ServerPaths, user: string): string[] {
   if (!isValidUsername(user)) return [];
   const domains: string[] = [];
   for (const line of readTextOrEmpty(join(paths.cpanelUsersDir, user)).split('\n')) {
@@ -108,6 +108,30 @@ export function domainsOf(paths: ServerPaths, user: string): string[] {
     if (domain !== undefined && domain !== '') domains.push(domain);
   }
   return domains;
+}
+
+/**
+ * Which account owns each domain, as cPanel decides whose an email address is
+ * (docs/cpanel.md, "Who owns a key"): `/etc/userdomains` (`domain: user`), which lists
+ * main, addon and parked domains and subdomains. `*: nobody` and lines for users that are
+ * not valid names are skipped. Lower-cased domains.
+ */
+export function domainOwners(paths: ServerPaths): Map<string, string> {
+  const owners = new Map<string, string>();
+  eachColonPair(paths.userDomains, (domain, user) => {
+    if (domain !== '*' && user !== 'nobody' && isValidUsername(user)) owners.set(domain.toLowerCase(), user);
+  });
+  return owners;
+}
+
+/**
+ * The account's domains: those `/etc/userdomains` gives it (subdomains included), and the
+ * `DNS` lines of its users file, should the map lag behind.
+ */
+export function domainsOf(paths: ServerPaths, user: string, owners = domainOwners(paths)): string[] {
+  const domains = new Set(dnsLinesOf(paths, user));
+  for (const [domain, owner] of owners) if (owner === user) domains.add(domain);
+  return [...domains];
 }
 
 /**

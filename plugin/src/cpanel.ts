@@ -8,13 +8,22 @@
  * and the caller reads cPanel's store back before it says anything to the user.
  *
  * No secret ever goes on a command line, where every local user can read it
- * (/proc/PID/cmdline): keys travel in the JSON body of set_tfa_config_for_user on stdin.
+ * (/proc/PID/cmdline): keys and codes travel as a JSON body on stdin (`--input=json`).
  * See docs/decisions/secrets-off-the-command-line.md.
+ *
+ * Each save call changes one key (docs/decisions/one-key-writes.md): root's own through
+ * WHM API 1 `twofactorauth_set_tfa_config`, an account's through UAPI
+ * `set_user_configuration` run as that account. `set_tfa_config_for_user` rewrites an
+ * account's whole set (its mailboxes' and team users' keys too), so it is sent only a
+ * primary key, and only by callers that checked nothing else can be touched.
+ *
+ * Every word of cPanel's that leaves here has been through {@link redactCpanelWords}.
  */
 import { runProgram } from './program';
 import { pause } from './descriptor';
 import { cpanelVersion } from './cpanelState';
 import { toolTimeoutMs } from './installConfig';
+import { redactCpanelWords } from './redact';
 import type { EntrySet } from './userEntries';
 import type { ServerPaths } from './paths';
 
@@ -53,8 +62,19 @@ export interface CpanelBridge {
   /** The version for messages: `11.120` or `unknown`. */
   versionText(): string;
   /**
-   * Replaces `user`'s entries in cPanel's store with `set` (its key, its email and
-   * team-user entries), through set_tfa_config_for_user with the body on stdin.
+   * Saves root's own key: WHM API 1 `twofactorauth_set_tfa_config` acts on the caller
+   * (root when root runs it) and changes that key alone. `token` is a current code for it.
+   */
+  setRootKey(secret: string, token: string): void;
+  /**
+   * Saves an account's own key: UAPI `TwoFactorAuth::set_user_configuration` run as the
+   * account changes that key alone. Needs a cPanel account with the `twofactorauth`
+   * feature; `token` is a current code for the key.
+   */
+  setAccountKey(user: string, secret: string, token: string): void;
+  /**
+   * Replaces `user`'s whole set in cPanel's store (its key, and the keys of its existing
+   * mailboxes and team users) with `set`, through set_tfa_config_for_user (11.122+).
    */
   setUserEntries(user: string, set: EntrySet): void;
   /** Removes the secrets of `users` from cPanel's store. */
@@ -84,6 +104,7 @@ const TRANSIENT = new Set(['ETXTBSY', 'EAGAIN']);
 const START_ATTEMPTS = 3;
 
 function run(tool: string, args: readonly string[], timeoutMs: number, input?: string): string {
+  const words = (text: string): string => oneLine(redactCpanelWords(text, input === undefined ? [] : [input]));
   let result: ReturnType<typeof runProgram>;
   for (let attempt = 1; ; attempt += 1) {
     result = runProgram(tool, args, {
@@ -114,7 +135,7 @@ function run(tool: string, args: readonly string[], timeoutMs: number, input?: s
   }
   if (result.signal !== null) throw new CpanelCallError(`its tool was killed (${result.signal})`, false);
   if (result.status !== 0 && result.stdout.trim() === '') {
-    const detail = result.stderr.trim() === '' ? '' : `: ${oneLine(result.stderr)}`;
+    const detail = result.stderr.trim() === '' ? '' : `: ${words(result.stderr)}`;
     throw new CpanelCallError(`its tool exited with status ${String(result.status)}${detail}`, false);
   }
   return result.stdout;
@@ -128,6 +149,11 @@ function parseJson(stdout: string): Record<string, unknown> {
     // Reported below.
   }
   throw new CpanelCallError('its answer could not be understood', false);
+}
+
+/** cPanel's own words, on one line and with nothing of what whm2fa sent it. */
+function said(text: string, input: string | undefined): string {
+  return oneLine(redactCpanelWords(text, input === undefined ? [] : [input]));
 }
 
 function asRecord(value: unknown): Record<string, unknown> {
@@ -169,11 +195,26 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
     if (metadata['result'] !== 1 && metadata['result'] !== '1') {
       const reason = metadata['reason'];
       throw new CpanelCallError(
-        typeof reason === 'string' && reason.trim() !== '' ? oneLine(reason) : 'no reason',
+        typeof reason === 'string' && reason.trim() !== '' ? said(reason, input) : 'no reason',
         true,
       );
     }
     return asRecord(answer['data']);
+  };
+
+  /** UAPI as `user`: `{result:{status, errors, data}}`, flat arguments from the JSON body on stdin. */
+  const uapi = (user: string, module: string, fn: string, input: string): Record<string, unknown> => {
+    const answer = parseJson(
+      run(paths.uapi, ['--output=json', '--input=json', `--user=${user}`, module, fn], timeoutMs(), input),
+    );
+    const result = asRecord(answer['result']);
+    if (result['status'] !== 1 && result['status'] !== '1') {
+      const errors = Array.isArray(result['errors'])
+        ? result['errors'].filter((e): e is string => typeof e === 'string' && e.trim() !== '')
+        : [];
+      throw new CpanelCallError(errors.length > 0 ? said(errors.join(' '), input) : 'no reason', true);
+    }
+    return asRecord(result['data']);
   };
 
   return {
@@ -186,6 +227,13 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
     versionText() {
       const v = knownVersion();
       return v === undefined ? 'unknown' : `${String(v[0])}.${String(v[1])}`;
+    },
+    setRootKey(secret, token) {
+      // Flat arguments on stdin: with --input=json, cPanel drops any key=value word.
+      whmapi1('twofactorauth_set_tfa_config', [], JSON.stringify({ secret, tfa_token: token }));
+    },
+    setAccountKey(user, secret, token) {
+      uapi(user, 'TwoFactorAuth', 'set_user_configuration', JSON.stringify({ secret, tfa_token: token }));
     },
     setUserEntries(user, set) {
       // The body arrives on stdin (--input=json): the key is never on a command line.
@@ -200,7 +248,7 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
         : [];
       const failedUsers = new Map<string, string>();
       for (const [user, reason] of Object.entries(asRecord(data['failed']))) {
-        failedUsers.set(user, typeof reason === 'string' ? oneLine(reason) : 'cPanel could not remove it.');
+        failedUsers.set(user, typeof reason === 'string' ? said(reason, undefined) : 'cPanel could not remove it.');
       }
       return { removed: modified, failed: failedUsers };
     },

@@ -8,11 +8,12 @@ import { Whm2faError, badRequest, cpanelFailed } from './errors';
 import { appendAudit, appendAuditLocked, type AuditInput } from './audit';
 import { readSecrets, secretOf } from './cpanelState';
 import { CpanelCallError, type CpanelBridge } from './cpanel';
-import { changedEntries, entriesOf } from './userEntries';
+import { entriesOf } from './userEntries';
+import { hasCpanelAccount } from './accounts';
 import { rememberKeysLocked } from './reconcile';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
-import { keyUri, loadTotp, newSecret, randomBytes } from './totp';
+import { codeAt, keyUri, loadTotp, newSecret, randomBytes } from './totp';
 import { livePending, readUserState, withoutPending, writeUserState } from './userState';
 import { iso, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
@@ -159,68 +160,86 @@ export type SaveResult =
   | { readonly ok: true; readonly audit: string }
   | { readonly ok: false; readonly audit: string; readonly message: string };
 
-/** How many times a save is retried without entries cPanel says the account does not own. */
-const MAX_DROPPED_ENTRIES = 5;
-
 /**
- * Saves `secret` as `user`'s key (docs/cpanel.md, "set_tfa_config_for_user"): the
- * account's email and team-user entries go in the same body so they survive. Whatever
- * the tool answered, cPanel's store is read back and the result says what it holds.
+ * Makes the one call that saves `secret` as `user`'s key and changes nothing else
+ * (docs/decisions/one-key-writes.md). Returns why no call can serve, or undefined once a
+ * call was made; a call that failed throws CpanelCallError.
  */
-export function saveKey(
-  ctx: { paths: ServerPaths; cpanel: CpanelBridge; caller?: { isRoot: boolean } },
+function callSave(
+  ctx: { paths: ServerPaths; cpanel: CpanelBridge; epochSeconds: number },
   user: string,
   secret: string,
-  options: { teamOf?: string } = {},
-): SaveResult {
+): string | undefined {
   const { paths, cpanel } = ctx;
-  if (!cpanel.canSetForUser()) {
-    const who = ctx.caller?.isRoot === true ? 'Update cPanel to 11.122 or newer.' : 'Ask your host to update cPanel.';
-    return {
-      ok: false,
-      audit: `cPanel ${cpanel.versionText()} has no safe call to save a key`,
-      message: `This server runs cPanel ${cpanel.versionText()}. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. ${who}`,
-    };
+  const was = secretOf(paths, user);
+  // cPanel's one-key calls want a current code for the key: whm2fa holds the key, and the
+  // user proved it a moment ago, so the code is made here rather than sent twice.
+  const token = (): string => codeAt(secret, ctx.epochSeconds);
+  if (user === 'root') {
+    cpanel.setRootKey(secret, token());
+    return undefined;
   }
-  const before = readSecrets(paths);
-  const kept = entriesOf(paths, user, before);
-  const email = new Map(kept.email);
-  const team = new Map(kept.team);
-  // A renamed account's team users keep their keys under the new name (`dev@old` →
-  // `dev@new`); cPanel refuses any it does not count as the account's team.
-  const moved: string[] = [];
-  if (options.teamOf !== undefined) {
-    for (const [key, teamSecret] of entriesOf(paths, options.teamOf, before).team) {
-      const renamed = `${key.slice(0, key.lastIndexOf('@'))}@${user}`;
-      if (!team.has(renamed)) {
-        team.set(renamed, teamSecret);
-        moved.push(renamed);
-      }
-    }
-  }
-  let failure: CpanelCallError | undefined;
-  for (let attempt = 0; attempt <= MAX_DROPPED_ENTRIES; attempt += 1) {
+  if (hasCpanelAccount(paths, user)) {
     try {
-      cpanel.setUserEntries(user, { primary: secret, email, team });
-      failure = undefined;
-      break;
+      cpanel.setAccountKey(user, secret, token());
+      return undefined;
     } catch (err) {
-      if (!(err instanceof CpanelCallError)) throw err;
-      failure = err;
-      // cPanel refuses the whole body when one entry is not (or no longer) the account's
-      // ("does not own an email account named ‘…’"). cPanel only purges the account's
-      // real mailboxes and team users, so leaving that entry out of the body does not
-      // delete it: the save goes on without it.
-      // Only a key cPanel quotes counts: `a@d` must not match inside `ba@d`.
-      const quoted = (key: string): boolean =>
-        [`‘${key}’`, `"${key}"`, `'${key}'`, `“${key}”`].some((q) => err.reason.includes(q));
-      const named = [...email.keys(), ...team.keys()].filter(quoted);
-      if (!err.refused || named.length === 0) break;
-      for (const key of named) {
-        email.delete(key);
-        team.delete(key);
-      }
+      // A refusal that changed nothing (say, the account lacks the twofactorauth feature)
+      // leaves the whole-set call, where it is safe; anything else is judged by the store.
+      if (!(err instanceof CpanelCallError) || !err.refused || secretOf(paths, user) !== was) throw err;
+      const unsafe = wholeSetProblem(paths, cpanel, user);
+      if (unsafe !== undefined) throw new CpanelCallError(`${err.reason} ${unsafe}`, true);
     }
+  } else {
+    const unsafe = wholeSetProblem(paths, cpanel, user);
+    if (unsafe !== undefined) return unsafe;
+  }
+  cpanel.setUserEntries(user, { primary: secret, email: new Map(), team: new Map() });
+  return undefined;
+}
+
+/**
+ * Why set_tfa_config_for_user may not be used for `user`, or undefined. It deletes the
+ * keys of the account's mailboxes and team users and writes back only what its body
+ * holds, outside any lock whm2fa could hold: so it is used only when the store holds no
+ * such key, and its body holds the account's own key alone.
+ */
+function wholeSetProblem(paths: ServerPaths, cpanel: CpanelBridge, user: string): string | undefined {
+  if (!cpanel.canSetForUser()) {
+    return `cPanel ${cpanel.versionText()} has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).`;
+  }
+  const others = entriesOf(paths, user, readSecrets(paths));
+  if (others.email.size + others.team.size > 0) {
+    return 'cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.';
+  }
+  return undefined;
+}
+
+/**
+ * Saves `secret` as `user`'s key with a call that changes that key alone, then reads
+ * cPanel's store back: the result says what it holds.
+ */
+export function saveKey(
+  ctx: { paths: ServerPaths; cpanel: CpanelBridge; epochSeconds: number; caller?: { isRoot: boolean } },
+  user: string,
+  secret: string,
+): SaveResult {
+  const { paths } = ctx;
+  const before = readSecrets(paths);
+  const who = ctx.caller?.isRoot === true ? 'Update cPanel to 11.122 or newer.' : 'Ask your host to update cPanel.';
+  let failure: CpanelCallError | undefined;
+  try {
+    const unsupported = callSave(ctx, user, secret);
+    if (unsupported !== undefined) {
+      return {
+        ok: false,
+        audit: `not saved: ${unsupported}`,
+        message: `${unsupported} Two-factor authentication was not changed. ${who}`,
+      };
+    }
+  } catch (err) {
+    if (!(err instanceof CpanelCallError)) throw err;
+    failure = err;
   }
   let after: Map<string, string>;
   try {
@@ -235,15 +254,7 @@ export function saveKey(
   }
   const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   if (after.get(user) === secret) {
-    const lost = changedEntries(kept, after);
-    // A key dropped from the body (cPanel refused it) was not carried, whatever the store holds.
-    const carried = moved.filter((key) => team.has(key) && after.get(key) === team.get(key));
-    const notes = [
-      failure === undefined ? '' : `cPanel reported a failure but saved the key${said}`,
-      lost.length === 0 ? '' : `entries no longer kept by cPanel: ${lost.join(', ')}`,
-      carried.length === 0 ? '' : `team users’ keys carried over: ${carried.join(', ')}`,
-    ].filter((n) => n !== '');
-    return { ok: true, audit: notes.length === 0 ? 'ok' : `ok: ${notes.join('; ')}` };
+    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
   }
   const was = before.get(user);
   const now = after.get(user);

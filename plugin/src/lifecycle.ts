@@ -7,8 +7,10 @@
 import { renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAuditLocked, type AuditInput } from './audit';
-import { accountExists, hasCpanelAccount, isValidUsername, readOwners } from './accounts';
-import { readSecrets } from './cpanelState';
+import { accountExists, domainsOf, hasCpanelAccount, isValidUsername, readOwners } from './accounts';
+import { isAccountKey, readSecrets } from './cpanelState';
+import { editCpanelStore } from './cpanelStoreEdit';
+import { findOrphans } from './orphans';
 import { notify } from './notice';
 import { readSettings, writeSettings } from './settings';
 import { deleteUserState } from './userState';
@@ -64,33 +66,80 @@ function removeLeftover(ctx: LifecycleContext, user: string, what: string): stri
     : `${what} could not be removed (${readBack.kept.get(user) ?? 'cPanel kept it'}); see whm2fa doctor`;
 }
 
-/** After WHM removed `user`: forget it, and remove a secret cPanel left behind. */
+/** The part of a key after its last `@`, lower-cased: a domain (email) or an account (team). */
+function suffixOf(key: string): string {
+  return key.slice(key.lastIndexOf('@') + 1).toLowerCase();
+}
+
+/**
+ * Removes the keys `pick` chooses from cPanel's store, in one step under cPanel's lock:
+ * `pick` judges the server as it is while the lock is held. Says what the store shows.
+ */
+function removeKeys(
+  ctx: LifecycleContext,
+  pick: (store: ReadonlyMap<string, string>) => readonly string[],
+  what: string,
+): { text: string; gone: string[] } {
+  let keys: readonly string[] = [];
+  const after = editCpanelStore(ctx.paths, (store) => {
+    keys = pick(store);
+    return { remove: keys, set: new Map() };
+  });
+  if (keys.length === 0) return { text: `no ${what}`, gone: [] };
+  const gone = keys.filter((key) => !after.has(key));
+  const kept = keys.filter((key) => after.has(key));
+  const parts = [gone.length === 0 ? '' : `${what} removed: ${gone.join(', ')}`];
+  if (kept.length > 0) parts.push(`${what} still there: ${kept.join(', ')}`);
+  return { text: parts.filter((p) => p !== '').join('; '), gone };
+}
+
+/**
+ * After WHM removed `user`: forget it, and remove what cPanel leaves behind (docs/cpanel.md,
+ * "Who owns a key"): the keys of its team users and of mailboxes on domains no account
+ * has any more, and its own key where cPanel kept it. Each is still an orphan when
+ * cPanel's lock is held, or it is kept.
+ */
 export function accountRemoved(ctx: LifecycleContext, user: string): string {
   const { paths } = ctx;
   // An event that does not match the server changes nothing: the account is still there.
   if (accountExists(paths, user)) return `${user} still exists; nothing changed`;
-  // cPanel keeps the key of a reseller without a domain; cPanel's remove call refuses a
-  // name that no longer exists, so a leftover is reported (whm2fa doctor) rather than hidden.
-  const leftover = readSecrets(paths).has(user)
-    ? 'its 2FA entry is still in cPanel’s store (an orphan: whm2fa doctor --fix removes it)'
-    : 'no 2FA entry left';
+  const before = readSecrets(paths);
+  const { text, gone } = removeKeys(
+    ctx,
+    (store) =>
+      [...findOrphans(paths).keys()].filter(
+        (key) =>
+          store.has(key) &&
+          (key === user || (!isAccountKey(key) && (suffixOf(key) === user || suffixOf(key).includes('.')))),
+      ),
+    '2FA entries left in cPanel’s store',
+  );
   withLock(paths.lockFile, () => {
     forgetNameLocked(paths, user);
-    if (!readSecrets(paths).has(user)) rememberKeysLocked(paths, new Map([[user, undefined]]));
-    appendAuditLocked(paths, [entry(ctx, user, 'account.remove', `account removed; ${leftover}`)]);
+    if (gone.includes(user) || !before.has(user)) rememberKeysLocked(paths, new Map([[user, undefined]]));
+    appendAuditLocked(paths, [entry(ctx, user, 'account.remove', `account removed; ${text}`)]);
   });
-  return leftover;
+  return text;
 }
 
 /**
- * After WHM created `user`: a key left under that name by an earlier account (cPanel
- * keeps some) would let the old owner's phone into the new account. It is removed now,
- * while the name exists and cPanel's remove call works.
+ * After WHM created `user`: keys a former holder of that name or of its domains left
+ * would let the old owner's phones into the new account. They are removed now, before
+ * the account has mailboxes or team users of its own: its own key while the name exists
+ * (cPanel's remove call works then), and `…@user` and `…@its-domain` keys under cPanel's lock.
  */
 export function accountCreated(ctx: LifecycleContext, user: string): string {
   const { paths } = ctx;
   if (!accountExists(paths, user)) return `${user} does not exist; nothing changed`;
-  const result = removeLeftover(ctx, user, 'stale 2FA entry of an earlier account of this name');
+  const own = removeLeftover(ctx, user, 'stale 2FA entry of an earlier account of this name');
+  const domains = new Set(domainsOf(paths, user));
+  const others = removeKeys(
+    ctx,
+    (store) =>
+      [...store.keys()].filter((key) => !isAccountKey(key) && (suffixOf(key) === user || domains.has(suffixOf(key)))),
+    'stale email and team-user 2FA entries of an earlier holder of this name or its domains',
+  );
+  const result = others.gone.length === 0 ? own : `${own}; ${others.text}`;
   withLock(paths.lockFile, () => {
     forgetNameLocked(paths, user);
     if (!readSecrets(paths).has(user)) rememberKeysLocked(paths, new Map([[user, undefined]]));
@@ -100,10 +149,15 @@ export function accountCreated(ctx: LifecycleContext, user: string): string {
 }
 
 /**
- * After WHM renamed `from` to `to`: whm2fa's state follows the account, and its key is
- * saved under the new name with its email and team-user entries kept (cPanel moves no
- * key on a rename). Where cPanel has no safe call for it, the account and its owner are
- * told to set 2FA up again.
+ * After WHM renamed `from` to `to`: whm2fa's state follows the account, and so do its
+ * keys (cPanel moves none on a rename). First, in one step under cPanel's lock, the
+ * keys a former holder of the name `to` left are removed and the team users' keys are
+ * copied (`dev@from` → `dev@to`); then the account's own key is saved under `to` with a
+ * call that changes that key alone. Mailbox keys stay as they are: the domains did not
+ * move. The entries under `from` stay (orphans for whm2fa doctor --fix, or for the next
+ * account of that name, whose creation clears them), so an event seen twice changes
+ * nothing more. Where no call can serve, the account and its owner are told to set 2FA
+ * up again, and the former holder's key is still removed.
  */
 export function accountRenamed(ctx: LifecycleContext, from: string, to: string): string {
   const { paths } = ctx;
@@ -124,26 +178,42 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
       writeSettings(paths, { ...settings, issuers });
     }
   });
-  const store = readSecrets(paths);
-  const secret = store.get(from);
+  const teamOf = (user: string, store: ReadonlyMap<string, string>): Map<string, string> =>
+    new Map([...store].filter(([key]) => !isAccountKey(key) && suffixOf(key) === user));
+  const local = (key: string): string => key.slice(0, key.lastIndexOf('@'));
+  let planned = new Map<string, string>();
+  const afterTeam = editCpanelStore(paths, (store) => {
+    const remove = [...teamOf(to, store).keys()].filter((key) => store.get(`${local(key)}@${from}`) !== store.get(key));
+    const set = new Map<string, string>();
+    for (const [key, secret] of teamOf(from, store))
+      if (store.get(`${local(key)}@${to}`) !== secret) set.set(`${local(key)}@${to}`, secret);
+    planned = set;
+    return { remove, set };
+  });
+  const carried = [...planned].filter(([key, secret]) => afterTeam.get(key) === secret).map(([key]) => key);
+  const team = carried.length === 0 ? '' : `; team users’ keys carried over: ${carried.join(', ')}`;
+  const secret = afterTeam.get(from);
   let result: string;
   let lost = false;
   if (secret === undefined) {
     // The new name may hold a key left by an earlier account of that name; it exists
     // now, so cPanel's remove call works for it.
     result = `no 2FA to carry over; ${removeLeftover(ctx, to, 'stale 2FA entry of an earlier account of this name')}`;
-  } else if (store.get(to) === secret) result = '2FA already under the new name';
+  } else if (afterTeam.get(to) === secret) result = '2FA already under the new name';
   else {
-    const saved = saveKey(ctx, to, secret, { teamOf: from });
-    if (saved.ok) {
-      const left = readSecrets(paths).has(from)
-        ? `; the entry under ${from} stays in cPanel’s store (cPanel cannot remove a name that no longer exists; whm2fa doctor --fix can)`
-        : '';
-      result = `2FA carried over (${saved.audit})${left}`;
-    } else {
+    const saved = saveKey(ctx, to, secret);
+    if (saved.ok) result = `2FA carried over (${saved.audit})`;
+    else {
       lost = true;
-      result = `2FA could not be carried over: ${saved.audit}; the account and its owner were asked to set it up again`;
+      const leftover = readSecrets(paths).has(to)
+        ? `; ${removeLeftover(ctx, to, 'stale 2FA entry of an earlier account of this name')}`
+        : '';
+      result = `2FA could not be carried over: ${saved.audit}${leftover}; the account and its owner were asked to set it up again`;
     }
+  }
+  result += team;
+  if (readSecrets(paths).has(from) || carried.length > 0) {
+    result += `; the entries under ${from} stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them`;
   }
   const now = readSecrets(paths);
   withLock(paths.lockFile, () => {

@@ -9,6 +9,8 @@ export interface ServerPaths {
   readonly resellers: string;
   readonly trueUserOwners: string;
   readonly trueUserDomains: string;
+  /** `/etc/userdomains`: every domain cPanel maps to an account (subdomains included). */
+  readonly userDomains: string;
   readonly cpanelUsersDir: string;
   readonly wwwacctConf: string;
   readonly cpanelConfig: string;
@@ -56,6 +58,7 @@ export function serverPaths(root: string): ServerPaths {
     resellers: at('var/cpanel/resellers'),
     trueUserOwners: at('etc/trueuserowners'),
     trueUserDomains: at('etc/trueuserdomains'),
+    userDomains: at('etc/userdomains'),
     cpanelUsersDir: at('var/cpanel/users'),
     wwwacctConf: at('etc/wwwacct.conf'),
     cpanelConfig: at('var/cpanel/cpanel.config'),

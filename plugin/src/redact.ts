@@ -2,3 +2,17 @@
 export function redactText(text: string): string {
   return text.replace(/[A-Z2-7]{16,}/g, '[redacted]');
 }
+
+/**
+ * The one pass cPanel's words take before they reach an answer, an audit entry, a mail or
+ * a log. cPanel's tools can repeat what they were sent (apitool's JSON parse error echoes
+ * stdin: docs/cpanel.md, "Command-line APIs"), and a key may be in any case there: so the
+ * request bodies whm2fa sent are cut out whole, anything between braces goes (an echoed
+ * body whm2fa did not recognise), and every base32-looking run of 16 or more characters
+ * is replaced, whatever its case.
+ */
+export function redactCpanelWords(text: string, sent: readonly string[] = []): string {
+  let out = text;
+  for (const body of sent) if (body !== '') out = out.split(body).join('[request]');
+  return out.replace(/\{[^]*\}/g, '[request]').replace(/[A-Za-z2-7]{16,}/g, '[redacted]');
+}

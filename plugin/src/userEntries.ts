@@ -1,9 +1,9 @@
 /**
  * The entries of cPanel's 2FA store that belong to one account beside its own: its email
- * accounts (`local@domain` on its domains) and its team users (`name@account`).
- * `twofactorauth_set_tfa_config_for_user` deletes them and writes what its body holds
- * (docs/cpanel.md, "set_tfa_config_for_user"), so whm2fa always sends them back in the
- * body: saving an account's key must never cost its mailboxes or team their 2FA.
+ * accounts (`local@domain` on the domains cPanel maps to it, subdomains included) and its
+ * team users (`name@account`). `twofactorauth_set_tfa_config_for_user` deletes the keys
+ * of the account's mailboxes and team users and writes back only its body, so whm2fa uses
+ * that call only when this set is empty (docs/decisions/one-key-writes.md).
  */
 import { domainsOf } from './accounts';
 import { isAccountKey } from './cpanelState';
@@ -29,13 +29,4 @@ export function entriesOf(paths: ServerPaths, user: string, store: ReadonlyMap<s
     else if (domains.has(suffix)) email.set(key, secret);
   }
   return { email, team };
-}
-
-/** Keys of `before` whose secret `after` no longer holds the same (lost or changed). */
-export function changedEntries(before: EntrySet, after: ReadonlyMap<string, string>): string[] {
-  const changed: string[] = [];
-  for (const entries of [before.email, before.team]) {
-    for (const [key, secret] of entries) if (after.get(key) !== secret) changed.push(key);
-  }
-  return changed;
 }

@@ -2,14 +2,13 @@
 // modifyacct with a rename): they change the account files as cPanel does, treat cPanel's
 // 2FA store as cPanel does (docs/cpanel.md, "Accounts and the 2FA store") and fire the
 // Whostmgr post hooks. What cPanel does NOT do is not done here either: a rename leaves
-// the 2FA entry under the old name, and a reseller without a domain is removed without
-// hooks and keeps its entry.
+// the 2FA entry under the old name, removing an account leaves its mailboxes' and team
+// users' entries, and a reseller without a domain is removed without hooks and keeps its entry.
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import {
   fireHooks,
   hasUsersFile,
-  popsOf,
   readJsonObject,
   readResellers,
   readText,
@@ -65,6 +64,7 @@ export function createAccount(p, params, ok, fail) {
   writeLines(join(p.usersDir, user), lines);
   writeLines(p.trueUserOwners, [...readText(p.trueUserOwners).split('\n').filter(Boolean), `${user}: ${owner}`]);
   writeLines(p.trueUserDomains, [...readText(p.trueUserDomains).split('\n').filter(Boolean), `${domain}: ${user}`]);
+  writeLines(p.userDomains, [...readText(p.userDomains).split('\n').filter(Boolean), `${domain}: ${user}`]);
   // Nothing is done to cPanel's 2FA store: an entry left under this name is inherited.
   const hooks = fireHooks(p, 'Whostmgr', 'Accounts::Create', 'post', { user, domain, owner });
   return ok('createacct', { hooks });
@@ -80,16 +80,17 @@ export function removeAccount(p, params, ok, fail) {
     rewriteResellers(p, (u) => (u === user ? null : u));
     return ok('removeacct', { hooks: [] });
   }
-  const pops = popsOf(p, user);
   rmSync(join(p.usersDir, user), { force: true });
   rmSync(join(p.homeDir, user), { recursive: true, force: true });
   rmSync(join(p.teamDir, user), { force: true });
   rewritePairs(p.trueUserOwners, (u, o) => (u === user ? null : [u, o]));
   rewritePairs(p.trueUserDomains, (d, u) => (u === user ? null : [d, u]));
+  rewritePairs(p.userDomains, (d, u) => (u === user ? null : [d, u]));
   if (isReseller) rewriteResellers(p, (u) => (u === user ? null : u));
+  // cPanel removes the account's own key only: its mailboxes' and team users' keys stay.
   withFileLock(p.tfaUserdata, () => {
     const data = readJsonObject(p.tfaUserdata);
-    for (const key of [user, ...pops]) delete data[key];
+    delete data[user];
     writeJsonPrivate(p.tfaUserdata, data);
   });
   const hooks = fireHooks(p, 'Whostmgr', 'Accounts::Remove', 'post', {
@@ -120,6 +121,7 @@ export function modifyAccount(p, params, ok, fail) {
     }
     rewritePairs(p.trueUserOwners, (u, o) => [u === user ? to : u, o === user ? to : o]);
     rewritePairs(p.trueUserDomains, (d, u) => [d, u === user ? to : u]);
+    rewritePairs(p.userDomains, (d, u) => [d, u === user ? to : u]);
     rewriteResellers(p, (u) => (u === user ? to : u));
   }
   const hooks = fireHooks(p, 'Whostmgr', 'Accounts::Modify', 'post', { ...params, user, newuser: to });

@@ -28,6 +28,7 @@ export function treePaths(root) {
     resellers: join(root, 'var/cpanel/resellers'),
     trueUserOwners: join(root, 'etc/trueuserowners'),
     trueUserDomains: join(root, 'etc/trueuserdomains'),
+    userDomains: join(root, 'etc/userdomains'),
     usersDir: join(root, 'var/cpanel/users'),
     hostname: join(root, 'etc/hostname'),
     version: join(root, 'usr/local/cpanel/version'),
@@ -224,15 +225,22 @@ export function hasUsersFile(paths, user) {
   return /^[a-z0-9][a-z0-9_.-]{0,31}$/.test(user) && readText(join(paths.usersDir, user)) !== '';
 }
 
-/** The user's domains: the `DNS`/`DNSn` lines of its users file. */
+/**
+ * The user's domains as cPanel maps them: the `/etc/userdomains` lines naming it (main,
+ * addon, parked and subdomains), and the `DNS`/`DNSn` lines of its users file.
+ */
 export function domainsOf(paths, user) {
   if (!hasUsersFile(paths, user)) return [];
-  const domains = [];
+  const domains = new Set();
   for (const line of readText(join(paths.usersDir, user)).split('\n')) {
     const m = /^DNS\d*=(.+)$/.exec(line);
-    if (m) domains.push(m[1].trim());
+    if (m && m[1].trim()) domains.add(m[1].trim());
   }
-  return domains.filter(Boolean);
+  for (const raw of readText(paths.userDomains).split('\n')) {
+    const i = raw.indexOf(':');
+    if (i > 0 && raw.slice(i + 1).trim() === user) domains.add(raw.slice(0, i).trim());
+  }
+  return [...domains];
 }
 
 /** The user's email accounts (cPanel's list_pops_for): `/home/USER/etc/DOMAIN/passwd` lines. */
@@ -372,6 +380,54 @@ export function otpauth(issuer, account, secret) {
 
 export function print(value) {
   process.stdout.write(`${JSON.stringify(value)}\n`);
+}
+
+/**
+ * The arguments of one `whmapi1`/`uapi` run as cPanel's apitool takes them. With
+ * `--input=json` it reads stdin to its end as one JSON object and drops every `key=value`
+ * word; a top-level array or bad JSON ends the run with status 255, nothing on stdout,
+ * and the parse error on stderr repeating the input text (docs/cpanel.md, "Command-line
+ * APIs"). The object reaches the function with `api.*` keys removed.
+ */
+export function apiArguments(argv) {
+  const { flags, positional, params } = parseArgs(argv);
+  if (flags.input !== 'json') return { flags, positional, params };
+  const text = readStdin();
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    process.stderr.write(`malformed JSON string, at character offset 0 (before "${text}") at apitool line 1.\n`);
+    process.exit(255);
+  }
+  const body = Object.create(null);
+  for (const [key, v] of Object.entries(value)) if (!key.startsWith('api.')) body[key] = v;
+  return { flags, positional, params: body };
+}
+
+/**
+ * Plays another cPanel writer changing the store at the same moment as this tool: a test
+ * puts `{"race:TOOL:FUNCTION": {KEY: SECRET | null}}` in the faults file, and the tool,
+ * once started and before its own work, writes those keys (null deletes) in a locked
+ * transaction of its own, as cPanel's mail or team pages would. Taken once.
+ */
+export function raceAtStart(paths, key) {
+  const change = faultFor(paths, `race:${key}`);
+  if (change === undefined || change === null || typeof change !== 'object') return;
+  const faults = JSON.parse(readText(paths.faults, '{}'));
+  delete faults[`race:${key}`];
+  writeFileSync(paths.faults, JSON.stringify(faults));
+  withFileLock(paths.tfaUserdata, () => {
+    const data = readJsonObject(paths.tfaUserdata);
+    for (const [name, secret] of Object.entries(change)) {
+      if (secret === null) delete data[name];
+      else data[name] = { secret };
+    }
+    writeJsonPrivate(paths.tfaUserdata, data);
+  });
 }
 
 export function readStdin() {

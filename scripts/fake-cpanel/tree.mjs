@@ -30,6 +30,8 @@ export const DEFAULT_ACCOUNTS = {
   version: '11.122.0.22',
   /** Email accounts (`/home/USER/etc/DOMAIN/passwd`) and team users (`/var/cpanel/team/USER`). */
   pops: { shop1: ['info'], blog2: ['news'] },
+  /** Subdomains (in /etc/userdomains only, as cPanel lists them; not in the DNS lines). */
+  subdomains: { shop1: ['blog.shop1.example.com'] },
   teams: { shop1: ['dev'] },
   /** 2FA entries of email accounts and team users, beside the accounts' own (cPanel's store holds both). */
   otherEntries: {
@@ -95,6 +97,15 @@ export function createServerTree(root, options = {}) {
       .map((a) => `${a.domain}: ${a.user}`)
       .join('\n') + '\n',
   );
+  // /etc/userdomains: every domain cPanel maps to an account, subdomains included.
+  write(
+    join(root, 'etc/userdomains'),
+    [
+      ...accounts.filter((a) => a.domain).map((a) => `${a.domain}: ${a.user}`),
+      ...Object.entries(o.subdomains ?? {}).flatMap(([user, subs]) => subs.map((d) => `${d}: ${user}`)),
+      '*: nobody',
+    ].join('\n') + '\n',
+  );
   accounts.forEach((a, index) => {
     write(
       join(root, 'var/cpanel/users', a.user),
@@ -111,10 +122,18 @@ export function createServerTree(root, options = {}) {
     );
   });
   const domainOf = new Map(accounts.map((a) => [a.user, a.domain]));
+  // A pop is `local` (on the account's main domain) or `local@domain` (any of its domains).
   for (const [user, locals] of Object.entries(o.pops ?? {})) {
-    if (!domainOf.get(user)) continue;
-    const passwd = locals.map((l) => `${l}:x:30000:30000::/home/${user}/mail/${domainOf.get(user)}/${l}:/bin/false`);
-    write(join(root, 'home', user, 'etc', domainOf.get(user), 'passwd'), `${passwd.join('\n')}\n`);
+    const byDomain = new Map();
+    for (const pop of locals) {
+      const [local, domain = domainOf.get(user)] = pop.split('@');
+      if (!domain) continue;
+      byDomain.set(domain, [...(byDomain.get(domain) ?? []), local]);
+    }
+    for (const [domain, names] of byDomain) {
+      const passwd = names.map((l) => `${l}:x:30000:30000::/home/${user}/mail/${domain}/${l}:/bin/false`);
+      write(join(root, 'home', user, 'etc', domain, 'passwd'), `${passwd.join('\n')}\n`);
+    }
   }
   for (const [user, names] of Object.entries(o.teams ?? {}))
     write(join(root, 'var/cpanel/team', user), `${names.join('\n')}\n`);

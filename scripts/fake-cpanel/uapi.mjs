@@ -8,7 +8,8 @@ import {
   fireHooks,
   misbehave,
   issuerFor,
-  parseArgs,
+  apiArguments,
+  raceAtStart,
   print,
   readJsonObject,
   readText,
@@ -35,7 +36,7 @@ function hasFeature(paths, user) {
 }
 
 export function main(root, argv) {
-  const { positional, params, flags } = parseArgs(argv);
+  const { positional, params, flags } = apiArguments(argv);
   const paths = treePaths(root);
   const user = typeof flags.user === 'string' ? flags.user : '';
   const [module, func] = positional;
@@ -59,6 +60,13 @@ export function main(root, argv) {
   };
   if (user === '' || readText(join(paths.usersDir, user)) === '') {
     say(envelope(module, func, 0, null, [`The user "${user}" does not have a cPanel account.`]));
+    return;
+  }
+  raceAtStart(paths, `uapi:${func}`);
+  // UAPI takes flat arguments: a nested value is refused unless the function declares it.
+  const nested = Object.keys(params).find((k) => params[k] !== null && typeof params[k] === 'object');
+  if (nested !== undefined) {
+    say(envelope(module, func, 0, null, [`The argument “${nested}” must be a scalar value.`]));
     return;
   }
   if (module !== 'TwoFactorAuth') {

@@ -15,14 +15,14 @@ import {
   hostnameOf,
   issuerFor,
   otpauth,
-  parseArgs,
+  apiArguments,
+  raceAtStart,
   policyEnabled,
   print,
   readDomains,
   readJsonObject,
   readOwners,
   readResellers,
-  readStdin,
   setPolicy,
   treePaths,
   validIssuer,
@@ -84,6 +84,8 @@ const CALLS = {
       otpauth_str: otpauth(issuerFor(p, 'root'), 'root', secret),
     });
   },
+  // Saves the key of REMOTE_USER, which is root for a root shell: a `user` argument is
+  // cPanel's admin binary's alone and is never honoured here. One key; nothing else moves.
   twofactorauth_set_tfa_config: (p, params) => {
     const { secret, tfa_token: token } = params;
     if (!secret) return fail('twofactorauth_set_tfa_config', 'Missing parameter: secret');
@@ -98,15 +100,10 @@ const CALLS = {
   },
   // 11.122+ only (an unknown function before): exactly one user, who must exist; that
   // user's entry, email entries and team-user entries are deleted, then the body's written.
-  twofactorauth_set_tfa_config_for_user: (p, _params, input) => {
+  // The body comes on stdin (--input=json); as key=value words it cannot be given at all.
+  twofactorauth_set_tfa_config_for_user: (p, body) => {
     const fn = 'twofactorauth_set_tfa_config_for_user';
-    let body;
-    try {
-      body = JSON.parse(input);
-    } catch {
-      return fail(fn, 'Invalid data detected in input arguments.');
-    }
-    const users = body !== null && typeof body === 'object' && !Array.isArray(body) ? Object.keys(body) : [];
+    const users = Object.keys(body);
     if (users.length !== 1) return fail(fn, 'Invalid data detected in input arguments.');
     const user = users[0];
     if (!accountExists(p, user)) return fail(fn, `Invalid user: ${user}`);
@@ -189,13 +186,13 @@ function invalidForUserBody(p, user, set) {
 }
 
 export function main(root, argv) {
-  const { positional, params, flags } = parseArgs(argv);
+  const { positional, params, flags } = apiArguments(argv);
   const fn = positional[0];
   const paths = treePaths(root);
-  const input = flags.input === 'json' ? readStdin() : '';
+  raceAtStart(paths, `whmapi1:${fn}`);
   const known =
     Object.hasOwn(CALLS, fn ?? '') && (fn !== 'twofactorauth_set_tfa_config_for_user' || hasSetForUser(paths));
-  const answer = known ? CALLS[fn](paths, params, input) : fail(fn ?? '', `Unknown function "${fn ?? ''}".`);
+  const answer = known ? CALLS[fn](paths, params) : fail(fn ?? '', `Unknown function "${fn ?? ''}".`);
   misbehave(paths, faultFor(paths, `whmapi1:${fn}`));
   if (flags.output === 'json') print(answer);
   else process.stdout.write(`---\n${JSON.stringify(answer, null, 2)}\n`);

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from '../../plugin/src/cpanel';
 import type { EntrySet } from '../../plugin/src/userEntries';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import { totp } from './rfc6238';
 
 /**
  * How the next call fails: `refuse` (the tool ran and said no, nothing changed),
@@ -22,7 +23,7 @@ export type Fault =
 
 /** One call the fake received. */
 export interface Call {
-  readonly fn: 'setUserEntries' | 'removeSecrets';
+  readonly fn: 'setRootKey' | 'setAccountKey' | 'setUserEntries' | 'removeSecrets';
   readonly user?: string;
   readonly users?: readonly string[];
   readonly primary?: string | undefined;
@@ -38,6 +39,8 @@ export interface FakeCpanel extends CpanelBridge {
   afterWrite?: () => void;
   /** Users whose removal cPanel answers as done but leaves the key (a silent failure). */
   readonly silentlyKeeps: Set<string>;
+  /** cPanel's clock, against which the one-key calls check their code (the test's time). */
+  epochSeconds: number;
 }
 
 export function readStore(paths: ServerPaths): Record<string, { secret: string }> {
@@ -68,6 +71,8 @@ export function fakeCpanel(
     mailboxes?: Record<string, readonly string[]>;
     teams?: Record<string, readonly string[]>;
     version?: readonly [number, number];
+    /** Accounts without cPanel's `twofactorauth` feature (set_user_configuration refuses them). */
+    noFeature?: readonly string[];
   } = {},
 ): FakeCpanel {
   const mailboxes = (user: string): readonly string[] => options.mailboxes?.[user] ?? [];
@@ -88,10 +93,48 @@ export function fakeCpanel(
       return false;
     }
   };
+  const hasUsersFile = (user: string): boolean => {
+    try {
+      return readFileSync(join(paths.cpanelUsersDir, user), 'utf8') !== '';
+    } catch {
+      return false;
+    }
+  };
+  // cPanel's check: the previous, current and next step, by the tests' own TOTP.
+  const codeFits = (secret: string, token: string): boolean =>
+    [-30, 0, 30].some((d) => totp(secret, fake.epochSeconds + d) === token);
+  /** Runs a one-key save as cPanel does: fault, checks, then that key alone. */
+  const saveOne = (call: Call, user: string, secret: string, token: string, refusal: string | undefined): void => {
+    fake.calls.push(call);
+    const fault = fake.faults.shift();
+    if (fault?.kind === 'crash') throw new Error('a bug, not a cPanel failure');
+    if (fault?.kind === 'refuse') throw new CpanelCallError(fault.reason, true);
+    if (fault?.kind === 'died-before') throw new CpanelCallError(fault.reason, false);
+    if (refusal !== undefined) throw new CpanelCallError(refusal, true);
+    if (!codeFits(secret, token)) throw new CpanelCallError('The security code is invalid.', true);
+    const store = readStore(paths);
+    store[user] = { secret };
+    mkdirSync(dirname(paths.tfaUserdata), { recursive: true });
+    writeFileSync(paths.tfaUserdata, JSON.stringify(store));
+    fake.afterWrite?.();
+    if (fault?.kind === 'saved-then-died') throw new CpanelCallError(fault.reason, false);
+  };
   const fake: FakeCpanel = {
     calls: [],
     faults: [],
     silentlyKeeps: new Set(),
+    epochSeconds: Date.now() / 1000,
+    setRootKey(secret: string, token: string) {
+      saveOne({ fn: 'setRootKey', user: 'root', primary: secret }, 'root', secret, token, undefined);
+    },
+    setAccountKey(user: string, secret: string, token: string) {
+      const refusal = !hasUsersFile(user)
+        ? `The user “${user}” does not have a cPanel account.`
+        : (options.noFeature ?? []).includes(user)
+          ? 'This feature is not enabled for your account.'
+          : undefined;
+      saveOne({ fn: 'setAccountKey', user, primary: secret }, user, secret, token, refusal);
+    },
     canSetForUser: () => version[0] > 11 || (version[0] === 11 && version[1] >= 122),
     versionText: () => `${String(version[0])}.${String(version[1])}`,
     setUserEntries(user: string, set: EntrySet) {

@@ -1,7 +1,7 @@
 // Setting up and replacing a device, and saveKey's read-back of cPanel's store, in-process
 // against the fake bridge (test/support/fakeBridge.ts). Every message the user reads must
 // say what the store holds, whatever the tool answered.
-import { readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerPaths } from '../../plugin/src/paths';
@@ -17,6 +17,7 @@ import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
 import { loadTotp } from '../../plugin/src/totp';
 import { Whm2faError } from '../../plugin/src/errors';
+import { CpanelCallError } from '../../plugin/src/cpanel';
 import type { RequestContext } from '../../plugin/src/context';
 import { totp } from '../support/rfc6238';
 import {
@@ -56,6 +57,7 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 function ctx(at = T0, user = 'reseller1', isRoot = false): RequestContext {
+  cpanel.epochSeconds = at;
   return { paths, caller: { user, isRoot, isReseller: user !== 'root' }, ip: '198.51.100.7', epochSeconds: at, cpanel };
 }
 
@@ -250,112 +252,96 @@ describe('confirmEnrollment, every code checked', () => {
 });
 
 describe('saveKey', () => {
-  const save = (user = 'reseller1', secret = NEW, options: { teamOf?: string } = {}, isRoot?: boolean) =>
-    saveKey({ paths, cpanel, ...(isRoot === undefined ? {} : { caller: { isRoot } }) }, user, secret, options);
+  const save = (user = 'reseller1', secret = NEW, isRoot?: boolean) => {
+    cpanel.epochSeconds = T0;
+    return saveKey(
+      { paths, cpanel, epochSeconds: T0, ...(isRoot === undefined ? {} : { caller: { isRoot } }) },
+      user,
+      secret,
+    );
+  };
+  const MAILBOX_AND_TEAM = {
+    reseller1: OLD,
+    'info@shop.example': OTHER,
+    'dev@reseller1': OLD,
+    'dev@new1': OTHER,
+  };
 
-  it('on cPanel 11.120 refuses without calling cPanel, with wording for root and for resellers', () => {
-    cpanel = fakeCpanel(paths, { version: [11, 120] });
-    const asRoot = save('reseller1', NEW, {}, true);
-    expect(asRoot).toEqual({
-      ok: false,
-      audit: 'cPanel 11.120 has no safe call to save a key',
-      message:
-        'This server runs cPanel 11.120. whm2fa saves keys only through twofactorauth_set_tfa_config_for_user (cPanel 11.122 and newer), because older calls put the key on a command line that every local user can read. Two-factor authentication was not changed. Update cPanel to 11.122 or newer.',
-    });
-    const asReseller = save('reseller1', NEW, {}, false);
-    expect(asReseller.ok === false && asReseller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
-    const noCaller = save();
-    expect(noCaller.ok === false && noCaller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
-    expect(cpanel.calls).toEqual([]);
-  });
-
-  it("sends back the account's email and team entries, and only those, so they survive", () => {
-    writeStore(paths, {
-      reseller1: OLD,
-      'info@shop.example': OTHER,
-      'dev@reseller1': OLD,
-      'info@new.example': OTHER,
-      'dev@new1': OTHER,
-    });
+  it('saves an account’s key with the one-key call, a current code for the key, and nothing else', () => {
+    writeStore(paths, MAILBOX_AND_TEAM);
     expect(save()).toEqual({ ok: true, audit: 'ok' });
-    expect(cpanel.calls).toEqual([
-      {
-        fn: 'setUserEntries',
-        user: 'reseller1',
-        primary: NEW,
-        email: { 'info@shop.example': OTHER },
-        team: { 'dev@reseller1': OLD },
-      },
-    ]);
-    expect(storeSecrets(paths)).toEqual({
-      reseller1: NEW,
-      'info@shop.example': OTHER,
-      'dev@reseller1': OLD,
-      'info@new.example': OTHER,
-      'dev@new1': OTHER,
-    });
+    expect(cpanel.calls).toEqual([{ fn: 'setAccountKey', user: 'reseller1', primary: NEW }]);
+    expect(storeSecrets(paths)).toEqual({ ...MAILBOX_AND_TEAM, reseller1: NEW });
   });
 
-  it('retries without only the entries cPanel quotes as not the account’s, which it leaves alone', () => {
-    writeStore(paths, { 'a@shop.example': OLD, 'ba@shop.example': OTHER, 'info@shop.example': OLD });
-    expect(save()).toEqual({ ok: true, audit: 'ok' });
-    expect(cpanel.calls.map((c) => Object.keys(c.email ?? {}))).toEqual([
-      ['a@shop.example', 'ba@shop.example', 'info@shop.example'],
-      ['a@shop.example', 'info@shop.example'],
-    ]);
-    expect(storeSecrets(paths)).toEqual({
-      reseller1: NEW,
-      'a@shop.example': OLD,
-      'ba@shop.example': OTHER,
-      'info@shop.example': OLD,
-    });
+  it('saves root’s key with root’s own call, and nothing else', () => {
+    writeStore(paths, MAILBOX_AND_TEAM);
+    expect(save('root', NEW, true)).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls).toEqual([{ fn: 'setRootKey', user: 'root', primary: NEW }]);
+    expect(storeSecrets(paths)).toEqual({ ...MAILBOX_AND_TEAM, root: NEW });
   });
 
-  it.each([
-    ['"', '"'],
-    ["'", "'"],
-    ['“', '”'],
-    ['‘', '’'],
-  ])('recognises a key quoted as %sKEY%s', (open, close) => {
-    writeStore(paths, { 'a@shop.example': OLD, 'info@shop.example': OTHER });
-    cpanel.faults.push({ kind: 'refuse', reason: `no mailbox named ${open}info@shop.example${close}` });
-    expect(save().ok).toBe(true);
-    expect(cpanel.calls.map((c) => Object.keys(c.email ?? {}))).toEqual([
-      ['a@shop.example', 'info@shop.example'],
-      ['a@shop.example'],
-    ]);
+  it('uses the whole-set call for a WHM user without a cPanel account, with its own key alone', () => {
+    writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
+    writeStore(paths, MAILBOX_AND_TEAM);
+    expect(save('nodomain')).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls).toEqual([{ fn: 'setUserEntries', user: 'nodomain', primary: NEW, email: {}, team: {} }]);
+    expect(storeSecrets(paths)).toEqual({ ...MAILBOX_AND_TEAM, nodomain: NEW });
   });
 
-  it('drops team keys too, and gives up after five dropped entries', () => {
-    const store: Record<string, string> = {};
-    for (const n of [1, 2, 3, 4, 5, 6, 7]) store[`t${String(n)}@reseller1`] = OLD;
-    writeStore(paths, store);
+  it('falls back to the whole-set call when the feature is missing and nothing else could be touched', () => {
+    cpanel = fakeCpanel(paths, { noFeature: ['new1'] });
+    writeStore(paths, { reseller1: OLD, 'info@shop.example': OTHER });
+    expect(save('new1')).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey', 'setUserEntries']);
+    expect(storeSecrets(paths)).toEqual({ reseller1: OLD, 'info@shop.example': OTHER, new1: NEW });
+  });
+
+  it('refuses, changing nothing, when only the whole-set call is left and the account has other keys', () => {
+    cpanel = fakeCpanel(paths, { noFeature: ['reseller1'] });
+    writeStore(paths, MAILBOX_AND_TEAM);
     const result = save();
-    expect(cpanel.calls).toHaveLength(6);
-    expect(Object.keys(cpanel.calls[5]?.team ?? {})).toEqual(['t6@reseller1', 't7@reseller1']);
+    expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey']);
     expect(result).toEqual({
       ok: false,
-      audit: 'cPanel did not save the key (cPanel said: ‘reseller1’ does not own a team user named ‘t6@reseller1’)',
+      audit:
+        'cPanel did not save the key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.)',
       message:
-        'cPanel did not save the new key (cPanel said: ‘reseller1’ does not own a team user named ‘t6@reseller1’). Two-factor authentication is still off.',
+        'cPanel did not save the new key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.). Two-factor authentication is still on with your current device.',
     });
-    expect(storeSecrets(paths)).toEqual(store);
+    expect(storeSecrets(paths)).toEqual(MAILBOX_AND_TEAM);
   });
 
-  it('does not retry a refusal that names no entry, nor a failure that is not a refusal', () => {
-    writeStore(paths, { reseller1: OLD, 'info@shop.example': OTHER });
-    cpanel.faults.push({ kind: 'refuse', reason: 'info@shop.example is busy' });
-    const refused = save();
-    expect(cpanel.calls).toHaveLength(1);
-    expect(refused).toEqual({
+  it('on cPanel 11.120 saves through the one-key calls, and refuses a user no call can serve', () => {
+    cpanel = fakeCpanel(paths, { version: [11, 120] });
+    expect(save('reseller1').ok).toBe(true);
+    expect(save('root', OTHER, true).ok).toBe(true);
+    writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
+    const calls = cpanel.calls.length;
+    const asRoot = save('nodomain', NEW, true);
+    expect(asRoot).toEqual({
       ok: false,
-      audit: 'cPanel did not save the key (cPanel said: info@shop.example is busy)',
+      audit:
+        'not saved: cPanel 11.120 has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).',
       message:
-        'cPanel did not save the new key (cPanel said: info@shop.example is busy). Two-factor authentication is still on with your current device.',
+        'cPanel 11.120 has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer). Two-factor authentication was not changed. Update cPanel to 11.122 or newer.',
     });
-    cpanel.faults.push({ kind: 'died-before', reason: '‘info@shop.example’ killed' });
-    expect(save().ok).toBe(false);
-    expect(cpanel.calls).toHaveLength(2);
+    const asReseller = save('nodomain', NEW, false);
+    expect(asReseller.ok === false && asReseller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
+    expect(cpanel.calls).toHaveLength(calls);
+    expect(storeSecrets(paths)['nodomain']).toBeUndefined();
+  });
+
+  it('does not retry a refusal that changed the store, nor a failure that is not a refusal', () => {
+    writeStore(paths, { reseller1: OLD });
+    cpanel.faults.push({ kind: 'died-before', reason: 'its tool was killed (SIGKILL)' });
+    expect(save()).toEqual({
+      ok: false,
+      audit: 'cPanel did not save the key (cPanel said: its tool was killed (SIGKILL))',
+      message:
+        'cPanel did not save the new key (cPanel said: its tool was killed (SIGKILL)). Two-factor authentication is still on with your current device.',
+    });
+    expect(cpanel.calls).toHaveLength(1);
   });
 
   it('does not take a programming error for cPanel’s answer', () => {
@@ -363,85 +349,34 @@ describe('saveKey', () => {
     expect(() => save()).toThrow('a bug, not a cPanel failure');
   });
 
-  it('reports a key saved despite the tool failing, and entries cPanel no longer keeps', () => {
-    writeStore(paths, { 'info@shop.example': OTHER, 'a@shop.example': OLD });
+  it('reports a key saved despite the tool failing', () => {
     cpanel.faults.push({ kind: 'saved-then-died', reason: 'its tool was killed (SIGKILL)' });
-    cpanel.afterWrite = () => {
-      const s = storeSecrets(paths);
-      delete s['info@shop.example'];
-      writeStore(paths, s);
-    };
     expect(save()).toEqual({
       ok: true,
-      audit:
-        'ok: cPanel reported a failure but saved the key (cPanel said: its tool was killed (SIGKILL)); entries no longer kept by cPanel: info@shop.example',
-    });
-  });
-
-  it('lists every entry lost, and claims no team key cPanel did not keep', () => {
-    writeStore(paths, {
-      'info@shop.example': OTHER,
-      'a@shop.example': OLD,
-      'dev@reseller1': OLD,
-      'ops@reseller1': NEW,
-    });
-    cpanel.afterWrite = () => {
-      const s = storeSecrets(paths);
-      delete s['info@shop.example'];
-      delete s['a@shop.example'];
-      delete s['ops@new1'];
-      writeStore(paths, s);
-    };
-    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
-      ok: true,
-      audit: 'ok: team users’ keys carried over: dev@new1',
-    });
-    cpanel.afterWrite = () => {
-      const s = storeSecrets(paths);
-      delete s['info@shop.example'];
-      delete s['a@shop.example'];
-      writeStore(paths, s);
-    };
-    writeStore(paths, { 'info@shop.example': OTHER, 'a@shop.example': OLD });
-    expect(save()).toEqual({
-      ok: true,
-      audit: 'ok: entries no longer kept by cPanel: info@shop.example, a@shop.example',
-    });
-  });
-
-  it('lists every team key carried over', () => {
-    writeStore(paths, { 'dev@reseller1': OLD, 'ops@reseller1': NEW });
-    expect(save('new1', OTHER, { teamOf: 'reseller1' })).toEqual({
-      ok: true,
-      audit: 'ok: team users’ keys carried over: dev@new1, ops@new1',
+      audit: 'ok: cPanel reported a failure but saved the key (cPanel said: its tool was killed (SIGKILL))',
     });
   });
 
   it('says what the store holds when the key was not saved but the account’s key changed anyway', () => {
     writeStore(paths, { reseller1: OLD });
-    cpanel.faults.push({ kind: 'refuse', reason: 'no' });
-    // The refusal leaves the store alone; another process turns 2FA off meanwhile.
-    const original = cpanel.setUserEntries.bind(cpanel);
-    cpanel.setUserEntries = (user, set) => {
+    cpanel.faults.push({ kind: 'died-before', reason: 'no' });
+    cpanel.setAccountKey = (user, secret, token) => {
       writeStore(paths, {});
-      original(user, set);
+      throw new CpanelCallError(`no (${user} ${String(secret.length)} ${String(token.length)})`, false);
     };
     expect(save()).toEqual({
       ok: false,
-      audit: 'cPanel did not save the key (cPanel said: no); the account’s key changed anyway',
+      audit: 'cPanel did not save the key (cPanel said: no (reseller1 32 6)); the account’s key changed anyway',
       message:
-        'cPanel did not save the new key (cPanel said: no). cPanel now shows two-factor authentication OFF for this account: set it up again.',
+        'cPanel did not save the new key (cPanel said: no (reseller1 32 6)). cPanel now shows two-factor authentication OFF for this account: set it up again.',
     });
   });
 
   it('says when cPanel holds a different key than the one scanned', () => {
     writeStore(paths, { reseller1: OLD });
-    const original = cpanel.setUserEntries.bind(cpanel);
-    cpanel.setUserEntries = (user, set) => {
-      original(user, { ...set, primary: OTHER });
-    };
-    const result = save();
-    expect(result).toEqual({
+    const original = cpanel.setAccountKey.bind(cpanel);
+    cpanel.setAccountKey = (user, _secret, _token) => original(user, OTHER, totp(OTHER, T0));
+    expect(save()).toEqual({
       ok: false,
       audit: 'cPanel did not save the key; the account’s key changed anyway',
       message:
@@ -457,23 +392,5 @@ describe('saveKey', () => {
       message:
         "whm2fa asked cPanel to save the new key but could not read cPanel's two-factor data back, so it cannot tell whether the new key is active. Reload the page to see the current state, and ask your host to check the server.",
     });
-  });
-
-  it('carries a renamed account’s team keys over to the new name, never over an existing one', () => {
-    writeStore(paths, {
-      reseller1: OLD,
-      'dev@reseller1': OLD,
-      'ops@reseller1': OTHER,
-      'qa@reseller1': NEW,
-      'dev@new1': NEW,
-    });
-    cpanel.faults.push({ kind: 'refuse', reason: '‘new1’ does not own a team user named ‘qa@new1’' });
-    const result = save('new1', OLD, { teamOf: 'reseller1' });
-    expect(cpanel.calls[0]?.team).toEqual({ 'dev@new1': NEW, 'ops@new1': OTHER, 'qa@new1': NEW });
-    expect(cpanel.calls[1]?.team).toEqual({ 'dev@new1': NEW, 'ops@new1': OTHER });
-    expect(result).toEqual({ ok: true, audit: 'ok: team users’ keys carried over: ops@new1' });
-    expect(storeSecrets(paths)['ops@new1']).toBe(OTHER);
-    expect(storeSecrets(paths)['qa@reseller1']).toBe(NEW);
-    expect(readFileSync(paths.tfaUserdata, 'utf8')).toContain('"new1"');
   });
 });

@@ -3,7 +3,8 @@
 // says honestly that it could not, and tells the account and its owner.
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadTotp } from '../../plugin/src/totp';
 import type { ServerPaths } from '../../plugin/src/paths';
 import {
   accountCreated,
@@ -35,12 +36,16 @@ let root: string;
 let paths: ServerPaths;
 let cpanel: FakeCpanel;
 
+beforeAll(loadTotp);
 beforeEach(() => {
   ({ root, paths, cpanel } = scratchServer('whm2fa-lifecycle-', { teams: { new1: ['dev'] } }));
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const ctx = (): LifecycleContext => ({ paths, cpanel, epochSeconds: T0, actor: 'root' });
+const ctx = (): LifecycleContext => {
+  cpanel.epochSeconds = T0;
+  return { paths, cpanel, epochSeconds: T0, actor: 'root' };
+};
 
 function audit(): { action: string; result: string; actor: string; subject: string; ip: string }[] {
   return listAudit(paths, { limit: 100, visible: () => true }).reverse();
@@ -74,28 +79,30 @@ describe('accountRemoved', () => {
     expect(accountRemoved(ctx(), 'root')).toBe('root still exists; nothing changed');
   });
 
-  it('forgets the name’s state and issuer, and reports a key cPanel left behind', () => {
-    writeAccounts(paths, { other1: {} });
+  it('forgets the name’s state and issuer, and removes the keys it left: its own, its team’s, its mailboxes’', () => {
+    writeAccounts(paths, { other1: { domains: ['keep.example'] } });
+    writeFileSync(paths.userDomains, 'sub.keep.example: other1\n*: nobody\n');
     writeUserState(paths, 'gone1', STATE);
     writeSettings(paths, { issuers: { gone1: 'Gone Co', other1: 'Other Co' } });
-    writeStore(paths, { gone1: KEY });
+    const kept = {
+      other1: KEY2,
+      'box@keep.example': KEY,
+      'box@sub.keep.example': KEY,
+      'dev@other1': KEY,
+      stray1: KEY2,
+    };
+    writeStore(paths, { ...kept, gone1: KEY, 'dev@gone1': KEY2, 'box@gone.example': KEY2 });
     reconcile(paths, T0 - 10);
-    expect(accountRemoved(ctx(), 'gone1')).toBe(
-      'its 2FA entry is still in cPanel’s store (an orphan: whm2fa doctor --fix removes it)',
-    );
+    const said = '2FA entries left in cPanel’s store removed: gone1, dev@gone1, box@gone.example';
+    expect(accountRemoved(ctx(), 'gone1')).toBe(said);
+    expect(storeSecrets(paths)).toEqual(kept);
     expect(existsSync(stateFile('gone1'))).toBe(false);
     expect({ ...readSettings(paths).issuers }).toEqual({ other1: 'Other Co' });
     expect(cpanel.calls).toEqual([]);
     expect(audit().map((e) => [e.action, e.subject, e.actor, e.ip, e.result])).toEqual([
-      [
-        'account.remove',
-        'gone1',
-        'root',
-        '',
-        'account removed; its 2FA entry is still in cPanel’s store (an orphan: whm2fa doctor --fix removes it)',
-      ],
+      ['account.remove', 'gone1', 'root', '', `account removed; ${said}`],
     ]);
-    // The key is still there, so whm2fa still knows it: no outside change to report.
+    // whm2fa removed the key itself: no outside change to report.
     expect(reconcile(paths, T0 + 10)).toBe(0);
   });
 
@@ -103,8 +110,8 @@ describe('accountRemoved', () => {
     writeStore(paths, { gone1: KEY });
     reconcile(paths, T0 - 10);
     writeStore(paths, {});
-    expect(accountRemoved(ctx(), 'gone1')).toBe('no 2FA entry left');
-    expect(audit().map((e) => e.result)).toEqual(['account removed; no 2FA entry left']);
+    expect(accountRemoved(ctx(), 'gone1')).toBe('no 2FA entries left in cPanel’s store');
+    expect(audit().map((e) => e.result)).toEqual(['account removed; no 2FA entries left in cPanel’s store']);
     expect(reconcile(paths, T0 + 10)).toBe(0);
     expect(readSettings(paths).issuers).toEqual({});
     expect(existsSync(paths.settingsFile)).toBe(false);
@@ -121,19 +128,21 @@ describe('accountCreated', () => {
     expect(audit()).toEqual([]);
   });
 
-  it('removes a key an earlier account of the name left, and forgets its records', () => {
-    writeAccounts(paths, { new1: {} });
-    writeStore(paths, { new1: KEY, keep1: KEY2 });
+  it('removes the keys an earlier holder of the name or its domains left, and forgets its records', () => {
+    writeAccounts(paths, { new1: { domains: ['new.example'] }, keep1: { domains: ['keep.example'] } });
+    writeFileSync(paths.userDomains, 'new.example: new1\nblog.new.example: new1\nkeep.example: keep1\n');
+    const kept = { keep1: KEY2, 'box@keep.example': KEY, 'dev@keep1': KEY };
+    writeStore(paths, { ...kept, new1: KEY, 'dev@new1': KEY, 'box@new.example': KEY, 'a@blog.new.example': KEY2 });
     reconcile(paths, T0 - 10);
     writeUserState(paths, 'new1', STATE);
     writeSettings(paths, { issuers: { new1: 'Old Co' } });
-    expect(accountCreated(ctx(), 'new1')).toBe('stale 2FA entry of an earlier account of this name removed');
-    expect(storeSecrets(paths)).toEqual({ keep1: KEY2 });
+    const said =
+      'stale 2FA entry of an earlier account of this name removed; stale email and team-user 2FA entries of an earlier holder of this name or its domains removed: dev@new1, box@new.example, a@blog.new.example';
+    expect(accountCreated(ctx(), 'new1')).toBe(said);
+    expect(storeSecrets(paths)).toEqual(kept);
     expect(existsSync(stateFile('new1'))).toBe(false);
     expect(readSettings(paths).issuers).toEqual({});
-    expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([
-      ['account.create', 'new1', 'stale 2FA entry of an earlier account of this name removed'],
-    ]);
+    expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([['account.create', 'new1', said]]);
     expect(reconcile(paths, T0 + 10)).toBe(0);
   });
 
@@ -186,13 +195,20 @@ describe('accountRenamed', () => {
   it('moves whm2fa’s state and issuer, and saves the key under the new name with its team', () => {
     writeUserState(paths, 'old1', STATE);
     writeSettings(paths, { issuers: { old1: 'Old Co', res1: 'Res Co' } });
-    writeStore(paths, { old1: KEY, 'dev@old1': KEY2 });
+    writeStore(paths, { old1: KEY, 'dev@old1': KEY2, 'box@new.example': KEY2 });
     reconcile(paths, T0 - 10);
     const result = accountRenamed(ctx(), 'old1', 'new1');
     expect(result).toBe(
-      '2FA carried over (ok: team users’ keys carried over: dev@new1); the entry under old1 stays in cPanel’s store (cPanel cannot remove a name that no longer exists; whm2fa doctor --fix can)',
+      '2FA carried over (ok); team users’ keys carried over: dev@new1; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
     );
-    expect(storeSecrets(paths)).toEqual({ old1: KEY, 'dev@old1': KEY2, new1: KEY, 'dev@new1': KEY2 });
+    expect(storeSecrets(paths)).toEqual({
+      old1: KEY,
+      'dev@old1': KEY2,
+      'box@new.example': KEY2,
+      new1: KEY,
+      'dev@new1': KEY2,
+    });
+    expect(cpanel.calls).toEqual([{ fn: 'setAccountKey', user: 'new1', primary: KEY }]);
     expect(readUserState(paths, 'new1')).toEqual(STATE);
     expect(existsSync(stateFile('old1'))).toBe(false);
     expect({ ...readSettings(paths).issuers }).toEqual({ new1: 'Old Co', res1: 'Res Co' });
@@ -200,6 +216,26 @@ describe('accountRenamed', () => {
       ['account.rename', 'new1', `old1 renamed to new1: ${result}`],
     ]);
     expect(sentMail(paths)).toEqual([]);
+  });
+
+  it('never sends back a key a former holder of the new name left, and changes nothing more when seen twice', () => {
+    writeStore(paths, {
+      old1: KEY,
+      'dev@old1': KEY,
+      new1: KEY2,
+      'dev@new1': KEY2,
+      'qa@new1': KEY2,
+      'box@new.example': KEY2,
+    });
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe(
+      '2FA carried over (ok); team users’ keys carried over: dev@new1; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
+    );
+    const after = { old1: KEY, 'dev@old1': KEY, new1: KEY, 'dev@new1': KEY, 'box@new.example': KEY2 };
+    expect(storeSecrets(paths)).toEqual(after);
+    cpanel.calls.length = 0;
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toMatch(/^2FA already under the new name;/);
+    expect(storeSecrets(paths)).toEqual(after);
+    expect(cpanel.calls).toEqual([]);
   });
 
   it('stops when whm2fa’s state cannot follow the account, and writes no settings it did not have', () => {
@@ -210,20 +246,6 @@ describe('accountRenamed', () => {
     writeStore(paths, { old1: KEY, new1: KEY });
     accountRenamed(ctx(), 'old1', 'new1');
     expect(existsSync(paths.settingsFile)).toBe(false);
-  });
-
-  it('does not mention the old entry once it is gone, nor save a key already there', () => {
-    writeStore(paths, { old1: KEY });
-    cpanel.afterWrite = () => {
-      const s = storeSecrets(paths);
-      delete s['old1'];
-      writeStore(paths, s);
-    };
-    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe('2FA carried over (ok)');
-    writeStore(paths, { old1: KEY, new1: KEY });
-    cpanel.calls.length = 0;
-    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe('2FA already under the new name');
-    expect(cpanel.calls).toEqual([]);
   });
 
   it('with no key to carry, removes a stale key under the new name', () => {
@@ -239,15 +261,15 @@ describe('accountRenamed', () => {
     );
   });
 
-  it('says honestly that 2FA was lost, and mails the account and its owner', () => {
-    cpanel = fakeCpanel(paths, { version: [11, 120] });
-    writeStore(paths, { old1: KEY });
+  it('says honestly that 2FA was lost, removes the former holder’s key, and mails the account and its owner', () => {
+    cpanel = fakeCpanel(paths, { noFeature: ['new1'] });
+    writeStore(paths, { old1: KEY, new1: KEY2, 'box@new.example': KEY2 });
     reconcile(paths, T0 - 10);
     const result = accountRenamed(ctx(), 'old1', 'new1');
     expect(result).toBe(
-      '2FA could not be carried over: cPanel 11.120 has no safe call to save a key; the account and its owner were asked to set it up again',
+      '2FA could not be carried over: cPanel did not save the key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.); stale 2FA entry of an earlier account of this name removed; the account and its owner were asked to set it up again; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
     );
-    expect(storeSecrets(paths)).toEqual({ old1: KEY });
+    expect(storeSecrets(paths)).toEqual({ old1: KEY, 'box@new.example': KEY2 });
     expect(audit().map((e) => e.result)).toEqual([`old1 renamed to new1: ${result}`]);
     const mail = sentMail(paths);
     expect(mail.map((m) => m.to)).toEqual(['holder@new.example', 'res@res.example']);
@@ -260,10 +282,11 @@ describe('accountRenamed', () => {
   });
 
   it('mails root as the owner, but not an owner without an account nor the account itself twice', () => {
-    cpanel = fakeCpanel(paths, { version: [11, 120] });
+    cpanel = fakeCpanel(paths, { noFeature: ['new1'] });
+    writeFileSync(paths.userDomains, 'new.example: new1\n');
     mkdirWww(paths, 'CONTACTEMAIL admin@host.example');
     const owners = (owner: string): void => writeFileSync(paths.trueUserOwners, `new1: ${owner}\nres1: root\n`);
-    writeStore(paths, { old1: KEY });
+    writeStore(paths, { old1: KEY, 'box@new.example': KEY2 });
     owners('root');
     accountRenamed(ctx(), 'old1', 'new1');
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example', 'admin@host.example']);
