@@ -29,7 +29,7 @@ export function getSettings(ctx: RequestContext): SettingsView {
     issuer: caller.isRoot ? systemWide : issuerFor(paths, caller.user, true),
     systemWideIssuer: systemWide,
     policyEnabled: policyEnabled(paths),
-    defaultIssuer: caller.isRoot ? serverHostname() : systemWide,
+    defaultIssuer: caller.isRoot ? serverHostname(paths) : systemWide,
   };
 }
 

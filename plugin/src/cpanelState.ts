@@ -3,6 +3,7 @@
  * Reading is allowed and fast; every write goes through the bridge in cpanel.ts instead.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import { Whm2faError } from './errors';
 import { isNoEntry } from './store';
@@ -86,12 +87,34 @@ export function isAccountKey(key: string): boolean {
   return !key.includes('@');
 }
 
+function readOptional(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /**
- * The server's hostname as cPanel uses it for the default issuer: the kernel's name,
- * lower-cased (docs/cpanel.md, "Issuers"), not /etc/hostname.
+ * The server's hostname as cPanel uses it for the default issuer, lower-cased
+ * (docs/cpanel.md, "Issuers"): the kernel's node name (`uname -n`) when it has a dot;
+ * else the canonical name the resolver gives for it, which whm2fa takes from the hosts
+ * file only (the official name of the first line that lists the node name; no DNS query
+ * from a page request); else /proc/sys/kernel/hostname; else the node name.
  */
-export function serverHostname(): string {
-  return osHostname().toLowerCase();
+export function serverHostname(paths: ServerPaths): string {
+  const node = osHostname();
+  if (node.includes('.')) return node.toLowerCase();
+  if (node !== '') {
+    const wanted = node.toLowerCase();
+    for (const line of readOptional(paths.hostsFile).split('\n')) {
+      const [address, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+      if (address === undefined || isIP(address) === 0 || names.length === 0) continue;
+      if (names.some((name) => name.toLowerCase() === wanted)) return (names[0] ?? node).toLowerCase();
+    }
+  }
+  const kernel = readOptional(paths.kernelHostnameFile).replace(/[\r\n]/g, '');
+  return (kernel === '' ? node : kernel).toLowerCase();
 }
 
 /** cPanel's version as `[major, minor]` (`11.122.0.22` → `[11, 122]`); undefined when unknown. */

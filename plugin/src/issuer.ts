@@ -15,9 +15,9 @@ export function validIssuer(input: string): string {
   throw badRequest(`The issuer must be ${ISSUER_RULE_TEXT}.`);
 }
 
-/** The server-wide issuer: root's choice in cPanel, else the kernel hostname lower-cased (as cPanel). */
+/** The server-wide issuer: root's choice in cPanel, else the hostname as cPanel finds it ({@link serverHostname}). */
 export function systemWideIssuer(paths: ServerPaths): string {
-  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname();
+  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname(paths);
 }
 
 /**
@@ -32,5 +32,5 @@ export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean)
     const cpanelOwn = own === undefined ? cpanelIssuers.get(user) : undefined;
     if (cpanelOwn !== undefined) return cpanelOwn;
   }
-  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname();
+  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname(paths);
 }

@@ -75,7 +75,7 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
 
 /** Emails the user about a change; a missing address or a failed send goes into the audit log. */
 export function notify(paths: ServerPaths, notice: Notice): void {
-  const host = serverHostname();
+  const host = serverHostname(paths);
   const to = contactEmail(paths, notice.user);
   const problem = to === undefined ? 'no contact address on file' : send(paths, to, host, notice);
   if (problem === undefined) return;

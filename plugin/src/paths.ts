@@ -41,6 +41,10 @@ export interface ServerPaths {
   readonly iconFile: string;
   readonly cliLink: string;
   readonly passengerNode: string;
+  /** The resolver's host table, where the default issuer finds the canonical hostname. */
+  readonly hostsFile: string;
+  /** The kernel's hostname, the default issuer's last source. */
+  readonly kernelHostnameFile: string;
 }
 
 /** Every server path whm2fa uses, under `root`. */
@@ -87,5 +91,7 @@ export function serverPaths(root: string): ServerPaths {
     iconFile: at('usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'),
     cliLink: at('usr/local/sbin/whm2fa'),
     passengerNode: at('etc/cpanel/ea4/passenger.nodejs'),
+    hostsFile: at('etc/hosts'),
+    kernelHostnameFile: at('proc/sys/kernel/hostname'),
   });
 }

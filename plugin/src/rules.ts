@@ -27,6 +27,20 @@ export const ISSUER_RULE_TEXT = '1 to 32 letters, digits, spaces, dots, undersco
 /** The longest issuer field the API reads before trimming it. */
 export const MAX_ISSUER_INPUT_LENGTH = 64;
 
+/**
+ * How long the account hook waits for its event on stdin. cPanel hands the hook the whole
+ * document and waits for it with no timeout of its own (docs/cpanel.md, "Standardized
+ * Hooks"), but the document may arrive in pieces, and while the hook waits, the WHM
+ * operation that fired it waits too. So the hook reads for as long as bytes keep coming
+ * and acts on a complete document at once, even if stdin stays open; it stops waiting
+ * only after this long without a byte (far longer than a local writer pauses between
+ * pieces of a document it already holds, short enough that a stuck writer stalls WHM by
+ * seconds, not for good) …
+ */
+export const HOOK_INPUT_IDLE_MS = 10_000;
+/** … or after this long in all, for a writer that trickles bytes and never finishes. */
+export const HOOK_INPUT_CEILING_MS = 60_000;
+
 /** The longest reason an administrator may give for removing someone's 2FA. */
 export const MAX_REASON_LENGTH = 500;
 /** The most accounts one `users.remove` request may name. */

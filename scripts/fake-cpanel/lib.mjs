@@ -3,7 +3,8 @@
 // their TOTP check is written here with node's crypto, independently of the plugin's.
 import { createHmac, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { hostname as kernelHostname } from 'node:os';
+import { isIP } from 'node:net';
+import { hostname as nodeName } from 'node:os';
 import {
   mkdirSync,
   readFileSync,
@@ -30,7 +31,8 @@ export function treePaths(root) {
     trueUserDomains: join(root, 'etc/trueuserdomains'),
     userDomains: join(root, 'etc/userdomains'),
     usersDir: join(root, 'var/cpanel/users'),
-    hostname: join(root, 'etc/hostname'),
+    hosts: join(root, 'etc/hosts'),
+    kernelHostname: join(root, 'proc/sys/kernel/hostname'),
     version: join(root, 'usr/local/cpanel/version'),
     homeDir: join(root, 'home'),
     teamDir: join(root, 'var/cpanel/team'),
@@ -195,9 +197,29 @@ export function readDomains(paths) {
   return map;
 }
 
-/** cPanel's default issuer: the kernel's hostname, lower-cased (not /etc/hostname). */
-export function hostnameOf() {
-  return kernelHostname().toLowerCase();
+/**
+ * cPanel's default issuer, the hostname as Cpanel::Sys::Hostname finds it: `uname -n` if it
+ * is fully qualified; else the resolver's canonical name for it (here: /etc/hosts only,
+ * the official name of the first entry that has it among its names); else
+ * /proc/sys/kernel/hostname; lower-cased. The node name is the last resort.
+ */
+export function hostnameOf(paths) {
+  const uname = nodeName();
+  if (/\./.test(uname)) return uname.toLowerCase();
+  const entries = readText(paths.hosts)
+    .split(/\r?\n/)
+    .map((line) =>
+      line
+        .split('#')[0]
+        .split(/[ \t]+/)
+        .filter(Boolean),
+    )
+    .filter(([address, ...names]) => names.length > 0 && isIP(address) !== 0);
+  const match =
+    uname === '' ? undefined : entries.find((e) => e.slice(1).some((n) => n.toLowerCase() === uname.toLowerCase()));
+  if (match) return match[1].toLowerCase();
+  const fromKernel = readText(paths.kernelHostname).replace(/[\r\n]+/g, '');
+  return (fromKernel || uname).toLowerCase();
 }
 
 /** `[major, minor]` of /usr/local/cpanel/version (`11.122.0.22` → [11, 122]); missing: newest. */
@@ -370,7 +392,7 @@ export function issuerFor(paths, user) {
   if (resellers.has(user) && issuers.get(user)) return issuers.get(user);
   const owner = readOwners(paths).get(user);
   if (owner && owner !== user && issuers.get(owner)) return issuers.get(owner);
-  return issuers.get('system_wide_issuer') || hostnameOf();
+  return issuers.get('system_wide_issuer') || hostnameOf(paths);
 }
 
 export function otpauth(issuer, account, secret) {

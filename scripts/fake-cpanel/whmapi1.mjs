@@ -58,7 +58,7 @@ const CALLS = {
   },
   twofactorauth_get_issuer: (p) => {
     const issuers = readJsonObject(p.issuerUserdata);
-    const system = issuers.system_wide_issuer || hostnameOf();
+    const system = issuers.system_wide_issuer || hostnameOf(p);
     return ok('twofactorauth_get_issuer', { issuer: system, system_wide_issuer: system });
   },
   twofactorauth_set_issuer: (p, params) => {

@@ -1,5 +1,6 @@
 // The account hook script as cPanel runs it: every event, and empty, truncated,
-// oversized and garbage stdin. It always answers "1 …" within a second.
+// oversized, garbage, chunked and held-open stdin. It always answers "1 …" within a second.
+// (How long it waits for input that stops coming is test/unit/hook-input.test.ts's.)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,36 @@ function runHook(input: string | Buffer, args: string[] = []): Promise<{ out: st
     child.on('close', () => resolve({ out, err, ms: Date.now() - started }));
     child.stdin.on('error', () => undefined);
     child.stdin.end(input);
+  });
+}
+
+/**
+ * Runs the hook fed `pieces` one at a time, each written once the one before has left
+ * this process, and ends its stdin only if `end`; otherwise stdin stays open until the
+ * hook has exited. The first piece may be larger than a pipe holds, so that its write
+ * completes only once the hook is reading.
+ */
+function runHookFed(pieces: string[], end: boolean): Promise<{ out: string; err: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const child = spawn(hook, []);
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      child.stdin.destroy();
+      resolve({ out, err, ms: Date.now() - started });
+    });
+    child.stdin.on('error', () => undefined);
+    void (async () => {
+      for (const piece of pieces) {
+        await new Promise<void>((written) => child.stdin.write(piece, () => written()));
+        await new Promise<void>((next) => setImmediate(next));
+      }
+      if (end) child.stdin.end();
+    })();
   });
 }
 
@@ -84,6 +115,62 @@ describe('Accounts::Remove', () => {
     } finally {
       writeFileSync(resellers, original);
     }
+  });
+});
+
+describe('stdin as cPanel may write it', () => {
+  /** A state file for a name no account has, which Accounts::Remove forgets and records. */
+  function gone(user: string): string {
+    const state = join(server.root, `var/cpanel/whm2fa/users/${user}.json`);
+    mkdirSync(join(server.root, 'var/cpanel/whm2fa/users'), { recursive: true });
+    writeFileSync(state, '{"failures":1,"lockCount":0}', { mode: 0o600 });
+    return state;
+  }
+  const removed = (user: string): boolean =>
+    auditLines(server).some((l) => l['action'] === 'account.remove' && l['subject'] === user);
+
+  it('a document written in pieces, one ending in "}" before the document does, is acted on when whole', async () => {
+    const state = gone('pieces1');
+    // The padding makes the first piece larger than a pipe holds; the third ends in the
+    // "{}" of "hook", a "}" before the document's own.
+    const doc = event('Whostmgr', 'Accounts::Remove', { user: 'pieces1', padding: 'x'.repeat(200_000) });
+    const cut = doc.indexOf('xxx') + 100_000;
+    const pieces = [doc.slice(0, cut), doc.slice(cut, -8), doc.slice(-8, -1), doc.slice(-1)];
+    expect(pieces[2]).toMatch(/\{\}$/);
+    expect(pieces.join('')).toBe(doc);
+    const r = await runHookFed(pieces, true);
+    expectOk(r);
+    expect(r.out).toContain('pieces1 removed');
+    expect(existsSync(state)).toBe(false);
+    expect(removed('pieces1')).toBe(true);
+  });
+
+  it('a piece that ends in "}" is not taken for the whole document', async () => {
+    const state = gone('pieces2');
+    const doc = event('Whostmgr', 'Accounts::Remove', { user: 'pieces2' });
+    const contextEnd = doc.indexOf('}') + 1;
+    const r = await runHookFed([doc.slice(0, contextEnd), doc.slice(contextEnd)], true);
+    expectOk(r);
+    expect(r.out).toContain('pieces2 removed');
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('a whole document on stdin that stays open is acted on at once, without waiting for the end', async () => {
+    const state = gone('heldopen1');
+    const r = await runHookFed([event('Whostmgr', 'Accounts::Remove', { user: 'heldopen1' })], false);
+    expectOk(r);
+    expect(r.out).toContain('heldopen1 removed');
+    expect(existsSync(state)).toBe(false);
+    expect(removed('heldopen1')).toBe(true);
+  });
+
+  it('a whole Cpanel event on stdin that stays open: nothing printed, and it exits', async () => {
+    const r = await runHookFed(
+      [event('Cpanel', 'UAPI::TwoFactorAuth::remove_user_configuration', { user: 'reseller2' }), '\n'],
+      false,
+    );
+    expect(r.out).toBe('');
+    expect(r.ms).toBeLessThan(1000);
   });
 });
 

@@ -18,7 +18,10 @@ import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
 
 export const TOP = join(__dirname, '..', '..');
 export const TOKEN = '/cpsess1234567890';
-/** cPanel's default issuer: the kernel's hostname, lower-cased (docs/cpanel.md, "Issuers"). */
+/**
+ * cPanel's default issuer in a test tree (docs/cpanel.md, "Issuers"): the tree has no hosts
+ * file and no kernel hostname file, so the rule comes down to the node name, lower-cased.
+ */
 export const HOST = hostname().toLowerCase();
 
 export interface TreeOptions {

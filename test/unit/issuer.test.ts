@@ -1,23 +1,29 @@
 // Which issuer an authenticator app shows, and the rule for one a person types
-// (docs/cpanel.md, "Issuers"). The kernel hostname is stubbed in mixed case, so the
-// fallback must lower-case it as cPanel does.
+// (docs/cpanel.md, "Issuers"). The kernel's node name is stubbed, in mixed case, so the
+// default must lower-case it as cPanel does; each branch of cPanel's hostname rule is
+// tried with a prepared tree, against the plugin and the fake cPanel alike.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { issuerFor, systemWideIssuer, validIssuer } from '../../plugin/src/issuer';
+import { serverHostname } from '../../plugin/src/cpanelState';
 import { writeSettings } from '../../plugin/src/settings';
 import { Whm2faError } from '../../plugin/src/errors';
+// @ts-expect-error: plain JavaScript module of the local WHM
+import { hostnameOf, treePaths } from '../../scripts/fake-cpanel/lib.mjs';
 
+const node = vi.hoisted(() => ({ name: 'Server1.Example.TEST' }));
 vi.mock('node:os', async (importOriginal) => {
   const os = await importOriginal<typeof import('node:os')>();
-  return { ...os, hostname: () => 'Server1.Example.TEST' };
+  return { ...os, hostname: () => node.name };
 });
 
 let root: string;
 let paths: ServerPaths;
 beforeEach(() => {
+  node.name = 'Server1.Example.TEST';
   root = mkdtempSync(join(tmpdir(), 'whm2fa-issuer-'));
   paths = serverPaths(root);
 });
@@ -88,5 +94,68 @@ describe('issuerFor and systemWideIssuer', () => {
     cpanelIssuers({ system_wide_issuer: 'Host Co' });
     expect(issuerFor(paths, 'constructor', true)).toBe('Host Co');
     expect(issuerFor(paths, 'tostring', true)).toBe('Host Co');
+  });
+});
+
+describe('serverHostname: cPanel’s hostname rule (Cpanel::Sys::Hostname)', () => {
+  /** The plugin's answer, after checking the fake cPanel gives the same. */
+  function hostname(): string {
+    const plugin = serverHostname(paths);
+    expect((hostnameOf as (p: unknown) => string)((treePaths as (r: string) => unknown)(root))).toBe(plugin);
+    return plugin;
+  }
+  function file(path: string, text: string): void {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  }
+  const HOSTS = [
+    '# static table',
+    '127.0.0.1   localhost localhost.localdomain',
+    'not-an-address  Web1  # a line the resolver skips',
+    '10.0.0.9 other.example.test # names web1 only in a comment',
+    '192.0.2.10\tServer-A.Example.NET\tweb1   www',
+    '192.0.2.11 second.example.net web1',
+    '',
+  ].join('\n');
+
+  it('takes the node name when it has a dot, whatever the files say', () => {
+    file(paths.hostsFile, '192.0.2.10 other.example.net Server1.Example.TEST\n');
+    file(paths.kernelHostnameFile, 'kernel.example.org\n');
+    expect(hostname()).toBe('server1.example.test');
+  });
+
+  it('else the official name of the first hosts entry that lists the node name, any case', () => {
+    node.name = 'WEB1';
+    file(paths.hostsFile, HOSTS);
+    file(paths.kernelHostnameFile, 'kernel.example.org\n');
+    expect(hostname()).toBe('server-a.example.net');
+  });
+
+  it('takes that canonical name even without a dot, as cPanel does', () => {
+    node.name = 'web1';
+    file(paths.hostsFile, '::1 Web1 web1.example.net\n');
+    file(paths.kernelHostnameFile, 'kernel.example.org\n');
+    expect(hostname()).toBe('web1');
+  });
+
+  it('else the kernel’s hostname file, lower-cased, without its line ending', () => {
+    node.name = 'web2';
+    file(paths.hostsFile, HOSTS);
+    file(paths.kernelHostnameFile, 'Kernel.Example.ORG\r\n');
+    expect(hostname()).toBe('kernel.example.org');
+  });
+
+  it('else the node name, lower-cased', () => {
+    node.name = 'Web2';
+    expect(hostname()).toBe('web2');
+    file(paths.kernelHostnameFile, '\n');
+    expect(hostname()).toBe('web2');
+  });
+
+  it('is the default issuer', () => {
+    node.name = 'web1';
+    file(paths.hostsFile, HOSTS);
+    expect(systemWideIssuer(paths)).toBe('server-a.example.net');
+    expect(issuerFor(paths, 'res1', true)).toBe('server-a.example.net');
   });
 });

@@ -1,0 +1,136 @@
+// How the account hook reads its event (plugin/hook/hook.ts): however slowly it arrives,
+// at once when it is whole even if stdin stays open, and never for longer than the bounds
+// in plugin/src/rules.ts. The clock is Vitest's fake one, so the pauses cost nothing.
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GAVE_UP_ANSWER, answer, readEvent, type EventInput } from '../../plugin/hook/hook';
+import { HOOK_INPUT_CEILING_MS, HOOK_INPUT_IDLE_MS } from '../../plugin/src/rules';
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+const DOC = JSON.stringify({
+  context: { category: 'Whostmgr', event: 'Accounts::Remove', stage: 'post' },
+  data: { user: 'gone1' },
+  hook: {},
+});
+
+/** Starts reading from a fresh input; `result()` is what was read, once it is. */
+function reading(): { input: PassThrough; result: () => EventInput | undefined } {
+  const input = new PassThrough();
+  let got: EventInput | undefined;
+  void readEvent(input).then((r) => {
+    got = r;
+  });
+  return { input, result: () => got };
+}
+
+/** Lets `ms` pass on the fake clock, running what falls due (and the promises it settles). */
+const pass = (ms: number): Promise<void> => vi.advanceTimersByTimeAsync(ms).then(() => undefined);
+
+describe('readEvent', () => {
+  it('reads a document sent in pieces with long pauses, and acts when it is whole without waiting for the end', async () => {
+    const { input, result } = reading();
+    const pieces = [DOC.slice(0, 10), DOC.slice(10, 40), DOC.slice(40, 70), DOC.slice(70)];
+    for (const piece of pieces) {
+      await pass(HOOK_INPUT_IDLE_MS - 1);
+      expect(result()).toBeUndefined();
+      input.write(piece);
+      await pass(0);
+    }
+    // Pauses of nearly the idle bound each, and the input never ends.
+    expect(result()).toEqual({ doc: JSON.parse(DOC) as unknown, text: DOC, gaveUp: false });
+  });
+
+  it('does not take a piece that ends in "}" for the whole document', async () => {
+    const { input, result } = reading();
+    const cut = DOC.indexOf('}') + 1; // the end of "context"
+    input.write(DOC.slice(0, cut));
+    await pass(HOOK_INPUT_IDLE_MS - 1);
+    expect(result()).toBeUndefined();
+    input.write(`${DOC.slice(cut)}\n`);
+    await pass(0);
+    expect(result()?.doc).toEqual(JSON.parse(DOC));
+  });
+
+  it('acts on a document whose last piece is only white space', async () => {
+    const { input, result } = reading();
+    input.write(DOC.slice(0, -1));
+    await pass(0);
+    input.write('}');
+    input.write(' \r\n\t');
+    await pass(0);
+    expect(result()?.doc).toEqual(JSON.parse(DOC));
+  });
+
+  it('stops waiting after the idle bound without a byte, with what arrived', async () => {
+    const { input, result } = reading();
+    input.write(DOC.slice(0, 50));
+    await pass(HOOK_INPUT_IDLE_MS - 1);
+    expect(result()).toBeUndefined();
+    await pass(1);
+    expect(result()).toEqual({ doc: undefined, text: DOC.slice(0, 50), gaveUp: true });
+  });
+
+  it('stops waiting at the ceiling however steadily bytes trickle in', async () => {
+    const { input, result } = reading();
+    input.write(DOC.slice(0, 50));
+    let elapsed = 0;
+    while (elapsed < HOOK_INPUT_CEILING_MS - 1000) {
+      await pass(1000);
+      elapsed += 1000;
+      input.write(' ');
+    }
+    expect(result()).toBeUndefined();
+    await pass(HOOK_INPUT_CEILING_MS - elapsed);
+    expect(result()?.gaveUp).toBe(true);
+    expect(result()?.doc).toBeUndefined();
+  });
+
+  it('takes what there is at the end of the input, at once', async () => {
+    for (const [text, doc] of [
+      ['', undefined],
+      ['not json', undefined],
+      ['[1,2]', undefined],
+      ['{}', undefined],
+      [DOC, JSON.parse(DOC) as unknown],
+    ] as const) {
+      const { input, result } = reading();
+      input.end(text);
+      await pass(0);
+      expect(result()).toEqual({ doc, text, gaveUp: false });
+    }
+  });
+
+  it('keeps the first MiB of an oversized input and reads on to its end', async () => {
+    const { input, result } = reading();
+    const big = `{"data":{"x":"${'y'.repeat(1024 * 1024)}"}}`;
+    input.write(big);
+    await pass(0);
+    expect(result()).toBeUndefined();
+    input.end('}');
+    await pass(0);
+    expect(result()?.text).toHaveLength(1024 * 1024);
+    expect(result()?.doc).toBeUndefined();
+    expect(result()?.gaveUp).toBe(false);
+  });
+});
+
+describe('answer, for input that is not an event', () => {
+  const root = '/nonexistent/whm2fa-hook-test';
+  it('says it stopped waiting, unless what arrived names the Cpanel category', () => {
+    expect(answer(root, { doc: undefined, text: DOC.slice(0, 50), gaveUp: true }, false)).toBe(GAVE_UP_ANSWER);
+    expect(answer(root, { doc: undefined, text: '', gaveUp: true }, false)).toBe(GAVE_UP_ANSWER);
+    expect(GAVE_UP_ANSWER).toMatch(/^1 whm2fa: \S[^\n]*\n$/);
+    const cpanel = '{"context":{"category" : "Cpanel","event":"UAPI::TwoFactorAuth::set_user_configuration"';
+    expect(answer(root, { doc: undefined, text: cpanel, gaveUp: true }, false)).toBe('');
+  });
+
+  it('says nothing for input that ended unreadable', () => {
+    expect(answer(root, { doc: undefined, text: 'not json', gaveUp: false }, false)).toBe('');
+  });
+});
