@@ -77,10 +77,12 @@ describe('secrets and command lines', () => {
       expect(remove.json()).toMatchObject({ ok: true, data: { enabled: false } });
       const text = seen();
       // It was watching: cPanel's tools ran and were seen.
-      expect(text).toContain('twofactorauth_set_tfa_config_for_user');
+      // Each key is saved with the call that changes that key alone (root's own, or the account's).
+      expect(text).toContain(user === 'root' ? 'twofactorauth_set_tfa_config' : 'set_user_configuration');
       expect(text).toContain('twofactorauth_remove_user_config');
       for (const secret of [first, second]) expect(text).not.toContain(secret);
       expect(text).not.toMatch(/secret=/);
+      expect(text).not.toMatch(/tfa_token/);
     },
   );
 });

@@ -15,6 +15,7 @@ const SECRETS: Record<string, string> = {
   r4: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
   r5: 'ONSWG4TFOQYTEMZUGU3DOOBZGAYTEMZU',
 };
+const TEAM_KEY = 'KRSXG5CTMVRXEZLU';
 const accounts = ['r1', 'r2', 'r3', 'r4', 'r5', 'n1', 'n2', 'n3', 'n4', 'n5'].map((user) => ({
   user,
   owner: 'root',
@@ -27,7 +28,15 @@ beforeAll(() => {
   server = makeServer({
     accounts,
     resellers: Object.fromEntries(accounts.map((a) => [a.user, ['list-accts']])),
-    secrets: SECRETS,
+    // Team keys beside n1–n4: when their one-key save is refused, the whole-set call would
+    // touch those, so whm2fa may not fall back to it and the refusal is what the user hears.
+    secrets: {
+      ...SECRETS,
+      'dev@n1': TEAM_KEY,
+      'dev@n2': TEAM_KEY,
+      'dev@n3': TEAM_KEY,
+      'dev@n4': TEAM_KEY,
+    },
     // A short limit keeps the hanging-tool test quick; install.sh's default is 20 s.
     installArgs: ['--tool-timeout', '3'],
   });
@@ -76,7 +85,7 @@ describe('removal when whmapi1 misbehaves', () => {
   });
 });
 
-describe('enrollment when whmapi1 misbehaves before saving', () => {
+describe('enrollment when uapi (the account’s one-key save) misbehaves before saving', () => {
   const users = ['n1', 'n2', 'n3', 'n4'];
   MISBEHAVIOURS.forEach(([name, script], index) => {
     it(`${name}: CPANEL_FAILED, 2FA still off, the setup still pending, and the retry works`, async () => {
@@ -84,7 +93,12 @@ describe('enrollment when whmapi1 misbehaves before saving', () => {
       const start = await api(server, user, { action: 'enroll.start' });
       const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
       const step = stepNow();
-      const r = await withTool('whmapi1', script, () =>
+      // uapi answers with UAPI's envelope: a refusal is `status: 0` with its errors.
+      const uapiScript = script.replace(
+        '{"metadata":{"result":0,"reason":"Access denied"},"data":null}',
+        '{"apiversion":3,"result":{"status":0,"errors":["Access denied"],"data":null}}',
+      );
+      const r = await withTool('uapi', uapiScript, () =>
         api(server, user, { action: 'enroll.confirm', code: codeForStep(secret, step) }),
       );
       expect(r.json().error?.code).toBe('CPANEL_FAILED');

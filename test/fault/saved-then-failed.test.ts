@@ -79,7 +79,8 @@ const mailTo = (user: string, words: string): boolean =>
 const status = async (user: string): Promise<Record<string, unknown>> =>
   (await api(server, user, { action: 'status' })).json().data ?? {};
 
-const SET = 'whmapi1:twofactorauth_set_tfa_config_for_user';
+// An account's key is saved with the one-key UAPI call (docs/decisions/one-key-writes.md).
+const SET = 'uapi:set_user_configuration';
 const REMOVE = 'whmapi1:twofactorauth_remove_user_config';
 
 describe.each(FAULTS.map((fault, i) => [fault, i] as const))('cPanel saves, then the tool fails: %s', (fault, i) => {
@@ -170,11 +171,21 @@ describe('a tool that refuses before doing anything', () => {
     await api(server, 'root', { action: 'users.remove', users: [user], reason: 'test' });
     const start = await api(server, user, { action: 'enroll.start' });
     const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
-    const restore = replaceTool(
+    // Both save calls refuse: the one-key call, and the whole-set call whm2fa may fall back to.
+    const restoreUapi = replaceTool(
+      server,
+      'uapi',
+      '#!/bin/sh\necho \'{"apiversion":3,"result":{"status":0,"errors":["Access denied"]}}\'\n',
+    );
+    const restoreWhmapi1 = replaceTool(
       server,
       'whmapi1',
       '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"Access denied"}}\'\n',
     );
+    const restore = (): void => {
+      restoreUapi();
+      restoreWhmapi1();
+    };
     const step = stepNow();
     let r;
     try {

@@ -93,7 +93,7 @@ describe('describe mode', () => {
 });
 
 describe('Accounts::Remove', () => {
-  it('forgets whm2fa state of a removed account, and reports a key cPanel left behind', async () => {
+  it('forgets whm2fa state of a removed account, and removes the key cPanel left behind', async () => {
     // A reseller without a domain, already gone from the resellers file (cPanel fires no
     // hook for it; this event is sent by hand to show what the hook would do).
     const resellers = join(server.root, 'var/cpanel/resellers');
@@ -107,7 +107,10 @@ describe('Accounts::Remove', () => {
         event('Whostmgr', 'Accounts::Remove', { user: 'nodomain', killdns: 1, keep_remote_databases: 0 }),
       );
       expectOk(r);
-      expect(r.out).toContain('whm2fa doctor --fix');
+      expect(r.out).toContain('2FA entries left in cPanel’s store removed: nodomain');
+      expect(
+        JSON.parse(readFileSync(join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json'), 'utf8')),
+      ).not.toHaveProperty('nodomain');
       expect(existsSync(state)).toBe(false);
       expect(auditLines(server).some((l) => l['action'] === 'account.remove' && l['subject'] === 'nodomain')).toBe(
         true,

@@ -61,14 +61,27 @@ describe('a rename (Accounts::Modify with a new name)', () => {
     });
   });
 
-  it('on 11.120 says plainly that 2FA was not carried over, and mails the account and its owner', () => {
+  it('on 11.120 carries the key with the account’s one-key call, its team with it', () => {
     const s = open('11.120.0.16');
+    ok(whmapi1(s, 'modifyacct', 'user=shop1', 'newuser=shop9'));
+    const store = cpanelSecrets(s);
+    expect(store['shop9']).toEqual({ secret: SHOP1 });
+    expect(store['dev@shop9']).toEqual(otherEntries['dev@shop1']);
+    expect(store).toMatchObject(otherEntries);
+    const entry = auditLines(s).find((l) => l['action'] === 'account.rename');
+    expect(entry?.['result']).toMatch(/^shop1 renamed to shop9: 2FA carried over \(ok\)/);
+  });
+
+  it('without the twofactorauth feature says plainly that 2FA was not carried over, and mails the account and its owner', () => {
+    const s = open('11.120.0.16');
+    const users = join(s.root, 'var/cpanel/users/shop1');
+    writeFileSync(users, readFileSync(users, 'utf8').replace('FEATURE-TWOFACTORAUTH=1', 'FEATURE-TWOFACTORAUTH=0'));
     ok(whmapi1(s, 'modifyacct', 'user=shop1', 'newuser=shop9'));
     const store = cpanelSecrets(s);
     expect(store['shop9']).toBeUndefined();
     expect(store).toMatchObject(otherEntries);
     const entry = auditLines(s).find((l) => l['action'] === 'account.rename');
-    expect(entry?.['result']).toMatch(/2FA could not be carried over: cPanel 11\.120 has no safe call/);
+    expect(entry?.['result']).toMatch(/2FA could not be carried over: cPanel did not save the key/);
     const sent = mails(s);
     expect(sent.some((m) => m.includes('To: owner@shop1.example.com') && m.includes('set it up again'))).toBe(true);
     expect(sent.some((m) => m.includes('To: reseller1@example.com') && m.includes('Account:  shop9'))).toBe(true);
@@ -182,13 +195,49 @@ describe('stale entries', () => {
     expect(JSON.stringify(cpanelSecrets(s))).toBe(before);
   });
 
-  it('removing an account forgets whm2fa’s records of it', () => {
+  it('removing an account clears the mailbox and team keys cPanel leaves, and records each', () => {
     const s = open();
     ok(whmapi1(s, 'removeacct', 'user=shop1'));
+    const store = cpanelSecrets(s);
+    expect(Object.keys(store).sort()).toEqual(['news@blog2.example.com', 'nodomain']);
     expect(auditLines(s).find((l) => l['action'] === 'account.remove')).toMatchObject({
       subject: 'shop1',
-      result: expect.stringContaining('no 2FA entry left') as unknown,
+      result: 'account removed; 2FA entries left in cPanel’s store removed: info@shop1.example.com, dev@shop1',
     });
+  });
+
+  it('a rename onto a removed account’s name carries only the renamed account’s own keys', () => {
+    const s = open();
+    // cPanel (as in 11.122) removes shop1's own key only; the hook clears the rest. Put a
+    // former tenant's leftovers back by hand, as an older whm2fa would have left them.
+    ok(whmapi1(s, 'removeacct', 'user=shop1'));
+    const tfa = join(s.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    const former = { 'dev@shop1': { secret: 'KRSXG5CTMVRXEZLU' }, shop1: { secret: 'MFRGGZDFMZTWQ2LK' } };
+    writeFileSync(tfa, JSON.stringify({ ...JSON.parse(readFileSync(tfa, 'utf8')), ...former }));
+    ok(whmapi1(s, 'modifyacct', 'user=blog2', 'newuser=shop1'));
+    const store = cpanelSecrets(s);
+    expect(store['shop1']).toBeUndefined();
+    expect(store['dev@shop1']).toBeUndefined();
+    expect(store['news@blog2.example.com']).toEqual({ secret: 'NBSWY3DPO5XXE3DE' });
+    expect(auditLines(s).find((l) => l['action'] === 'account.rename')?.['result']).toMatch(
+      /^blog2 renamed to shop1: no 2FA to carry over; stale 2FA entry of an earlier account of this name removed$/,
+    );
+  });
+
+  it('a created account inherits nothing a former holder of its name or domain left', () => {
+    const s = open();
+    ok(whmapi1(s, 'removeacct', 'user=shop1'));
+    const tfa = join(s.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    const former = {
+      shop1: { secret: 'MFRGGZDFMZTWQ2LK' },
+      'dev@shop1': { secret: 'KRSXG5CTMVRXEZLU' },
+      'info@shop1.example.com': { secret: 'ONSWG4TFOQYTEMZU' },
+    };
+    writeFileSync(tfa, JSON.stringify({ ...JSON.parse(readFileSync(tfa, 'utf8')), ...former }));
+    ok(whmapi1(s, 'createacct', 'username=shop1', 'domain=shop1.example.com', 'owner=reseller2'));
+    const store = cpanelSecrets(s);
+    for (const key of Object.keys(former)) expect(store[key]).toBeUndefined();
+    expect(store['news@blog2.example.com']).toEqual({ secret: 'NBSWY3DPO5XXE3DE' });
   });
 });
 

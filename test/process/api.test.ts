@@ -416,11 +416,21 @@ describe('cPanel refusing the change', () => {
       const start = await api(own, 'reseller1', { action: 'enroll.start' });
       const next = (start.json().data as Record<string, string>)['secret'] ?? '';
       const before = cpanelSecrets(own)['reseller1'];
-      const restore = replaceTool(
+      // The account's one-key call refuses, and so does the whole-set call whm2fa may try next.
+      const restoreUapi = replaceTool(
+        own,
+        'uapi',
+        '#!/bin/sh\necho \'{"apiversion":3,"result":{"status":0,"errors":["The feature is disabled."]}}\'\n',
+      );
+      const restoreWhmapi1 = replaceTool(
         own,
         'whmapi1',
         '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"The feature is disabled."}}\'\n',
       );
+      const restore = (): void => {
+        restoreUapi();
+        restoreWhmapi1();
+      };
       let r;
       try {
         const step = stepNow();

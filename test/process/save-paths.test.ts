@@ -1,7 +1,7 @@
-// How a key gets into cPanel's store for each kind of WHM user (docs/cpanel.md,
-// "set_tfa_config_for_user"): one call for everyone, the body on stdin, the account's
-// email and team-user entries sent back so they survive; refused, plainly, on a cPanel
-// that has no such call.
+// How a key gets into cPanel's store for each kind of WHM user
+// (docs/decisions/one-key-writes.md): root's and an account's own through the calls that
+// change one key, the body on stdin; the whole-set call only for a key alone; a user no
+// call can serve refused plainly, with nothing changed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,53 +46,53 @@ describe('saving into cPanel’s store', () => {
     expect(before['dev@shop1']).toBeDefined();
   });
 
-  it('an email entry cPanel says the account does not own is left out of the body, and left alone', async () => {
-    open();
-    const store = join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
-    writeFileSync(
-      store,
-      JSON.stringify({ ...cpanelSecrets(server), 'old@shop1.example.com': { secret: 'MFRGGZDFMZTWQ2LK' } }),
-    );
-    const { secret, result } = await enroll('shop1');
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
-    const after = cpanelSecrets(server);
-    expect(after['shop1']).toEqual({ secret });
-    expect(after['info@shop1.example.com']).toBeDefined();
-    // cPanel refused the first body for it, and deletes only the mailboxes it knows.
-    expect(after['old@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
-    expect(auditLines(server).find((l) => l['action'] === 'enable')?.['result']).toBe('ok');
-  });
+  const withoutFeature = (user: string): void => {
+    const file = join(server.root, 'var/cpanel/users', user);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('FEATURE-TWOFACTORAUTH=1', 'FEATURE-TWOFACTORAUTH=0'));
+  };
 
-  it('a refused entry is matched exactly: a live mailbox whose name ends the same keeps its key', async () => {
+  it('an account without the twofactorauth feature and with mailbox keys gets a coded error; nothing changes', async () => {
     open();
-    const pop = join(server.root, 'home/shop1/etc/shop1.example.com/passwd');
-    writeFileSync(pop, `${readFileSync(pop, 'utf8')}a:x:30000:30000::/home/shop1/mail/a:/bin/false\n`);
-    const store = join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
-    writeFileSync(
-      store,
-      JSON.stringify({
-        ...cpanelSecrets(server),
-        'a@shop1.example.com': { secret: 'GEZDGNBVGY3TQOJQ' },
-        'ba@shop1.example.com': { secret: 'MFRGGZDFMZTWQ2LK' },
-      }),
-    );
+    withoutFeature('shop1');
+    const before = cpanelSecrets(server);
     const { result } = await enroll('shop1');
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
-    expect(cpanelSecrets(server)['a@shop1.example.com']).toEqual({ secret: 'GEZDGNBVGY3TQOJQ' });
-    expect(cpanelSecrets(server)['ba@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
+    expect(result.error?.code).toBe('CPANEL_FAILED');
+    expect(result.error?.message).toContain(
+      'cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.',
+    );
+    expect(result.error?.message).toMatch(/Two-factor authentication is still off\.$/);
+    expect(cpanelSecrets(server)).toEqual(before);
+    expect(auditLines(server).find((l) => l['action'] === 'enable')?.['result']).toMatch(
+      /^failed: cPanel did not save/,
+    );
   });
 
-  it.each(['root', 'reseller1', 'nodomain'])(
-    'on cPanel 11.120, %s gets a coded error naming why, and nothing changes',
-    async (user) => {
-      open('11.120.0.16');
-      const before = cpanelSecrets(server);
-      const { result } = await enroll(user);
-      expect(result.error?.code).toBe('CPANEL_FAILED');
-      expect(result.error?.message).toContain('This server runs cPanel 11.120');
-      expect(result.error?.message).toContain('Two-factor authentication was not changed');
-      expect(cpanelSecrets(server)).toEqual(before);
-      expect((await api(server, user, { action: 'status' })).json().data).toMatchObject({ enabled: false });
-    },
-  );
+  it('an account without the feature and no other keys is saved with its key alone', async () => {
+    open();
+    withoutFeature('reseller1');
+    const before = cpanelSecrets(server);
+    const { secret, result } = await enroll('reseller1');
+    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(cpanelSecrets(server)).toEqual({ ...before, reseller1: { secret } });
+  });
+
+  it.each(['root', 'reseller1'])('on cPanel 11.120, %s enrols through its one-key call', async (user) => {
+    open('11.120.0.16');
+    const before = cpanelSecrets(server);
+    const { secret, result } = await enroll(user);
+    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(cpanelSecrets(server)).toEqual({ ...before, [user]: { secret } });
+  });
+
+  it('on cPanel 11.120, a reseller without a cPanel account gets a coded error naming why, and nothing changes', async () => {
+    open('11.120.0.16');
+    const before = cpanelSecrets(server);
+    const { result } = await enroll('nodomain');
+    expect(result.error?.code).toBe('CPANEL_FAILED');
+    expect(result.error?.message).toBe(
+      'cPanel 11.120 has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer). Two-factor authentication was not changed. Ask your host to update cPanel.',
+    );
+    expect(cpanelSecrets(server)).toEqual(before);
+    expect((await api(server, 'nodomain', { action: 'status' })).json().data).toMatchObject({ enabled: false });
+  });
 });

@@ -45,6 +45,69 @@ const store = (): Record<string, { secret: string }> =>
   >;
 const setVersion = (v: string): void => writeFileSync(join(root, 'usr/local/cpanel/version'), `${v}\n`);
 
+describe('apitool’s --input=json', () => {
+  it('reads stdin as one JSON object and drops key=value words', () => {
+    const secret = 'GEZDGNBVGY3TQOJQ';
+    const body = JSON.stringify({ secret, tfa_token: codeForStep(secret, stepNow()) });
+    const other = 'MFRGGZDFMZTWQ2LK';
+    const r = tool(
+      'whmapi1',
+      ['--output=json', '--input=json', 'twofactorauth_set_tfa_config', `secret=${other}`, 'user=shop1'],
+      body,
+    );
+    expect((JSON.parse(r.out) as Json).metadata.result).toBe(1);
+    // The body counts; the words and a `user` argument do not: root's own key is saved.
+    expect(store()['root']).toEqual({ secret });
+    expect(store()['shop1']).toEqual({ secret: 'JBSWY3DPEHPK3PXP' });
+  });
+
+  it.each([
+    ['an array', '["x"]'],
+    ['bad JSON', '{"secret":"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",'],
+  ])('given %s, exits 255 with nothing on stdout and the input repeated in its error', (_name, input) => {
+    const r = spawnSync(
+      join(root, 'usr/local/cpanel/bin/whmapi1'),
+      ['--output=json', '--input=json', 'twofactorauth_set_tfa_config'],
+      { input, encoding: 'utf8' },
+    );
+    expect(r.status).toBe(255);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(input);
+  });
+
+  it('uapi reads stdin too, runs as the account, changes its key alone, and refuses nested values', () => {
+    const secret = 'GEZDGNBVGY3TQOJQ';
+    const run = (body: unknown): Json =>
+      JSON.parse(
+        tool(
+          'uapi',
+          ['--output=json', '--input=json', '--user=shop1', 'TwoFactorAuth', 'set_user_configuration'],
+          JSON.stringify(body),
+        ).out,
+      ) as Json;
+    const before = store();
+    expect(run({ secret, tfa_token: { nested: 1 } }).result.status).toBe(0);
+    expect(store()).toEqual(before);
+    expect(run({ secret, tfa_token: codeForStep(secret, stepNow()) }).result.status).toBe(1);
+    expect(store()).toEqual({ ...before, shop1: { secret } });
+  });
+
+  it('set_user_configuration needs the twofactorauth feature', () => {
+    const file = join(root, 'var/cpanel/users/shop1');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('FEATURE-TWOFACTORAUTH=1', 'FEATURE-TWOFACTORAUTH=0'));
+    const secret = 'GEZDGNBVGY3TQOJQ';
+    const r = JSON.parse(
+      tool(
+        'uapi',
+        ['--output=json', '--input=json', '--user=shop1', 'TwoFactorAuth', 'set_user_configuration'],
+        JSON.stringify({ secret, tfa_token: codeForStep(secret, stepNow()) }),
+      ).out,
+    ) as Json;
+    expect(r.result.status).toBe(0);
+    expect(store()['shop1']).toEqual({ secret: 'JBSWY3DPEHPK3PXP' });
+  });
+});
+
 describe('the store', () => {
   it('holds email-account and team-user keys beside account keys', () => {
     expect(Object.keys(store()).sort()).toEqual(
@@ -159,11 +222,14 @@ describe('account operations', () => {
     expect(store()['nodomain']).toBeDefined();
   });
 
-  it('removing an account deletes its 2FA entries and fires Accounts::Remove with its data', () => {
+  it('removing an account deletes its own key only and fires Accounts::Remove with its data', () => {
     const { log } = probeHook('probe', [entry('Whostmgr', 'Accounts::Remove')]);
     whmapi1('removeacct', 'user=shop1');
     expect(store()['shop1']).toBeUndefined();
-    expect(store()['info@shop1.example.com']).toBeUndefined();
+    // cPanel leaves the account's mailbox and team-user keys in the store.
+    expect(store()['info@shop1.example.com']).toEqual({ secret: 'MFRGGZDFMZTWQ2LK' });
+    expect(store()['dev@shop1']).toEqual({ secret: 'ONSWG4TFOQYTEMZU' });
+    expect(readFileSync(join(root, 'etc/userdomains'), 'utf8')).not.toContain('shop1');
     expect(existsSync(join(root, 'var/cpanel/users/shop1'))).toBe(false);
     expect(readFileSync(log, 'utf8')).toContain('"data":{"user":"shop1","killdns":1,"keep_remote_databases":0}');
   });
