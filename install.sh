@@ -80,10 +80,63 @@ state_dir=$(at var/cpanel/$NAME)
 cli_link=$(at usr/local/sbin/$NAME)
 hook_script=$program_dir/$NAME-hook
 
-unregister_all() {
-  if [ -x "$hook_script" ] || [ -f "$hook_script" ]; then
-    "$bin/manage_hooks" delete script "$hook_script" >/dev/null 2>&1 || true
+# --- Node.js: --node, else cPanel's passenger setting, else the newest ea-nodejs, else /usr/bin/node ---
+node_major() { "$1" -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0; }
+find_node() {
+  local passenger candidate
+  passenger=$(at etc/cpanel/ea4/passenger.nodejs)
+  if [ -f "$passenger" ]; then
+    candidate=$(head -n 1 "$passenger" | tr -d '[:space:]')
+    for c in "$(at "${candidate#/}")" "$candidate"; do
+      [ -n "$candidate" ] && [ -x "$c" ] && { echo "$c"; return; }
+    done
   fi
+  for c in $(ls -d "$(at opt/cpanel)"/ea-nodejs*/bin/node 2>/dev/null | sort -V -r); do
+    [ -x "$c" ] && { echo "$c"; return; }
+  done
+  [ -x "$(at usr/bin/node)" ] && { at usr/bin/node; return; }
+  echo ""
+}
+
+# --- The account hooks (docs/cpanel.md, "Standardized Hooks") ---
+# cPanel's describe-mode delete removes a registered hook only if every attribute the
+# script describes now is the registered one, and its add skips a stage and path already
+# registered: once a release changes, say, escalateprivs, neither touches the old
+# registration. So whm2fa's hooks are deleted one by one by category, event, stage and
+# path (--manual): each one the hook script describes, and each one `manage_hooks list`
+# shows for its path (an event an older release had). The script below reads both as JSON
+# and prints "category<TAB>event<TAB>stage" lines; output it cannot read adds nothing.
+hook_stages_js='
+const [hook, described] = process.argv.slice(1);
+const read = (text) => { try { const v = JSON.parse(text); return Array.isArray(v) ? v : []; } catch { return []; } };
+const listed = read(require("fs").readFileSync(0, "utf8")).filter((h) => h && h.hook === hook);
+const lines = new Set();
+for (const h of [...read(described), ...listed]) {
+  const key = [h && h.category, h && h.event, h && h.stage];
+  if (key.every((v) => typeof v === "string" && /^[^\t\n]+$/.test(v))) lines.add(key.join("\t"));
+}
+for (const line of lines) process.stdout.write(line + "\n");
+'
+delete_hooks() { # node (none: cPanel's own prune drops hooks whose script is gone, at its next update)
+  local listed described category event stage
+  [ -n "$1" ] && [ -x "$1" ] || return 0
+  listed=$("$bin/manage_hooks" list 2>/dev/null) || listed=''
+  described=$("$hook_script" --describe 2>/dev/null) || described=''
+  while IFS=$'\t' read -r category event stage; do
+    "$bin/manage_hooks" delete script "$hook_script" --manual --category="$category" --event="$event" --stage="$stage" >/dev/null 2>&1 || true
+  done < <(printf '%s' "$listed" | "$1" -e "$hook_stages_js" "$hook_script" "$described" 2>/dev/null || true)
+}
+
+unregister_all() {
+  local hook_node=$node listed
+  # The Node.js the installed hook starts (its shebang), else the one install.sh would find.
+  [ -n "$hook_node" ] || hook_node=$(sed -n '1s/^#!//p' "$hook_script" 2>/dev/null || true)
+  [ -x "$hook_node" ] || hook_node=$(find_node)
+  delete_hooks "$hook_node"
+  listed=$("$bin/manage_hooks" list 2>/dev/null) || listed=''
+  case "$listed" in
+    *"$hook_script"*) echo "Note: cPanel still lists hooks of $hook_script: delete them in WHM's Manage Hooks page." ;;
+  esac
   if [ -f "$(at var/cpanel/apps/$NAME.conf)" ]; then
     "$bin/unregister_appconfig" "$NAME" >/dev/null || die 7 "unregister_appconfig refused to remove $NAME"
   fi
@@ -118,23 +171,7 @@ for f in VERSION plugin/launcher.js plugin/code-cache.js plugin/api.js plugin/in
   [ -f "$dist/$f" ] || die 6 "missing $dist/$f: this package is incomplete (in a checkout, run npm run build first)"
 done
 
-# --- Node.js: --node, else cPanel's passenger setting, else the newest ea-nodejs, else /usr/bin/node ---
-node_major() { "$1" -e 'process.stdout.write(String(process.versions.node.split(".")[0]))' 2>/dev/null || echo 0; }
-find_node() {
-  local passenger candidate
-  passenger=$(at etc/cpanel/ea4/passenger.nodejs)
-  if [ -f "$passenger" ]; then
-    candidate=$(head -n 1 "$passenger" | tr -d '[:space:]')
-    for c in "$(at "${candidate#/}")" "$candidate"; do
-      [ -n "$candidate" ] && [ -x "$c" ] && { echo "$c"; return; }
-    done
-  fi
-  for c in $(ls -d "$(at opt/cpanel)"/ea-nodejs*/bin/node 2>/dev/null | sort -V -r); do
-    [ -x "$c" ] && { echo "$c"; return; }
-  done
-  [ -x "$(at usr/bin/node)" ] && { at usr/bin/node; return; }
-  echo ""
-}
+# --- Node.js (find_node above) ---
 if [ -z "$node" ]; then node=$(find_node); fi
 [ -n "$node" ] || die 5 "no Node.js found. Install one with: dnf install ea-nodejs22 (AlmaLinux/Rocky) or apt install ea-nodejs22 (Ubuntu), then run this again (or pass --node PATH)"
 [ -x "$node" ] || die 5 "--node $node is not an executable"
@@ -201,8 +238,9 @@ if [ "$(id -u)" -eq 0 ]; then chown 0:0 "$program_dir"/*.cache 2>/dev/null || tr
 # --- Registration through cPanel's tools (never by writing /var/cpanel/apps) ---
 out=$("$bin/register_appconfig" "$program_dir/whm2fa.conf" 2>&1) || die 7 "register_appconfig refused whm2fa.conf: $out"
 # cPanel skips a stage and path that is already registered, so changed attributes (say,
-# escalateprivs) would never take effect on an upgrade: delete, then add from --describe.
-"$bin/manage_hooks" delete script "$hook_script" >/dev/null 2>&1 || true
+# escalateprivs) would never take effect on an upgrade: delete (delete_hooks above), then
+# add from --describe.
+delete_hooks "$node"
 out=$("$bin/manage_hooks" add script "$hook_script" 2>&1) || die 7 "manage_hooks could not add the account hooks: $out"
 # Take (or refresh) whm2fa's view of cPanel's 2FA store, so changes made in cPanel's own
 # pages from now on are recorded in Activity. A failure here is not fatal: it is retried

@@ -1,11 +1,14 @@
 /**
  * The account hook script, registered in describe mode (`--describe` is the one list of
- * what is registered; install.sh deletes and adds it again on every install, because
- * cPanel skips a stage and path that is already registered). It must never block or
- * abort an operation: it reads stdin until it ends or holds a complete document, within
- * the bounds of rules.ts, and sends errors to stderr. Whostmgr events are answered `1 …`;
- * Cpanel events are answered with nothing at all, because cPanel adds a hook's message to
- * the user's UAPI result (docs/cpanel.md, "Standardized Hooks").
+ * what is registered; install.sh deletes its hooks by category, event and stage and adds
+ * them again on every install, because cPanel skips a stage and path that is already
+ * registered and its describe-mode delete misses a hook whose attributes changed; an
+ * event a release drops is found in `manage_hooks list`, whose format on a server is
+ * unverified: docs/cpanel.md, "Standardized Hooks"). It must never block or abort an
+ * operation: it reads stdin until it ends or holds a complete document, within the bounds
+ * of rules.ts, and sends errors to stderr. Whostmgr events are answered `1 …`; Cpanel
+ * events are answered with nothing at all, because cPanel adds a hook's message to the
+ * user's UAPI result (docs/cpanel.md, "Standardized Hooks").
  */
 import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';

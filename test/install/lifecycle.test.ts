@@ -324,6 +324,82 @@ describe('upgrades', () => {
   });
 });
 
+describe('hook registrations an older release left (cPanel 11.122 Cpanel/Hooks/Manage.pm, _cmp_hooks)', () => {
+  type Hook = Record<string, unknown>;
+  const hookOf = (s: Server): string => join(s.root, 'usr/local/cpanel/3rdparty/whm2fa/whm2fa-hook');
+  const listed = (s: Server): Hook[] => JSON.parse(cpanelTool(s, 'manage_hooks', ['list']).out) as Hook[];
+  const byEvent = (hooks: Hook[]): Hook[] =>
+    [...hooks].sort((a, b) =>
+      `${String(a['category'])}${String(a['event'])}`.localeCompare(`${String(b['category'])}${String(b['event'])}`),
+    );
+  const otherPlugin: Hook = {
+    category: 'Whostmgr',
+    event: 'Accounts::Remove',
+    stage: 'post',
+    hook: '/usr/local/cpanel/3rdparty/otherplugin/hook',
+    exectype: 'script',
+    blocking: 1,
+    escalateprivs: 0,
+  };
+
+  /**
+   * The registry as an older release left it: the Cpanel hooks not escalated, one
+   * Whostmgr hook blocking, and an event the new hook script no longer describes; beside
+   * them another plugin's hook on one of the same events.
+   */
+  function olderRegistration(s: Server): void {
+    const entry = (category: string, event: string, extra: Hook = {}): Hook => ({
+      category,
+      event,
+      stage: 'post',
+      hook: hookOf(s),
+      exectype: 'script',
+      blocking: 0,
+      escalateprivs: 0,
+      ...extra,
+    });
+    const hooks = [
+      entry('Whostmgr', 'Accounts::Create', { blocking: 1 }),
+      entry('Whostmgr', 'Accounts::Remove'),
+      otherPlugin,
+      entry('Whostmgr', 'Accounts::Modify'),
+      entry('Whostmgr', 'Accounts::suspendacct'),
+      entry('Cpanel', 'UAPI::TwoFactorAuth::set_user_configuration'),
+      entry('Cpanel', 'UAPI::TwoFactorAuth::remove_user_configuration'),
+    ];
+    writeFileSync(join(s.root, 'var/cpanel/hooks/registry.json'), JSON.stringify({ hooks }));
+  }
+
+  it('an upgrade leaves exactly the hooks the new script describes, with the described attributes', () => {
+    const s = open();
+    olderRegistration(s);
+    expect(makeServerInstall(s)).toBe(0);
+    const described = JSON.parse(spawnSync(hookOf(s), ['--describe'], { encoding: 'utf8' }).stdout) as Hook[];
+    expect(described).toHaveLength(5);
+    const expected = described.map((d) => ({
+      category: d['category'],
+      event: d['event'],
+      stage: d['stage'],
+      hook: d['hook'] ?? hookOf(s),
+      exectype: d['exectype'] ?? 'script',
+      blocking: d['blocking'] ? 1 : 0,
+      escalateprivs: d['escalateprivs'] ? 1 : 0,
+    }));
+    const hooks = listed(s);
+    expect(byEvent(hooks.filter((h) => h['hook'] === hookOf(s)))).toEqual(byEvent(expected));
+    expect(hooks.filter((h) => h['hook'] !== hookOf(s))).toEqual([otherPlugin]);
+  });
+
+  it('--uninstall leaves none of whm2fa’s hooks and keeps another plugin’s', () => {
+    const s = open();
+    olderRegistration(s);
+    const r = spawnSync('bash', [join(TOP, 'install.sh'), '--root', s.root, '--uninstall'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain('still lists');
+    expect(listed(s)).toEqual([otherPlugin]);
+  });
+});
+
 function makeServerInstall(s: Server): number | null {
   return spawnSync('bash', [join(TOP, 'install.sh'), '--root', s.root, '--node', process.execPath, '--yes']).status;
 }

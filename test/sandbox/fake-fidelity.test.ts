@@ -316,9 +316,70 @@ describe('manage_hooks add of a registered stage and path', () => {
     expect(tool('manage_hooks', ['add', 'script', path]).out).toContain('Added 0');
     const listed = (): Json[] => JSON.parse(tool('manage_hooks', ['list']).out) as Json[];
     expect(listed()[0]?.['blocking']).toBe(0);
-    tool('manage_hooks', ['delete', 'script', path]);
+    tool('manage_hooks', manual('delete', path));
     tool('manage_hooks', ['add', 'script', path]);
     expect(listed()[0]?.['blocking']).toBe(1);
+  });
+});
+
+const manual = (verb: 'add' | 'delete', path: string, event = 'Accounts::Remove'): string[] => [
+  verb,
+  'script',
+  path,
+  '--manual',
+  '--category=Whostmgr',
+  `--event=${event}`,
+  '--stage=post',
+];
+
+describe('manage_hooks delete (cPanel 11.122 Cpanel/Hooks/Manage.pm, _cmp_hooks)', () => {
+  const listed = (): Json[] => JSON.parse(tool('manage_hooks', ['list']).out) as Json[];
+  function registerThenChange(path: string, before: object, after: object): void {
+    const describeAs = (extra: object): void =>
+      writeFileSync(
+        path,
+        `#!/bin/sh\necho '${JSON.stringify([{ category: 'Whostmgr', event: 'Accounts::Remove', stage: 'post', ...extra }])}'\n`,
+      );
+    describeAs(before);
+    chmodSync(path, 0o755);
+    expect(tool('manage_hooks', ['add', 'script', path]).status).toBe(0);
+    describeAs(after);
+  }
+
+  it.each([
+    ['escalateprivs', { escalateprivs: 0 }, { escalateprivs: 1 }],
+    ['blocking', { blocking: 1 }, {}],
+    ['exectype', {}, { exectype: 'module' }],
+  ])('in describe mode, after %s changed, deletes nothing and exits 1', (_name, before, after) => {
+    const path = join(root, 'h');
+    registerThenChange(path, before, after);
+    const r = tool('manage_hooks', ['delete', 'script', path]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("No matching hooks found for 'Accounts::Remove' in category 'Whostmgr'");
+    expect(listed()).toHaveLength(1);
+  });
+
+  it('in describe mode ignores weight and description, and deletes only what is described', () => {
+    const path = join(root, 'h');
+    registerThenChange(path, { escalateprivs: 1 }, { escalateprivs: 1, weight: 500, description: 'new words' });
+    expect(tool('manage_hooks', manual('add', path, 'Accounts::Create')).status).toBe(0);
+    const r = tool('manage_hooks', ['delete', 'script', path]);
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('Deleted 1');
+    expect(listed().map((h) => h['event'])).toEqual(['Accounts::Create']);
+  });
+
+  it('--manual deletes the hook of that category, event, stage and path whatever its attributes', () => {
+    const path = join(root, 'h');
+    const other = join(root, 'other');
+    registerThenChange(path, { escalateprivs: 0, blocking: 1 }, { escalateprivs: 1 });
+    registerThenChange(other, {}, {});
+    expect(tool('manage_hooks', manual('delete', path, 'Accounts::Create')).status).toBe(1);
+    const r = tool('manage_hooks', manual('delete', path));
+    expect(r.status).toBe(0);
+    expect(r.out).toContain('Deleted 1');
+    expect(listed().map((h) => h['hook'])).toEqual([other]);
+    expect(tool('manage_hooks', manual('delete', path)).status).toBe(1);
   });
 });
 

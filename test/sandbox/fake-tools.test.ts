@@ -260,7 +260,12 @@ describe('manage_hooks', () => {
       context: { category: 'Whostmgr', event: 'Accounts::Remove', stage: 'post' },
       data: { user: 'gone' },
     });
-    expect(tool('manage_hooks', ['delete', 'script', hook]).out).toContain('Deleted 2');
+    // Describe mode deletes what the script describes; the manual registration stays.
+    expect(tool('manage_hooks', ['delete', 'script', hook]).out).toContain('Deleted 1');
+    const manual = ['--manual', '--category=Whostmgr', '--event=Accounts::Create', '--stage=post'];
+    expect(tool('manage_hooks', ['delete', 'script', hook, ...manual]).out).toContain('Deleted 1');
+    expect(tool('manage_hooks', ['delete', 'script', hook, ...manual]).status).toBe(1);
+    expect(JSON.parse(tool('manage_hooks', ['list']).out)).toEqual([]);
   });
 });
 
