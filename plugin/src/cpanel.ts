@@ -56,7 +56,7 @@ export interface RemoveOutcome {
 export interface CpanelBridge {
   /**
    * Whether this cPanel has `twofactorauth_set_tfa_config_for_user` (11.122+), the only
-   * call that takes a key without putting it on a command line. Read once per bridge.
+   * call that saves the key of a WHM user without a cPanel account. Read once per bridge.
    */
   canSetForUser(): boolean;
   /** The version for messages: `11.120` or `unknown`. */

@@ -76,7 +76,7 @@ function orphans(paths: ServerPaths, fix: boolean, epochSeconds: number): Check 
     return {
       name: 'orphans',
       ok: false,
-      detail: `${String(found.size)} 2FA entr${found.size === 1 ? 'y' : 'ies'} with no account behind: ${list}. A new account of such a name would inherit the old key: run "whm2fa doctor --fix" to remove them.`,
+      detail: `${String(found.size)} 2FA entr${found.size === 1 ? 'y' : 'ies'} with no account behind: ${list}. A new holder of such a name or domain would inherit the old key: run "whm2fa doctor --fix" to remove them.`,
     };
   }
   const gone = removeOrphans(paths, [...found.keys()], epochSeconds);

@@ -169,6 +169,30 @@ describe('stale entries', () => {
     expect(cpanelSecrets(s)).toMatchObject({ shop1: { secret: SHOP1 }, ...otherEntries });
   });
 
+  it('doctor --fix judges mailbox and team keys by cPanel’s domain map: a subdomain’s mailbox keeps its key', () => {
+    const s = open();
+    const tfa = join(s.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    const live = {
+      // blog.shop1.example.com is shop1's subdomain: in /etc/userdomains, not in its DNS lines.
+      'box@blog.shop1.example.com': { secret: 'GEZDGNBVGY3TQOJQ' },
+      'dev@shop1': otherEntries['dev@shop1'],
+    };
+    const orphans = {
+      'box@gone.example.com': { secret: 'MFRGGZDFMZTWQ2LK' },
+      'ops@gone9': { secret: 'KRSXG5CTMVRXEZLU' },
+    };
+    writeFileSync(tfa, JSON.stringify({ ...JSON.parse(readFileSync(tfa, 'utf8')), ...live, ...orphans }));
+    const report = whm2fa(s, 'doctor');
+    expect(report.out).toMatch(
+      /orphans: 2 2FA entries with no account behind: box@gone\.example\.com \([^)]*\), ops@gone9 \([^)]*\)\./,
+    );
+    expect(report.out).not.toContain('blog.shop1');
+    expect(whm2fa(s, 'doctor', '--fix').status).toBe(0);
+    const store = cpanelSecrets(s);
+    expect(store).toMatchObject({ ...live, ...otherEntries, shop1: { secret: SHOP1 } });
+    for (const key of Object.keys(orphans)) expect(store[key]).toBeUndefined();
+  });
+
   it('an account created under a stale name has no 2FA', () => {
     const s = open();
     ok(whmapi1(s, 'removeacct', 'user=nodomain'));
