@@ -12,7 +12,7 @@
  */
 import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';
-import { accountCreated, accountRemoved, accountRenamed, renameOf } from '../src/lifecycle';
+import { accountCreated, accountRemoved, accountRemoving, accountRenamed, renameOf } from '../src/lifecycle';
 import { reconcile } from '../src/reconcile';
 import { isValidUsername } from '../src/accounts';
 import { redactText } from '../src/redact';
@@ -34,10 +34,10 @@ export interface HookOptions {
 
 /** The hooks whm2fa registers, as cPanel reads them from `--describe`. */
 export function describe(hookPath: string): object[] {
-  const entry = (category: string, event: string): object => ({
+  const entry = (category: string, event: string, stage = 'post'): object => ({
     category,
     event,
-    stage: 'post',
+    stage,
     hook: hookPath,
     exectype: 'script',
     blocking: 0,
@@ -48,6 +48,9 @@ export function describe(hookPath: string): object[] {
   });
   return [
     entry('Whostmgr', 'Accounts::Create'),
+    // Not blocking: the pre stage only notes the account's domains, and can never stop
+    // a removal; the post stage clears the keys cPanel leaves (lifecycle.ts).
+    entry('Whostmgr', 'Accounts::Remove', 'pre'),
     entry('Whostmgr', 'Accounts::Remove'),
     entry('Whostmgr', 'Accounts::Modify'),
     entry('Cpanel', 'UAPI::TwoFactorAuth::set_user_configuration'),
@@ -143,6 +146,9 @@ function handle(root: string, doc: Record<string, unknown>, epochSeconds: number
     case 'Whostmgr/Accounts::Create/post':
       if (user === undefined) return 'whm2fa: no account named; nothing to do';
       return `whm2fa: ${user} created: ${accountCreated(ctx, user)}`;
+    case 'Whostmgr/Accounts::Remove/pre':
+      if (user === undefined) return 'whm2fa: no account named; nothing to do';
+      return `whm2fa: ${user} about to be removed: ${accountRemoving(ctx, user)}`;
     case 'Whostmgr/Accounts::Remove/post':
       if (user === undefined) return 'whm2fa: no account named; nothing to do';
       return `whm2fa: ${user} removed: ${accountRemoved(ctx, user)}`;

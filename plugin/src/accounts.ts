@@ -135,6 +135,16 @@ export function domainsOf(paths: ServerPaths, user: string, owners = domainOwner
 }
 
 /**
+ * When cPanel created the account (`STARTDATE=` in its users file, Unix seconds), which
+ * tells one account of a name from a later one; undefined when there is none.
+ */
+export function accountStart(paths: ServerPaths, user: string): string | undefined {
+  if (!isValidUsername(user)) return undefined;
+  const match = /^STARTDATE=(\d+)\s*$/m.exec(readTextOrEmpty(join(paths.cpanelUsersDir, user)));
+  return match?.[1];
+}
+
+/**
  * Whether an account of this name exists for WHM: root, a cPanel account (users file) or
  * a reseller. Hook events are checked against this before anything changes.
  */

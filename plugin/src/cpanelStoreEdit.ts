@@ -22,12 +22,15 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pause, writeAll } from './descriptor';
+import { StateError } from './errors';
 import { removeFile, sweepLeftovers } from './store';
 import { readSecrets } from './cpanelState';
 import type { ServerPaths } from './paths';
 
 /** How long whm2fa waits for cPanel to release its lock (its writes take milliseconds). */
 const CPANEL_LOCK_WAIT_MS = 30_000;
+/** cPanel takes over a dot-lock older than this (docs/cpanel.md, "The 2FA store"). */
+const CPANEL_LOCK_STALE_MS = 300_000;
 
 /** What one edit asks for: keys to delete, and keys to write (key → secret). */
 export interface StoreChange {
@@ -36,7 +39,7 @@ export interface StoreChange {
 }
 
 /** cPanel's dot-lock beside a file it writes: `FILE.lock`, made by linking a file holding our pid. */
-function withCpanelLock<T>(file: string, fn: () => T): T {
+function withCpanelLock<T>(file: string, waitMs: number, fn: () => T): T {
   const lock = `${file}.lock`;
   const mine = `${lock}.whm2fa.${String(process.pid)}`;
   const fd = openSync(mine, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
@@ -47,13 +50,19 @@ function withCpanelLock<T>(file: string, fn: () => T): T {
     closeSync(fd);
   }
   try {
-    const deadline = Date.now() + CPANEL_LOCK_WAIT_MS;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       try {
         linkSync(mine, lock);
         break;
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() > deadline) throw err;
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (takeOverIfAbandoned(lock)) continue;
+        if (Date.now() > deadline) {
+          throw new StateError(
+            `cPanel's 2FA store stayed locked by another process (${lock}) for ${String(Math.round(waitMs / 1000))} seconds; nothing was changed. Try again in a minute.`,
+          );
+        }
         pause(20);
       }
     }
@@ -68,6 +77,37 @@ function withCpanelLock<T>(file: string, fn: () => T): T {
 }
 
 /**
+ * Removes a dot-lock whose holder is gone, as cPanel's own writers do: its first line is
+ * the holder's pid, and a lock whose pid no longer runs, or older than cPanel's limit, is
+ * abandoned. Returns whether it removed one.
+ */
+function takeOverIfAbandoned(lock: string): boolean {
+  let text: string;
+  let ageMs: number;
+  try {
+    text = readFileSync(lock, 'utf8');
+    ageMs = Date.now() - statSync(lock).mtimeMs;
+  } catch {
+    return true; // gone meanwhile: try again at once
+  }
+  const pid = Number(text.split('\n')[0]);
+  if (ageMs <= CPANEL_LOCK_STALE_MS && Number.isInteger(pid) && pid > 0 && isRunning(pid)) return false;
+  // An empty lock may be one being written this instant: give it a moment first.
+  if (text.trim() === '' && ageMs < 1000) return false;
+  removeFile(lock);
+  return true;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
  * Applies the change `decide` makes from the store as it is under cPanel's lock (so it
  * judges what is there now, not what was there a moment ago). Only the keys it names
  * change; every other entry is written back exactly as read. Returns the store read back
@@ -76,9 +116,10 @@ function withCpanelLock<T>(file: string, fn: () => T): T {
 export function editCpanelStore(
   paths: ServerPaths,
   decide: (store: ReadonlyMap<string, string>) => StoreChange,
+  options: { readonly waitMs?: number } = {},
 ): Map<string, string> {
   const file = paths.tfaUserdata;
-  withCpanelLock(file, () => {
+  withCpanelLock(file, options.waitMs ?? CPANEL_LOCK_WAIT_MS, () => {
     let text = '{}';
     let mode = 0o600;
     try {

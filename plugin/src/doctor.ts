@@ -79,7 +79,13 @@ function orphans(paths: ServerPaths, fix: boolean, epochSeconds: number): Check 
       detail: `${String(found.size)} 2FA entr${found.size === 1 ? 'y' : 'ies'} with no account behind: ${list}. A new holder of such a name or domain would inherit the old key: run "whm2fa doctor --fix" to remove them.`,
     };
   }
-  const gone = removeOrphans(paths, [...found.keys()], epochSeconds);
+  let gone: string[];
+  try {
+    gone = removeOrphans(paths, [...found.keys()], epochSeconds);
+  } catch (err) {
+    // Said as a failed check: the other checks (the leftovers sweep among them) still run.
+    return { name: 'orphans', ok: false, detail: err instanceof Error ? err.message : 'cannot change cPanel’s store' };
+  }
   const left = [...found.keys()].filter((key) => !gone.includes(key));
   return {
     name: 'orphans',

@@ -10,7 +10,7 @@ import { readSecrets, secretOf } from './cpanelState';
 import { CpanelCallError, type CpanelBridge } from './cpanel';
 import { entriesOf } from './userEntries';
 import { hasCpanelAccount } from './accounts';
-import { rememberKeysLocked } from './reconcile';
+import { expectKeyLocked, forgetExpectedLocked, rememberKeysLocked } from './reconcile';
 import { issuerFor } from './issuer';
 import { notify } from './notice';
 import { codeAt, keyUri, loadTotp, newSecret, randomBytes } from './totp';
@@ -160,6 +160,18 @@ export type SaveResult =
   | { readonly ok: true; readonly audit: string }
   | { readonly ok: false; readonly audit: string; readonly message: string };
 
+/** Why no call may save a key, and what the reader can do about it. */
+interface NoCall {
+  readonly reason: string;
+  /** For root, and for a reseller (who cannot change the server). */
+  readonly advice: { readonly root: string; readonly reseller: string };
+}
+
+const FEATURE_ADVICE = {
+  root: 'Turn on the Two-Factor Authentication feature for this account (its feature list, in WHM’s Feature Manager), then try again.',
+  reseller: 'Ask your host to turn on the Two-Factor Authentication feature for your account, then try again.',
+};
+
 /**
  * Makes the one call that saves `secret` as `user`'s key and changes nothing else
  * (docs/decisions/one-key-writes.md). Returns why no call can serve, or undefined once a
@@ -169,7 +181,7 @@ function callSave(
   ctx: { paths: ServerPaths; cpanel: CpanelBridge; epochSeconds: number },
   user: string,
   secret: string,
-): string | undefined {
+): NoCall | undefined {
   const { paths, cpanel } = ctx;
   const was = secretOf(paths, user);
   // cPanel's one-key calls want a current code for the key: whm2fa holds the key, and the
@@ -188,29 +200,35 @@ function callSave(
       // leaves the whole-set call, where it is safe; anything else is judged by the store.
       if (!(err instanceof CpanelCallError) || !err.refused || secretOf(paths, user) !== was) throw err;
       const unsafe = wholeSetProblem(paths, cpanel, user);
-      if (unsafe !== undefined) throw new CpanelCallError(`${err.reason} ${unsafe}`, true);
+      if (unsafe !== undefined) {
+        return { reason: `cPanel refused to save the key (${err.reason}), and ${unsafe}`, advice: FEATURE_ADVICE };
+      }
     }
-  } else {
-    const unsafe = wholeSetProblem(paths, cpanel, user);
-    if (unsafe !== undefined) return unsafe;
+  } else if (!cpanel.canSetForUser()) {
+    return {
+      reason: `This WHM account has no cPanel account, and cPanel ${cpanel.versionText()} has no call that saves its key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).`,
+      advice: { root: 'Update cPanel to 11.122 or newer.', reseller: 'Ask your host to update cPanel.' },
+    };
   }
+  // A WHM user without a cPanel account has no mailboxes or team users for the purge to
+  // delete (its keys under `…@user`, if any, are orphans cPanel leaves alone).
   cpanel.setUserEntries(user, { primary: secret, email: new Map(), team: new Map() });
   return undefined;
 }
 
 /**
- * Why set_tfa_config_for_user may not be used for `user`, or undefined. It deletes the
- * keys of the account's mailboxes and team users and writes back only what its body
+ * Why set_tfa_config_for_user may not be used for an account, or undefined. It deletes
+ * the keys of the account's mailboxes and team users and writes back only what its body
  * holds, outside any lock whm2fa could hold: so it is used only when the store holds no
  * such key, and its body holds the account's own key alone.
  */
 function wholeSetProblem(paths: ServerPaths, cpanel: CpanelBridge, user: string): string | undefined {
   if (!cpanel.canSetForUser()) {
-    return `cPanel ${cpanel.versionText()} has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).`;
+    return `cPanel ${cpanel.versionText()} has no other call that saves a key without putting it on a command line.`;
   }
   const others = entriesOf(paths, user, readSecrets(paths));
   if (others.email.size + others.team.size > 0) {
-    return 'cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.';
+    return 'its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.';
   }
   return undefined;
 }
@@ -225,18 +243,27 @@ export function saveKey(
   secret: string,
 ): SaveResult {
   const { paths } = ctx;
-  const before = readSecrets(paths);
-  const who = ctx.caller?.isRoot === true ? 'Update cPanel to 11.122 or newer.' : 'Ask your host to update cPanel.';
-  let failure: CpanelCallError | undefined;
+  // cPanel's UAPI call fires cPanel's own hook, whose comparison must not take this save
+  // for an outside change (reconcile.ts). Best effort: a failure costs only that entry.
+  bestEffort(() => withLock(paths.lockFile, () => expectKeyLocked(paths, user, secret, ctx.epochSeconds)));
   try {
-    const unsupported = callSave(ctx, user, secret);
-    if (unsupported !== undefined) {
-      return {
-        ok: false,
-        audit: `not saved: ${unsupported}`,
-        message: `${unsupported} Two-factor authentication was not changed. ${who}`,
-      };
-    }
+    return saveAndReadBack(ctx, user, secret);
+  } finally {
+    bestEffort(() => withLock(paths.lockFile, () => forgetExpectedLocked(paths, user)));
+  }
+}
+
+function saveAndReadBack(
+  ctx: { paths: ServerPaths; cpanel: CpanelBridge; epochSeconds: number; caller?: { isRoot: boolean } },
+  user: string,
+  secret: string,
+): SaveResult {
+  const { paths } = ctx;
+  const before = readSecrets(paths);
+  let failure: CpanelCallError | undefined;
+  let noCall: NoCall | undefined;
+  try {
+    noCall = callSave(ctx, user, secret);
   } catch (err) {
     if (!(err instanceof CpanelCallError)) throw err;
     failure = err;
@@ -252,12 +279,23 @@ export function saveKey(
         "whm2fa asked cPanel to save the new key but could not read cPanel's two-factor data back, so it cannot tell whether the new key is active. Reload the page to see the current state, and ask your host to check the server.",
     };
   }
-  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
-  if (after.get(user) === secret) {
-    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
-  }
   const was = before.get(user);
   const now = after.get(user);
+  if (noCall !== undefined && now === was) {
+    const advice = ctx.caller?.isRoot === true ? noCall.advice.root : noCall.advice.reseller;
+    return {
+      ok: false,
+      audit: `not saved: ${noCall.reason}`,
+      message: `${noCall.reason} Two-factor authentication was not changed. ${advice}`,
+    };
+  }
+  if (now === secret) {
+    // What the store holds now is whm2fa's doing (the caller records the rest).
+    bestEffort(() => withLock(paths.lockFile, () => rememberKeysLocked(paths, new Map([[user, secret]]))));
+    const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
+  }
+  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   const state =
     now === was
       ? was === undefined

@@ -52,7 +52,8 @@ export function findOrphans(paths: ServerPaths): Map<string, string> {
       continue;
     }
     const suffix = key.slice(key.lastIndexOf('@') + 1).toLowerCase();
-    if (exists(suffix)) continue; // a team user of an existing account
+    // A team user of an existing cPanel account (only cPanel accounts have team users).
+    if (suffix === 'root' || hasCpanelAccount(paths, suffix) || owners.has(suffix)) continue;
     domains ??= knownDomains(paths);
     if (!domains.has(suffix)) orphans.set(key, 'no account has this domain or team');
   }

@@ -28,6 +28,10 @@ export interface ServerPaths {
   readonly tmpDir: string;
   /** Fingerprints of the keys cPanel's store held when whm2fa last looked (reconcile.ts). */
   readonly knownKeysFile: string;
+  /** Keys whm2fa is saving right now (fingerprints), so its own change is not blamed on cPanel. */
+  readonly expectedKeysFile: string;
+  /** The account events the hook handled, and the domains of accounts being removed. */
+  readonly accountEventsFile: string;
   readonly whmapi1: string;
   readonly uapi: string;
   readonly sendmail: string;
@@ -78,6 +82,8 @@ export function serverPaths(root: string): ServerPaths {
     lockFile: join(stateDir, 'state.lock'),
     tmpDir: join(stateDir, 'tmp'),
     knownKeysFile: join(stateDir, 'cpanel-keys.json'),
+    expectedKeysFile: join(stateDir, 'expected-keys.json'),
+    accountEventsFile: join(stateDir, 'account-events.json'),
     whmapi1: at('usr/local/cpanel/bin/whmapi1'),
     uapi: at('usr/local/cpanel/bin/uapi'),
     sendmail: at('usr/sbin/sendmail'),

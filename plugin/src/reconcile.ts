@@ -9,7 +9,7 @@
 import { appendAuditLocked, type AuditInput } from './audit';
 import { isAccountKey, readSecrets } from './cpanelState';
 import { keyFingerprint } from './keyFingerprint';
-import { readJson, withLock, writeJsonAtomic } from './store';
+import { readJson, removeFile, withLock, writeJsonAtomic } from './store';
 import { StateError } from './errors';
 import type { ServerPaths } from './paths';
 
@@ -36,6 +36,48 @@ function storeFingerprints(paths: ServerPaths): Known {
   return now;
 }
 
+interface Expected {
+  readonly fp: string;
+  readonly until: number;
+}
+
+function readExpected(paths: ServerPaths): Map<string, Expected> {
+  const value = readJson(paths.expectedKeysFile);
+  const expected = new Map<string, Expected>();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return expected;
+  for (const [user, e] of Object.entries(value)) {
+    const { fp, until } = (e ?? {}) as Partial<Expected>;
+    if (typeof fp === 'string' && typeof until === 'number') expected.set(user, { fp, until });
+  }
+  return expected;
+}
+
+function writeExpected(paths: ServerPaths, expected: ReadonlyMap<string, Expected>): void {
+  if (expected.size === 0) removeFile(paths.expectedKeysFile);
+  else writeJsonAtomic(paths.expectedKeysFile, Object.fromEntries(expected));
+}
+
+/** How long an expected key stays expected: past any tool's time limit (a crash leaves none for long). */
+const EXPECTED_SECONDS = 15 * 60;
+
+/**
+ * Notes that whm2fa is about to save `secret` as `user`'s key (or remove it: undefined).
+ * cPanel's one-key UAPI call fires cPanel's own hook, which runs {@link reconcile} before
+ * whm2fa has recorded its change: the store then holding the expected key is whm2fa's own
+ * doing, not an outside change. The caller holds the state lock.
+ */
+export function expectKeyLocked(paths: ServerPaths, user: string, secret: string, epochSeconds: number): void {
+  const expected = readExpected(paths);
+  expected.set(user, { fp: keyFingerprint(secret), until: epochSeconds + EXPECTED_SECONDS });
+  writeExpected(paths, expected);
+}
+
+/** The save is over, whatever it did: `user`'s key is no longer expected. The caller holds the state lock. */
+export function forgetExpectedLocked(paths: ServerPaths, user: string): void {
+  const expected = readExpected(paths);
+  if (expected.delete(user)) writeExpected(paths, expected);
+}
+
 function describeChange(before: string | undefined, after: string | undefined): string {
   if (before === undefined) return 'turned on outside whm2fa (cPanel’s own pages or API)';
   if (after === undefined) return 'turned off outside whm2fa (cPanel’s own pages or API)';
@@ -56,10 +98,16 @@ export function reconcile(paths: ServerPaths, epochSeconds: number): number {
       return 0;
     }
     const entries: AuditInput[] = [];
+    const expected = readExpected(paths);
+    let changed = false;
     for (const user of new Set([...known.keys(), ...now.keys()])) {
       const before = known.get(user);
       const after = now.get(user);
       if (before === after) continue;
+      changed = true;
+      const mine = expected.get(user);
+      // whm2fa's own save, seen by cPanel's hook before whm2fa recorded it.
+      if (mine !== undefined && mine.fp === after && mine.until >= epochSeconds) continue;
       entries.push({
         epochSeconds,
         actor: 'cPanel',
@@ -69,9 +117,9 @@ export function reconcile(paths: ServerPaths, epochSeconds: number): number {
         result: describeChange(before, after),
       });
     }
-    if (entries.length === 0) return 0;
+    if (!changed) return 0;
     writeKnown(paths, now);
-    appendAuditLocked(paths, entries);
+    if (entries.length > 0) appendAuditLocked(paths, entries);
     return entries.length;
   });
 }

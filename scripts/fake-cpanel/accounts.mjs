@@ -59,6 +59,8 @@ export function createAccount(p, params, ok, fail) {
     `CONTACTEMAIL=${params.contactemail ?? ''}`,
     'PLAN=default',
     'FEATURE-TWOFACTORAUTH=1',
+    // cPanel records when the account was made: it tells one account of a name from a later one.
+    `STARTDATE=${Math.floor(Date.now() / 1000)}`,
   ];
   if (params.uid) lines.push(`UID=${params.uid}`);
   writeLines(join(p.usersDir, user), lines);
@@ -80,6 +82,7 @@ export function removeAccount(p, params, ok, fail) {
     rewriteResellers(p, (u) => (u === user ? null : u));
     return ok('removeacct', { hooks: [] });
   }
+  fireHooks(p, 'Whostmgr', 'Accounts::Remove', 'pre', { user, killdns: 1, keep_remote_databases: 0 });
   rmSync(join(p.usersDir, user), { force: true });
   rmSync(join(p.homeDir, user), { recursive: true, force: true });
   rmSync(join(p.teamDir, user), { force: true });

@@ -14,6 +14,8 @@ import {
   openSync,
   closeSync,
   unlinkSync,
+  linkSync,
+  statSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -68,19 +70,37 @@ export function writeJsonPrivate(file, value) {
   renameSync(tmp, file);
 }
 
-/** A crude lock so two fake tool runs do not lose each other's writes. */
+/**
+ * cPanel's dot-lock (docs/cpanel.md, "The 2FA store"): `FILE.lock` appears by hard-linking
+ * a file whose first line is the holder's pid; a lock whose pid is gone, or older than
+ * 300 s, is taken over.
+ */
 export function withFileLock(file, fn) {
   const lock = `${file}.lock`;
   mkdirSync(dirname(lock), { recursive: true, mode: 0o700 });
+  const mine = `${lock}.${process.pid}.fake`;
+  writeFileSync(mine, `${process.pid}\n`);
   const deadline = Date.now() + 10000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch (err) {
-      if (err.code !== 'EEXIST' || Date.now() > deadline) throw err;
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
+  try {
+    for (;;) {
+      try {
+        linkSync(mine, lock);
+        break;
+      } catch (err) {
+        if (err.code !== 'EEXIST' || Date.now() > deadline) throw err;
+        if (abandoned(lock)) {
+          try {
+            unlinkSync(lock);
+          } catch {
+            // taken over by another meanwhile
+          }
+          continue;
+        }
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3);
+      }
     }
+  } finally {
+    unlinkSync(mine);
   }
   try {
     return fn();
@@ -90,6 +110,18 @@ export function withFileLock(file, fn) {
     } catch {
       // already gone
     }
+  }
+}
+
+function abandoned(lock) {
+  try {
+    const pid = Number(readFileSync(lock, 'utf8').split('\n')[0]);
+    if (Date.now() - statSync(lock).mtimeMs > 300_000) return true;
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return err.code === 'ESRCH';
   }
 }
 

@@ -116,6 +116,7 @@ export function createServerTree(root, options = {}) {
         `CONTACTEMAIL=${a.email ?? ''}`,
         'PLAN=default',
         `FEATURE-TWOFACTORAUTH=${a.noTwoFactorFeature ? 0 : 1}`,
+        `STARTDATE=${String(1_700_000_000 + index)}`,
         // Each account's processes run as its own unprivileged uid (Cpanel hooks use it).
         `UID=${String(a.uid ?? 30000 + index)}`,
       ].join('\n') + '\n',

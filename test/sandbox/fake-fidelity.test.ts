@@ -4,7 +4,7 @@
 // hooks running as the account's uid, manage_hooks skipping a registered path, and the
 // fault knobs the fault tests use.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,6 +90,26 @@ describe('apitool’s --input=json', () => {
     expect(store()).toEqual(before);
     expect(run({ secret, tfa_token: codeForStep(secret, stepNow()) }).result.status).toBe(1);
     expect(store()).toEqual({ ...before, shop1: { secret } });
+  });
+
+  it('a racing writer set up by a test acts when the tool starts, before the tool’s own work', () => {
+    const faults = join(root, 'var/fake-cpanel/faults.json');
+    mkdirSync(join(root, 'var/fake-cpanel'), { recursive: true });
+    writeFileSync(
+      faults,
+      JSON.stringify({
+        'race:whmapi1:twofactorauth_set_tfa_config_for_user': {
+          'info@shop1.example.com': 'KRSXG5CTMVRXEZLU',
+          blog2: 'GEZDGNBVGY3TQOJQ',
+        },
+      }),
+    );
+    expect(setForUser({ shop1: { primary_account: { secret: 'MFRGGZDFMZTWQ2LK' } } }).metadata.result).toBe(1);
+    // The purge came after the race: the mailbox key the race wrote is gone, its other write stays.
+    expect(store()['info@shop1.example.com']).toBeUndefined();
+    expect(store()['blog2']).toEqual({ secret: 'GEZDGNBVGY3TQOJQ' });
+    // Taken once.
+    expect(JSON.parse(readFileSync(faults, 'utf8'))).toEqual({});
   });
 
   it('set_user_configuration needs the twofactorauth feature', () => {

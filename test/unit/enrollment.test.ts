@@ -302,14 +302,31 @@ describe('saveKey', () => {
     writeStore(paths, MAILBOX_AND_TEAM);
     const result = save();
     expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey']);
+    const why =
+      'cPanel refused to save the key (This feature is not enabled for your account.), and its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.';
     expect(result).toEqual({
       ok: false,
-      audit:
-        'cPanel did not save the key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.)',
-      message:
-        'cPanel did not save the new key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.). Two-factor authentication is still on with your current device.',
+      audit: `not saved: ${why}`,
+      message: `${why} Two-factor authentication was not changed. Ask your host to turn on the Two-Factor Authentication feature for your account, then try again.`,
     });
     expect(storeSecrets(paths)).toEqual(MAILBOX_AND_TEAM);
+    const asRoot = save('reseller1', NEW, true);
+    expect(asRoot.ok === false && asRoot.message.endsWith('in WHM’s Feature Manager), then try again.')).toBe(true);
+  });
+
+  it('counts a team key alone as a reason not to use the whole-set call', () => {
+    cpanel = fakeCpanel(paths, { noFeature: ['new1'] });
+    writeStore(paths, { 'ops@new1': OLD });
+    expect(save('new1').ok).toBe(false);
+    expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey']);
+    expect(storeSecrets(paths)).toEqual({ 'ops@new1': OLD });
+  });
+
+  it('sends a WHM user without a cPanel account its own key alone, whatever keys sit under its name', () => {
+    writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
+    writeStore(paths, { 'ops@nodomain': OLD });
+    expect(save('nodomain')).toEqual({ ok: true, audit: 'ok' });
+    expect(cpanel.calls).toEqual([{ fn: 'setUserEntries', user: 'nodomain', primary: NEW, email: {}, team: {} }]);
   });
 
   it('on cPanel 11.120 saves through the one-key calls, and refuses a user no call can serve', () => {
@@ -319,12 +336,12 @@ describe('saveKey', () => {
     writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
     const calls = cpanel.calls.length;
     const asRoot = save('nodomain', NEW, true);
+    const why =
+      'This WHM account has no cPanel account, and cPanel 11.120 has no call that saves its key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).';
     expect(asRoot).toEqual({
       ok: false,
-      audit:
-        'not saved: cPanel 11.120 has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).',
-      message:
-        'cPanel 11.120 has no call that saves this account’s key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer). Two-factor authentication was not changed. Update cPanel to 11.122 or newer.',
+      audit: `not saved: ${why}`,
+      message: `${why} Two-factor authentication was not changed. Update cPanel to 11.122 or newer.`,
     });
     const asReseller = save('nodomain', NEW, false);
     expect(asReseller.ok === false && asReseller.message.endsWith('Ask your host to update cPanel.')).toBe(true);

@@ -9,6 +9,7 @@ import type { ServerPaths } from '../../plugin/src/paths';
 import {
   accountCreated,
   accountRemoved,
+  accountRemoving,
   accountRenamed,
   renameOf,
   type LifecycleContext,
@@ -106,6 +107,23 @@ describe('accountRemoved', () => {
     expect(reconcile(paths, T0 + 10)).toBe(0);
   });
 
+  it('clears exactly the mailboxes of the domains noted before the removal, whatever their case', () => {
+    writeAccounts(paths, { gone1: { domains: ['gone.example'] }, other1: { domains: ['keep.example'] } });
+    writeFileSync(paths.userDomains, 'gone.example: gone1\nsub.gone.example: gone1\nkeep.example: other1\n');
+    expect(accountRemoving(ctx(), 'gone1')).toBe('its domains noted: gone.example, sub.gone.example');
+    // WHM removes the account: its files go, its domains are unmapped.
+    rmSync(join(paths.cpanelUsersDir, 'gone1'));
+    writeFileSync(paths.userDomains, 'keep.example: other1\n');
+    writeFileSync(paths.trueUserOwners, 'other1: root\n');
+    const kept = { 'box@keep.example': KEY, 'old@elsewhere.example': KEY2 };
+    writeStore(paths, { ...kept, 'Box@Gone.Example': KEY, 'a@SUB.gone.example': KEY2, 'Dev@Gone1': KEY });
+    expect(accountRemoved(ctx(), 'gone1')).toBe(
+      '2FA entries left in cPanel’s store removed: Box@Gone.Example, a@SUB.gone.example, Dev@Gone1',
+    );
+    // A key on a domain that was never this account's is for whm2fa doctor, not this event.
+    expect(storeSecrets(paths)).toEqual(kept);
+  });
+
   it('with no key left, remembers that the name holds none', () => {
     writeStore(paths, { gone1: KEY });
     reconcile(paths, T0 - 10);
@@ -144,6 +162,28 @@ describe('accountCreated', () => {
     expect(readSettings(paths).issuers).toEqual({});
     expect(audit().map((e) => [e.action, e.subject, e.result])).toEqual([['account.create', 'new1', said]]);
     expect(reconcile(paths, T0 + 10)).toBe(0);
+  });
+
+  it('clears a former holder’s keys on its domains’ subdomains, never a key on another account’s domain', () => {
+    writeAccounts(paths, { new1: { domains: ['new.example'] }, keep1: { domains: ['blog.new.example'] } });
+    writeFileSync(paths.userDomains, 'new.example: new1\nblog.new.example: keep1\n');
+    const kept = { 'a@blog.new.example': KEY };
+    writeStore(paths, { ...kept, 'x@old.new.example': KEY2, 'y@NEW.example': KEY2 });
+    expect(accountCreated(ctx(), 'new1')).toBe(
+      'no stale 2FA entry of an earlier account of this name; stale email and team-user 2FA entries of an earlier holder of this name or its domains removed: x@old.new.example, y@NEW.example',
+    );
+    expect(storeSecrets(paths)).toEqual(kept);
+  });
+
+  it('a creation seen twice changes nothing more: the account’s new keys stay', () => {
+    writeAccounts(paths, { new1: { domains: ['new.example'] } });
+    writeFileSync(join(paths.cpanelUsersDir, 'new1'), 'USER=new1\nDNS=new.example\nSTARTDATE=1700000001\n');
+    writeStore(paths, { new1: KEY2, 'box@new.example': KEY2 });
+    expect(accountCreated(ctx(), 'new1')).toMatch(/removed: box@new\.example$/);
+    const live = { new1: KEY, 'box@new.example': KEY, 'dev@new1': KEY };
+    writeStore(paths, live);
+    expect(accountCreated(ctx(), 'new1')).toBe('this creation was already handled; nothing changed');
+    expect(storeSecrets(paths)).toEqual(live);
   });
 
   it('says so when there is no stale key, and when cPanel would not remove it', () => {
@@ -198,16 +238,8 @@ describe('accountRenamed', () => {
     writeStore(paths, { old1: KEY, 'dev@old1': KEY2, 'box@new.example': KEY2 });
     reconcile(paths, T0 - 10);
     const result = accountRenamed(ctx(), 'old1', 'new1');
-    expect(result).toBe(
-      '2FA carried over (ok); team users’ keys carried over: dev@new1; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
-    );
-    expect(storeSecrets(paths)).toEqual({
-      old1: KEY,
-      'dev@old1': KEY2,
-      'box@new.example': KEY2,
-      new1: KEY,
-      'dev@new1': KEY2,
-    });
+    expect(result).toBe('2FA carried over (ok); its entry under old1 removed; team users’ keys carried over: dev@new1');
+    expect(storeSecrets(paths)).toEqual({ 'box@new.example': KEY2, new1: KEY, 'dev@new1': KEY2 });
     expect(cpanel.calls).toEqual([{ fn: 'setAccountKey', user: 'new1', primary: KEY }]);
     expect(readUserState(paths, 'new1')).toEqual(STATE);
     expect(existsSync(stateFile('old1'))).toBe(false);
@@ -218,7 +250,7 @@ describe('accountRenamed', () => {
     expect(sentMail(paths)).toEqual([]);
   });
 
-  it('never sends back a key a former holder of the new name left, and changes nothing more when seen twice', () => {
+  it('never sends back a key a former holder of the new name left', () => {
     writeStore(paths, {
       old1: KEY,
       'dev@old1': KEY,
@@ -228,14 +260,25 @@ describe('accountRenamed', () => {
       'box@new.example': KEY2,
     });
     expect(accountRenamed(ctx(), 'old1', 'new1')).toBe(
-      '2FA carried over (ok); team users’ keys carried over: dev@new1; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
+      '2FA carried over (ok); its entry under old1 removed; team users’ keys carried over: dev@new1',
     );
-    const after = { old1: KEY, 'dev@old1': KEY, new1: KEY, 'dev@new1': KEY, 'box@new.example': KEY2 };
-    expect(storeSecrets(paths)).toEqual(after);
+    expect(storeSecrets(paths)).toEqual({ new1: KEY, 'dev@new1': KEY, 'box@new.example': KEY2 });
+  });
+
+  it('an event seen twice changes nothing more, even after the account replaced its keys', () => {
+    writeFileSync(join(paths.cpanelUsersDir, 'new1'), 'USER=new1\nDNS=new.example\nSTARTDATE=1700000001\n');
+    writeStore(paths, { old1: KEY, 'dev@old1': KEY });
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toMatch(/^2FA carried over \(ok\)/);
+    // The account replaces its device and its team user turns 2FA off; the event comes again.
+    writeStore(paths, { new1: KEY2, old1: KEY, 'dev@old1': KEY });
     cpanel.calls.length = 0;
-    expect(accountRenamed(ctx(), 'old1', 'new1')).toMatch(/^2FA already under the new name;/);
-    expect(storeSecrets(paths)).toEqual(after);
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toBe('old1 → new1 was already handled; nothing changed');
+    expect(storeSecrets(paths)).toEqual({ new1: KEY2, old1: KEY, 'dev@old1': KEY });
     expect(cpanel.calls).toEqual([]);
+    // A later account of that name (another STARTDATE) is handled as new.
+    writeFileSync(join(paths.cpanelUsersDir, 'new1'), 'USER=new1\nDNS=new.example\nSTARTDATE=1700000099\n');
+    expect(accountRenamed(ctx(), 'old1', 'new1')).toMatch(/^2FA carried over \(ok\)/);
+    expect(storeSecrets(paths)['new1']).toBe(KEY);
   });
 
   it('stops when whm2fa’s state cannot follow the account, and writes no settings it did not have', () => {
@@ -267,9 +310,9 @@ describe('accountRenamed', () => {
     reconcile(paths, T0 - 10);
     const result = accountRenamed(ctx(), 'old1', 'new1');
     expect(result).toBe(
-      '2FA could not be carried over: cPanel did not save the key (cPanel said: This feature is not enabled for your account. cPanel’s only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.); stale 2FA entry of an earlier account of this name removed; the account and its owner were asked to set it up again; the entries under old1 stay in cPanel’s store until whm2fa doctor --fix or a new account of that name clears them',
+      '2FA could not be carried over: not saved: cPanel refused to save the key (This feature is not enabled for your account.), and its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.; stale 2FA entry of an earlier account of this name removed; the account and its owner were asked to set it up again; its entry under old1 removed',
     );
-    expect(storeSecrets(paths)).toEqual({ old1: KEY, 'box@new.example': KEY2 });
+    expect(storeSecrets(paths)).toEqual({ 'box@new.example': KEY2 });
     expect(audit().map((e) => e.result)).toEqual([`old1 renamed to new1: ${result}`]);
     const mail = sentMail(paths);
     expect(mail.map((m) => m.to)).toEqual(['holder@new.example', 'res@res.example']);
@@ -292,15 +335,18 @@ describe('accountRenamed', () => {
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example', 'admin@host.example']);
     rmSync(join(root, 'mail.log'));
     owners('nobody9');
+    writeStore(paths, { old1: KEY, 'box@new.example': KEY2 });
     accountRenamed(ctx(), 'old1', 'new1');
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
     expect(audit().filter((e) => e.subject === 'nobody9')).toEqual([]);
     rmSync(join(root, 'mail.log'));
     writeFileSync(paths.trueUserOwners, 'res1: root\n');
+    writeStore(paths, { old1: KEY, 'box@new.example': KEY2 });
     accountRenamed(ctx(), 'old1', 'new1');
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
     rmSync(join(root, 'mail.log'));
     owners('new1');
+    writeStore(paths, { old1: KEY, 'box@new.example': KEY2 });
     accountRenamed(ctx(), 'old1', 'new1');
     expect(sentMail(paths).map((m) => m.to)).toEqual(['holder@new.example']);
   });

@@ -1,7 +1,7 @@
 // Log redaction: a base32 run long enough to be a secret (16 characters, 80 bits: cPanel's
 // smallest) never reaches a log line; shorter runs and ordinary words stay readable.
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../../plugin/src/redact';
+import { redactCpanelWords, redactText } from '../../plugin/src/redact';
 import { base32 } from '../../plugin/src/totp';
 
 describe('redactText', () => {
@@ -25,5 +25,35 @@ describe('redactText', () => {
   it('redacts a run of exactly 16 and the whole of a longer run', () => {
     expect(redactText('x ABCDEFGHIJKLMNOP y')).toBe('x [redacted] y');
     expect(redactText('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567ABC')).toBe('[redacted]');
+  });
+});
+
+describe('redactCpanelWords', () => {
+  const secret = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+  const body = JSON.stringify({ secret, tfa_token: '123456' });
+
+  it('cuts out a request body it was sent, even when cPanel quotes it without braces around it', () => {
+    const quoted = `bad input (before "${body.slice(1, -1)}")`;
+    expect(redactCpanelWords(quoted, [body.slice(1, -1)])).toBe('bad input (before "[request]")');
+  });
+
+  it('removes an echoed body it does not recognise, between braces', () => {
+    expect(redactCpanelWords(`malformed JSON string (before "${body}") at line 1`, [])).toBe(
+      'malformed JSON string (before "[request]") at line 1',
+    );
+  });
+
+  it('replaces a key in any case, and a key cut short of its brace', () => {
+    expect(redactCpanelWords(`secret=${secret.toLowerCase()} refused`)).toBe('secret=[redacted] refused');
+    expect(redactCpanelWords(`(before "{\\"secret\\":\\"${secret.slice(0, 20)}`)).toBe(
+      '(before "{\\"secret\\":\\"[redacted]',
+    );
+  });
+
+  it('keeps cPanel’s ordinary words', () => {
+    expect(redactCpanelWords('The security code is invalid.')).toBe('The security code is invalid.');
+    expect(redactCpanelWords('This feature is not enabled for your account.')).toBe(
+      'This feature is not enabled for your account.',
+    );
   });
 });
