@@ -135,13 +135,15 @@ export function domainsOf(paths: ServerPaths, user: string, owners = domainOwner
 }
 
 /**
- * When cPanel created the account (`STARTDATE=` in its users file, Unix seconds), which
- * tells one account of a name from a later one; undefined when there is none.
+ * When cPanel created the account (`STARTDATE=` in its users file, Unix seconds; docs/cpanel.md,
+ * "Callers and ownership"), which tells one account of a name from a later one; undefined
+ * when there is none.
  */
 export function accountStart(paths: ServerPaths, user: string): string | undefined {
   if (!isValidUsername(user)) return undefined;
   const match = /^STARTDATE=(\d+)\s*$/m.exec(readTextOrEmpty(join(paths.cpanelUsersDir, user)));
-  return match?.[1];
+  // cPanel's default for the key is all zeros, which tells nothing apart.
+  return match?.[1] === undefined || /^0+$/.test(match[1]) ? undefined : match[1];
 }
 
 /**

@@ -281,21 +281,6 @@ function saveAndReadBack(
   }
   const was = before.get(user);
   const now = after.get(user);
-  if (noCall !== undefined && now === was) {
-    const advice = ctx.caller?.isRoot === true ? noCall.advice.root : noCall.advice.reseller;
-    return {
-      ok: false,
-      audit: `not saved: ${noCall.reason}`,
-      message: `${noCall.reason} Two-factor authentication was not changed. ${advice}`,
-    };
-  }
-  if (now === secret) {
-    // What the store holds now is whm2fa's doing (the caller records the rest).
-    bestEffort(() => withLock(paths.lockFile, () => rememberKeysLocked(paths, new Map([[user, secret]]))));
-    const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
-    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
-  }
-  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   const state =
     now === was
       ? was === undefined
@@ -304,6 +289,17 @@ function saveAndReadBack(
       : now === undefined
         ? 'cPanel now shows two-factor authentication OFF for this account: set it up again.'
         : 'cPanel now holds a different key for this account than the one you scanned: set it up again.';
+  if (noCall !== undefined && now === was) {
+    const advice = ctx.caller?.isRoot === true ? noCall.advice.root : noCall.advice.reseller;
+    return { ok: false, audit: `not saved: ${noCall.reason}`, message: `${noCall.reason} ${advice} ${state}` };
+  }
+  if (now === secret) {
+    // What the store holds now is whm2fa's doing (the caller records the rest).
+    bestEffort(() => withLock(paths.lockFile, () => rememberKeysLocked(paths, new Map([[user, secret]]))));
+    const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
+  }
+  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   return {
     ok: false,
     audit: `cPanel did not save the key${said}${now === was ? '' : '; the account’s key changed anyway'}`,

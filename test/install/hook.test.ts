@@ -77,17 +77,18 @@ function expectOk(result: { out: string; ms: number }): void {
 }
 
 describe('describe mode', () => {
-  it('lists the five post-stage hooks with its own absolute path; Cpanel ones escalated', async () => {
+  it('lists its six hooks (the removal’s pre stage not blocking) with its own absolute path; Cpanel ones escalated', async () => {
     const r = await runHook('', ['--describe']);
     const list = JSON.parse(r.out) as Array<Record<string, unknown>>;
-    expect(list.map((h) => `${String(h['category'])} ${String(h['event'])}`)).toEqual([
-      'Whostmgr Accounts::Create',
-      'Whostmgr Accounts::Remove',
-      'Whostmgr Accounts::Modify',
-      'Cpanel UAPI::TwoFactorAuth::set_user_configuration',
-      'Cpanel UAPI::TwoFactorAuth::remove_user_configuration',
+    expect(list.map((h) => `${String(h['category'])} ${String(h['event'])} ${String(h['stage'])}`)).toEqual([
+      'Whostmgr Accounts::Create post',
+      'Whostmgr Accounts::Remove pre',
+      'Whostmgr Accounts::Remove post',
+      'Whostmgr Accounts::Modify post',
+      'Cpanel UAPI::TwoFactorAuth::set_user_configuration post',
+      'Cpanel UAPI::TwoFactorAuth::remove_user_configuration post',
     ]);
-    for (const h of list) expect(h).toMatchObject({ stage: 'post', hook, exectype: 'script', blocking: 0 });
+    for (const h of list) expect(h).toMatchObject({ hook, exectype: 'script', blocking: 0 });
     for (const h of list) expect(h['escalateprivs']).toBe(h['category'] === 'Cpanel' ? 1 : undefined);
   });
 });

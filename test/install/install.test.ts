@@ -146,7 +146,7 @@ describe('install', () => {
     expect(Object.values(keys)).toContain('/cgi/whm2fa/api.cgi');
   });
 
-  it('registers the five account hooks once, in describe mode', () => {
+  it('registers the six account hooks once, in describe mode', () => {
     const registry = JSON.parse(readFileSync(join(root, 'var/cpanel/hooks/registry.json'), 'utf8')) as {
       hooks: Array<Record<string, string>>;
     };
@@ -157,6 +157,7 @@ describe('install', () => {
       'Whostmgr Accounts::Create post',
       'Whostmgr Accounts::Modify post',
       'Whostmgr Accounts::Remove post',
+      'Whostmgr Accounts::Remove pre',
     ]);
     for (const h of registry.hooks) expect(h['hook']).toBe(hook);
   });

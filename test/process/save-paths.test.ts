@@ -65,11 +65,11 @@ describe('saving into cPanel’s store', () => {
     const { result } = await enroll('shop1');
     expect(result.error?.code).toBe('CPANEL_FAILED');
     expect(result.error?.message).toBe(
-      'cPanel refused to save the key (This feature is not enabled for your account.), and its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it. Two-factor authentication was not changed. Ask your host to turn on the Two-Factor Authentication feature for your account, then try again.',
+      'cPanel refused to save the key (This feature is not enabled for your account.), and its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it. Ask your host to turn on the Two-Factor Authentication feature for your account, then try again. Two-factor authentication is still off.',
     );
     expect(cpanelSecrets(server)).toEqual(before);
     expect(auditLines(server).find((l) => l['action'] === 'enable')?.['result']).toMatch(
-      /^failed: cPanel did not save/,
+      /^failed: not saved: cPanel refused/,
     );
   });
 
@@ -96,7 +96,7 @@ describe('saving into cPanel’s store', () => {
     const { result } = await enroll('nodomain');
     expect(result.error?.code).toBe('CPANEL_FAILED');
     expect(result.error?.message).toBe(
-      'This WHM account has no cPanel account, and cPanel 11.120 has no call that saves its key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer). Two-factor authentication was not changed. Ask your host to update cPanel.',
+      'This WHM account has no cPanel account, and cPanel 11.120 has no call that saves its key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer). Ask your host to update cPanel. Two-factor authentication is still off.',
     );
     expect(cpanelSecrets(server)).toEqual(before);
     expect((await api(server, 'nodomain', { action: 'status' })).json().data).toMatchObject({ enabled: false });

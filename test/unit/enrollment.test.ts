@@ -307,11 +307,11 @@ describe('saveKey', () => {
     expect(result).toEqual({
       ok: false,
       audit: `not saved: ${why}`,
-      message: `${why} Two-factor authentication was not changed. Ask your host to turn on the Two-Factor Authentication feature for your account, then try again.`,
+      message: `${why} Ask your host to turn on the Two-Factor Authentication feature for your account, then try again. Two-factor authentication is still on with your current device.`,
     });
     expect(storeSecrets(paths)).toEqual(MAILBOX_AND_TEAM);
     const asRoot = save('reseller1', NEW, true);
-    expect(asRoot.ok === false && asRoot.message.endsWith('in WHM’s Feature Manager), then try again.')).toBe(true);
+    expect(asRoot.ok === false && asRoot.message.includes('in WHM’s Feature Manager), then try again.')).toBe(true);
   });
 
   it('counts a team key alone as a reason not to use the whole-set call', () => {
@@ -341,10 +341,10 @@ describe('saveKey', () => {
     expect(asRoot).toEqual({
       ok: false,
       audit: `not saved: ${why}`,
-      message: `${why} Two-factor authentication was not changed. Update cPanel to 11.122 or newer.`,
+      message: `${why} Update cPanel to 11.122 or newer. Two-factor authentication is still off.`,
     });
     const asReseller = save('nodomain', NEW, false);
-    expect(asReseller.ok === false && asReseller.message.endsWith('Ask your host to update cPanel.')).toBe(true);
+    expect(asReseller.ok === false && asReseller.message.includes('Ask your host to update cPanel.')).toBe(true);
     expect(cpanel.calls).toHaveLength(calls);
     expect(storeSecrets(paths)['nodomain']).toBeUndefined();
   });
