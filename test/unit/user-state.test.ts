@@ -67,19 +67,20 @@ describe('reading and writing', () => {
     expect(existsSync(fileOf('r1'))).toBe(false);
   });
 
-  it('keeps key ids, steps and an administrator’s removal through a write and a read', () => {
+  it('keeps key ids, steps, an administrator’s removal and a key’s name through a write and a read', () => {
+    const keyLabel = { key: '0123456789abcdef', issuer: 'vm', account: 'r1', at: T };
     const full: UserState = {
       failures: 0,
       lockCount: 0,
       steps: { '0123456789abcdef': 7, fedcba9876543210: 9 },
       pending: { ...PENDING, keyId: 'a1b2c3d4e5f60718', issuer: 'Acme Hosting' },
       adminRemoval: { by: 'root', at: T, reason: 'lost phone' },
-      keyLabel: { key: '0123456789abcdef', issuer: 'vm', account: 'r1', at: T },
+      keyLabel,
     };
     writeUserState(paths, 'r1', full);
     expect(readUserState(paths, 'r1')).toEqual(full);
     // A key's name alone keeps the file.
-    writeUserState(paths, 'r2', { failures: 0, lockCount: 0, keyLabel: full.keyLabel });
+    writeUserState(paths, 'r2', { failures: 0, lockCount: 0, keyLabel });
     expect(existsSync(fileOf('r2'))).toBe(true);
   });
 
