@@ -26,7 +26,13 @@ export class ApiError extends Error {
   }
 }
 
-/** `status`: the fields of docs/api.md, then the page's own (attempts, pending key, admin removal). */
+/** How an authenticator app names a key: "issuer (account)". */
+export interface Label {
+  issuer: string;
+  account: string;
+}
+
+/** `status`: the fields of docs/api.md, then the page's own (attempts, pending key, admin removal, key's name). */
 export interface Status {
   user: string;
   isRoot: boolean;
@@ -38,6 +44,8 @@ export interface Status {
   attemptsLeft: number;
   pendingKeyId: string | null;
   removedByAdmin: AdminRemoval | null;
+  /** The app's name for the current key and when whm2fa saved it; null when whm2fa did not save it. */
+  keyLabel: (Label & { at: string }) | null;
 }
 
 /** A new setup as `enroll.start` answers it: the secret, its QR code and key URI, and when it expires. */
@@ -49,6 +57,13 @@ export interface Enrollment {
   issuer: string;
   expiresAt: string;
   keyId: string;
+}
+
+/** `enroll.confirm`'s answer: `replaced` names the old key's entry (null: whm2fa did not save that key). */
+export interface Confirmed {
+  enabled: boolean;
+  warning?: string;
+  replaced?: Label | null;
 }
 
 /** One row of Manage Users. */
@@ -137,10 +152,7 @@ export const api = {
   status: () => call<Status>('status'),
   enrollStart: () => call<Enrollment>('enroll.start'),
   enrollConfirm: (keyId: string, code: string, currentCode?: string) =>
-    call<{ enabled: boolean; warning?: string }>(
-      'enroll.confirm',
-      currentCode === undefined ? { keyId, code } : { keyId, code, currentCode },
-    ),
+    call<Confirmed>('enroll.confirm', currentCode === undefined ? { keyId, code } : { keyId, code, currentCode }),
   enrollCancel: () => call<{ pending: boolean }>('enroll.cancel'),
   remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
   usersList: () => call<{ users: Account[] }>('users.list'),

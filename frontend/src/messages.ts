@@ -3,7 +3,12 @@
  * something specific (cPanel's reason, which field is wrong); the codes a person meets
  * most get wording of their own.
  */
-import type { ApiError } from './api';
+import type { ApiError, Label } from './api';
+
+/** A key's entry as the authenticator app shows it: "issuer (account)". */
+export function entryName(label: Label): string {
+  return `${label.issuer} (${label.account})`;
+}
 
 /** The sentence shown for a refused request (the lock's end is shown beside it, in local time). */
 export function errorMessage(error: ApiError): string {

@@ -5,11 +5,11 @@
  */
 import type { Enrollment } from './api';
 
-/** What one tab tells the others: a new key (which replaces theirs), a cancel, or 2FA finished. */
+/** What one tab tells the others: a new key (which replaces theirs), a cancel, or 2FA finished with a key. */
 export type SetupEvent =
   | { kind: 'started'; user: string; enrollment: Enrollment }
   | { kind: 'cancelled'; user: string }
-  | { kind: 'done'; user: string };
+  | { kind: 'done'; user: string; keyId: string };
 
 const NAME = 'whm2fa-setup';
 

@@ -4,7 +4,7 @@
  */
 import { policyEnabled, secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
-import { activeLock, livePending, readUserState } from './userState';
+import { activeLock, labelOf, livePending, readUserState } from './userState';
 import { iso, MAX_FAILURES } from './verification';
 import type { ServerPaths } from './paths';
 
@@ -50,10 +50,15 @@ export interface StatusDetails {
   readonly pendingKeyId: string | null;
   /** Set while 2FA is off after an administrator removed it, until the account sets it up again. */
   readonly removedByAdmin: AdminRemoval | null;
+  /**
+   * The app's name for the current key and when whm2fa saved it; null when 2FA is off or
+   * whm2fa did not save the current key (e.g. it was set in cPanel's own page).
+   */
+  readonly keyLabel: { readonly issuer: string; readonly account: string; readonly at: string } | null;
 }
 
 /**
- * Attempts left, the pending key's name and an administrator's removal. The removal is
+ * Attempts left, the pending key's name, an administrator's removal and the app's name for the key. The removal is
  * read from the audit trail only while 2FA is off, and only from the current log file:
  * status is on every page load and must stay cheap.
  */
@@ -61,9 +66,12 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
   const state = readUserState(paths, user);
   const pending = livePending(state, epochSeconds);
   const removal = enabled ? undefined : state.adminRemoval;
+  // The store is read again only when there is a name to check against its key.
+  const label = enabled && state.keyLabel !== undefined ? labelOf(state, secretOf(paths, user)) : undefined;
   return {
     attemptsLeft: activeLock(state, epochSeconds) === undefined ? Math.max(0, MAX_FAILURES - state.failures) : 0,
     pendingKeyId: pending?.keyId ?? null,
     removedByAdmin: removal === undefined ? null : { by: removal.by, at: iso(removal.at), reason: removal.reason },
+    keyLabel: label === undefined ? null : { ...label, at: iso(state.keyLabel?.at ?? 0) },
   };
 }

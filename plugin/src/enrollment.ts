@@ -14,8 +14,9 @@ import { expectKeyLocked, forgetExpectedLocked, rememberKeysLocked } from './rec
 import { issuerFor } from './issuer';
 import { notify } from './notice';
 import { codeAt, keyUri, loadTotp, newSecret, randomBytes } from './totp';
-import { livePending, readUserState, withoutPending, writeUserState } from './userState';
-import { iso, verifyCodes } from './verification';
+import { keyFingerprint } from './keyFingerprint';
+import { activeLock, labelOf, livePending, readUserState, withoutPending, writeUserState } from './userState';
+import { iso, lockMessage, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
 import type { RequestContext } from './context';
@@ -36,7 +37,10 @@ export interface EnrollmentStart {
   readonly keyId: string;
 }
 
-/** Makes a new secret and keeps it pending; a previous pending one is replaced. */
+/**
+ * Makes a new secret and keeps it pending; a previous pending one is replaced. Refused
+ * with LOCKED while verification is locked: no code for the new key could be checked.
+ */
 export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentStart> {
   const { paths, caller, epochSeconds } = ctx;
   const secret = newSecret();
@@ -47,7 +51,18 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
   const keyId = Buffer.from(randomBytes(8)).toString('hex');
   withLock(paths.lockFile, () => {
     const state = readUserState(paths, caller.user);
-    writeUserState(paths, caller.user, { ...state, pending: { secret, createdAt: epochSeconds, expiresAt, keyId } });
+    const locked = activeLock(state, epochSeconds);
+    if (locked !== undefined) {
+      throw new Whm2faError(
+        'LOCKED',
+        `${lockMessage(locked)} No new key was made: it could not be confirmed before then.`,
+        {
+          lockedUntil: iso(locked),
+        },
+      );
+    }
+    const pending = { secret, createdAt: epochSeconds, expiresAt, keyId, issuer };
+    writeUserState(paths, caller.user, { ...state, pending });
   });
   return {
     secret,
@@ -64,6 +79,11 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
 export interface EnrollmentOutcome {
   /** Set when the key is active but whm2fa could not finish its own records. */
   readonly warning?: string;
+  /**
+   * When a key was replaced: the app's name for it (its entry to delete), or null when
+   * whm2fa did not save that key (e.g. it was set in cPanel's own page).
+   */
+  readonly replaced?: { readonly issuer: string; readonly account: string } | null;
 }
 
 /**
@@ -101,6 +121,7 @@ export async function confirmEnrollment(
   if (current !== undefined && currentCode !== undefined)
     checks.push({ secret: current, code: currentCode, field: 'currentCode' });
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks });
+  const replaced = current === undefined ? {} : { replaced: labelOf(readUserState(paths, user), current) ?? null };
 
   const action = current === undefined ? 'enable' : 'replace';
   const audit = (result: string): AuditInput => ({
@@ -119,16 +140,25 @@ export async function confirmEnrollment(
   // The key is active in cPanel from here on: whatever fails below, the user is told so.
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {
-      const { adminRemoval: _told, ...state } = readUserState(paths, user);
-      writeUserState(paths, user, state.pending?.secret === pending.secret ? withoutPending(state) : state);
+      const { adminRemoval: _told, keyLabel: _old, ...state } = readUserState(paths, user);
+      const { issuer } = pending;
+      const keyLabel =
+        issuer === undefined
+          ? {}
+          : { keyLabel: { key: keyFingerprint(pending.secret), issuer, account: user, at: epochSeconds } };
+      writeUserState(paths, user, {
+        ...(state.pending?.secret === pending.secret ? withoutPending(state) : state),
+        ...keyLabel,
+      });
       rememberKeysLocked(paths, new Map([[user, pending.secret]]));
       appendAuditLocked(paths, [audit(saved.audit)]);
     }),
   );
   notify(paths, { kind: current === undefined ? 'enabled' : 'replaced', user, actor: user, ip: ctx.ip, epochSeconds });
   return recorded
-    ? {}
+    ? replaced
     : {
+        ...replaced,
         warning:
           'Two-factor authentication is on with the new device, but whm2fa could not update its own records. Ask your host to run "whm2fa doctor".',
       };

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { StateError } from './errors';
+import { keyFingerprint } from './keyFingerprint';
 import { readJson, removeFile, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
@@ -18,6 +19,21 @@ export interface PendingEnrollment {
    * it back with its code, so a code for a key another tab replaced is told apart.
    */
   readonly keyId?: string;
+  /** The issuer the key's QR code carries: the app's name for it, with the user's name. */
+  readonly issuer?: string;
+}
+
+/**
+ * The name an authenticator app shows for the key whm2fa saved last ("issuer (account)"),
+ * and which key that is (its fingerprint): a key set elsewhere, e.g. in cPanel's own page,
+ * has no name here.
+ */
+export interface KeyLabel {
+  readonly key: string;
+  readonly issuer: string;
+  readonly account: string;
+  /** When whm2fa saved the key. */
+  readonly at: number;
 }
 
 /** whm2fa's record for one user (all times in Unix seconds). */
@@ -36,6 +52,8 @@ export interface UserState {
   readonly pending?: PendingEnrollment;
   /** The last removal by an administrator, shown to the account until it sets 2FA up again. */
   readonly adminRemoval?: AdminRemovalRecord;
+  /** The app's name for the key whm2fa saved last. */
+  readonly keyLabel?: KeyLabel;
 }
 
 /** Who removed this account's 2FA, when (epoch seconds) and why. */
@@ -79,12 +97,23 @@ function parse(file: string, value: unknown): UserState {
     if (!isTime(p['createdAt']) || !isTime(p['expiresAt'])) throw bad();
     const keyId = p['keyId'];
     if (keyId !== undefined && (typeof keyId !== 'string' || !/^[0-9a-f]{16}$/.test(keyId))) throw bad();
+    const issuer = p['issuer'];
+    if (issuer !== undefined && typeof issuer !== 'string') throw bad();
     pending = {
       secret: p['secret'],
       createdAt: p['createdAt'],
       expiresAt: p['expiresAt'],
       ...(keyId === undefined ? {} : { keyId }),
+      ...(issuer === undefined ? {} : { issuer }),
     };
+  }
+  let keyLabel: KeyLabel | undefined;
+  if (v['keyLabel'] !== undefined) {
+    const l = v['keyLabel'] as Record<string, unknown> | null;
+    if (typeof l !== 'object' || l === null || !isTime(l['at'])) throw bad();
+    const { key, issuer, account } = l;
+    if (typeof key !== 'string' || typeof issuer !== 'string' || typeof account !== 'string') throw bad();
+    keyLabel = { key, issuer, account, at: l['at'] };
   }
   let adminRemoval: AdminRemovalRecord | undefined;
   if (v['adminRemoval'] !== undefined) {
@@ -103,6 +132,7 @@ function parse(file: string, value: unknown): UserState {
     ...(steps === undefined ? {} : { steps }),
     ...(v['lockedUntil'] === undefined ? {} : { lockedUntil: v['lockedUntil'] }),
     ...(pending === undefined ? {} : { pending }),
+    ...(keyLabel === undefined ? {} : { keyLabel }),
   };
 }
 
@@ -123,7 +153,8 @@ export function writeUserState(paths: ServerPaths, user: string, state: UserStat
     (state.steps === undefined || Object.keys(state.steps).length === 0) &&
     state.lockedUntil === undefined &&
     state.pending === undefined &&
-    state.adminRemoval === undefined;
+    state.adminRemoval === undefined &&
+    state.keyLabel === undefined;
   if (empty) removeFile(file);
   else writeJsonAtomic(file, state);
 }
@@ -141,6 +172,16 @@ export function livePending(state: UserState, epochSeconds: number): PendingEnro
 /** The end of the verification lock, if one is in force at `epochSeconds`. */
 export function activeLock(state: UserState, epochSeconds: number): number | undefined {
   return state.lockedUntil !== undefined && state.lockedUntil > epochSeconds ? state.lockedUntil : undefined;
+}
+
+/** The app's name for `secret` ("issuer (account)") if whm2fa saved that key, else undefined. */
+export function labelOf(
+  state: UserState,
+  secret: string | undefined,
+): { readonly issuer: string; readonly account: string } | undefined {
+  const label = state.keyLabel;
+  if (label === undefined || secret === undefined || label.key !== keyFingerprint(secret)) return undefined;
+  return { issuer: label.issuer, account: label.account };
 }
 
 /** The last step accepted with the key of fingerprint `fp`, if any. */

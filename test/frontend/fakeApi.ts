@@ -22,6 +22,7 @@ const DEFAULT_STATUS = {
   attemptsLeft: 5,
   pendingKeyId: null as string | null,
   removedByAdmin: null as { by: string; at: string; reason: string } | null,
+  keyLabel: null as { issuer: string; account: string; at: string } | null,
 };
 
 export const state = {
@@ -176,10 +177,20 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     if (state.status.enabled) checks.push(['currentCode', body['currentCode'], CURRENT_SECRET]);
     const refused = checkCodes(checks);
     if (refused !== undefined) return refused;
+    // As the plugin answers a replace: the old key's name in the app, null when whm2fa did not save it.
+    const old = state.status.keyLabel;
+    const replaced = state.status.enabled
+      ? { replaced: old === null ? null : { issuer: old.issuer, account: old.account } }
+      : {};
     state.status.enabled = true;
     state.status.pending = false;
     state.status.pendingKeyId = null;
-    return ok(withWarning({ enabled: true }));
+    state.status.keyLabel = {
+      issuer: state.status.issuer,
+      account: state.status.user,
+      at: new Date(serverNow()).toISOString(),
+    };
+    return ok(withWarning({ enabled: true, ...replaced }));
   },
   'enroll.cancel': () => {
     state.status.pending = false;

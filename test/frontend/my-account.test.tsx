@@ -64,7 +64,8 @@ describe('Manage my Account: set up', () => {
     expect(field.getAttribute('inputmode')).toBe('numeric');
     expect(document.activeElement).toBe(screen.getByRole('heading', { name: 'Set up Two-Factor Authentication' }));
     expect(screen.getByText(/This key expires in/).textContent).toMatch(/expires in (10:00|9:5\d) \(at /);
-    expect(calls.map((c) => c.action)).toEqual(['status', 'enroll.start']);
+    // Status is read again before a key is made: 2FA may have changed in another tab meanwhile.
+    expect(calls.map((c) => c.action)).toEqual(['status', 'status', 'enroll.start']);
   });
 
   it('sends the right code with spaces removed and the key’s name, then says what happens at login', async () => {
@@ -130,14 +131,15 @@ describe('Manage my Account: set up', () => {
     expect(document.body.textContent).not.toContain(until);
   });
 
-  it('an active lock is shown before anything is sent, with Configure disabled', async () => {
+  it('an active lock is shown before anything is sent, and no key is made until it ends', async () => {
     reset({ lockedUntil: new Date(Date.now() + 90_000).toISOString(), attemptsLeft: 0 });
-    await openSetup();
-    expect(screen.getByText(/Verification is locked until/)).toBeTruthy();
+    render(<App />);
+    expect(await screen.findByText(/Verification is locked until/)).toBeTruthy();
     expect(screen.getAllByText(/^1:(29|30)$/).length).toBeGreaterThan(0);
-    expect(
-      (screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }) as HTMLButtonElement).disabled,
-    ).toBe(true);
+    const setUp = screen.getByRole('button', { name: 'Set up Two-Factor Authentication' }) as HTMLButtonElement;
+    expect(setUp.disabled).toBe(true);
+    fireEvent.click(setUp);
+    expect(calls.map((c) => c.action)).toEqual(['status']);
   });
 
   it('a replayed code says to wait for the next one', async () => {
@@ -212,10 +214,35 @@ describe('Manage my Account: set up', () => {
     await waitFor(() => expect(document.activeElement?.textContent).toMatch(/This setup ended/));
   });
 
-  it('an expired setup leaves no key on screen and offers a new one', async () => {
+  it('finished in another tab: no new key is offered; the entry is to be deleted only if it was another key', async () => {
+    await openSetup();
+    await waitFor(() => {
+      announce({ kind: 'done', user: 'reseller1', keyId: 'key-1' });
+      expect(screen.getByText(/finished in another tab with this key/)).toBeTruthy();
+    });
+    expect(screen.queryByText(/delete its entry/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Get a new key' })).toBeNull();
+    announce({ kind: 'done', user: 'reseller1', keyId: 'key-9' });
+    expect(await screen.findByText(/finished in another tab or window, so this key is not needed/)).toBeTruthy();
+    expect(screen.getByText(/delete its entry “whm\.example\.test \(reseller1\)” now/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Get a new key' })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Back' }).className).toContain('btn-primary');
+  });
+
+  it('a setup opened from a page that missed a setup done elsewhere makes no key', async () => {
+    render(<App />);
+    const setUp = await screen.findByRole('button', { name: 'Set up Two-Factor Authentication' });
+    state.status.enabled = true; // set up in another browser meanwhile
+    fireEvent.click(setUp);
+    expect(await screen.findByText(/changed in another tab or window, so no new key was made/)).toBeTruthy();
+    expect(calls.some((c) => c.action === 'enroll.start')).toBe(false);
+  });
+
+  it('an expired setup leaves no key on screen, names its dead app entry and offers a new one', async () => {
     state.pendingSeconds = -1;
     await openSetupExpired();
     expect(screen.getByText(/This setup expired at .* before it was confirmed/)).toBeTruthy();
+    expect(screen.getByText(/delete its entry “whm\.example\.test \(reseller1\)” now/)).toBeTruthy();
     expect(screen.queryByRole('img', { name: /QR code/ })).toBeNull();
     state.pendingSeconds = 600;
     fireEvent.click(screen.getByRole('button', { name: 'Get a new key' }));
@@ -234,7 +261,8 @@ describe('Manage my Account: set up', () => {
   it('a browser clock behind the server’s still sees a lock and its real time left', async () => {
     reset({ lockedUntil: new Date(Date.now() + 600_000 + 90_000).toISOString(), attemptsLeft: 0 });
     state.serverClockMs = 600_000;
-    await openSetup();
+    render(<App />);
+    await screen.findByText(/Verification is locked until/);
     expect(screen.getAllByText(/^1:(29|30|31)$/).length).toBeGreaterThan(0);
   });
 
@@ -290,15 +318,18 @@ describe('Manage my Account: set up', () => {
     await waitFor(() => expect(document.activeElement).toBe(home));
   });
 
-  it('when a lock ends, status is read again: no "0 attempts left", and Configure works again', async () => {
+  it('when a lock ends, status is read again: no "0 attempts left", and setup works again', async () => {
     reset({ lockedUntil: new Date(Date.now() + 1500).toISOString(), attemptsLeft: 0 });
-    await openSetup();
-    const button = screen.getByRole('button', { name: 'Configure Two-Factor Authentication' }) as HTMLButtonElement;
+    render(<App />);
+    const button = (await screen.findByRole('button', {
+      name: 'Set up Two-Factor Authentication',
+    })) as HTMLButtonElement;
     expect(button.disabled).toBe(true);
     await waitFor(() => expect(button.disabled).toBe(false));
     await waitFor(() => expect(calls.filter((c) => c.action === 'status')).toHaveLength(2));
-    await waitFor(() => expect(screen.queryByText(/attempts? left/)).toBeNull());
-    expect(screen.queryByText(/0 attempts left/)).toBeNull();
+    fireEvent.click(button);
+    await screen.findByRole('img', { name: /QR code/ });
+    expect(screen.queryByText(/attempts? left/)).toBeNull();
     type('Security code', wrongFor(SECRET));
     configure();
     expect(await screen.findByText(/4 attempts left before verification is locked/)).toBeTruthy();
@@ -333,6 +364,7 @@ describe('Manage my Account: reconfigure and remove', () => {
   }
 
   it('labels each field for its device and tells the user to delete the old app entry', async () => {
+    state.status.keyLabel = { issuer: 'whm.example.test', account: 'reseller1', at: '2026-01-01T00:00:00.000Z' };
     await openReconfigure();
     expect(screen.getByText(/current device keeps working until you prove the new one/)).toBeTruthy();
     const [code, currentCode] = [codeNow(SECRET), codeNow(CURRENT_SECRET)];
@@ -341,12 +373,36 @@ describe('Manage my Account: reconfigure and remove', () => {
     configure();
     expect(await screen.findByText(/Your new device is set up\. From now on only its codes work\./)).toBeTruthy();
     expect(screen.getByText(/Delete the old entry for whm\.example\.test \(reseller1\)/)).toBeTruthy();
+    // The new key has the same name: which of the two to keep.
+    expect(screen.getByText(/If both are in one app, keep the newer\./)).toBeTruthy();
     expect(calls.find((c) => c.action === 'enroll.confirm')).toEqual({
       action: 'enroll.confirm',
       keyId: 'key-1',
       code,
       currentCode,
     });
+  });
+
+  it('names the old entry as the app shows it after an issuer change, or says whm2fa has no name for it', async () => {
+    state.status.keyLabel = { issuer: 'vm', account: 'reseller1', at: '2026-01-01T00:00:00.000Z' };
+    state.status.issuer = 'Acme Hosting';
+    await openReconfigure();
+    type('Security code from the new device', codeNow(SECRET));
+    type('Current security code from the device you use now', codeNow(CURRENT_SECRET));
+    configure();
+    const done = await screen.findByText(/Your new device is set up/);
+    expect(done.textContent).toContain('Delete the old entry for vm (reseller1) from the authenticator app');
+    expect(done.textContent).not.toMatch(/Acme Hosting|keep the newer/);
+  });
+
+  it('an old key whm2fa did not save is not given a made-up name', async () => {
+    await openReconfigure();
+    type('Security code from the new device', codeNow(SECRET));
+    type('Current security code from the device you use now', codeNow(CURRENT_SECRET));
+    configure();
+    const done = await screen.findByText(/Your new device is set up/);
+    expect(done.textContent).toMatch(/Delete the old entry of this account .*whm2fa did not record its name/);
+    expect(done.textContent).not.toContain('whm.example.test');
   });
 
   it('a wrong current code is named, and only that field is cleared', async () => {
@@ -410,15 +466,30 @@ describe('Manage my Account: reconfigure and remove', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
-  it('a locked account cannot submit the removal, and sees when the lock ends', async () => {
+  it('a locked account sees when the lock ends, that logging in still works, and cannot reconfigure or remove', async () => {
     reset({ enabled: true, lockedUntil: new Date(Date.now() + 60_000).toISOString(), attemptsLeft: 0 });
+    render(<App />);
+    expect(await screen.findByText(/Verification is locked until/)).toBeTruthy();
+    expect(screen.getByText('Logging in to WHM with your current phone still works.')).toBeTruthy();
+    for (const name of ['Reconfigure Two-Factor Authentication', 'Remove Two-Factor Authentication'])
+      expect((screen.getByRole('button', { name }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('a locked removal dialog cannot be submitted, and shows when the lock ends', async () => {
     render(<App />);
     fireEvent.click(await screen.findByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByText(/Verification is locked until/)).toBeTruthy();
-    expect(
-      (within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }) as HTMLButtonElement).disabled,
-    ).toBe(true);
+    // Locked meanwhile (say, by wrong codes in another tab): the server refuses, and the dialog shows it.
+    state.status.lockedUntil = new Date(Date.now() + 60_000).toISOString();
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: codeNow(CURRENT_SECRET) } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    expect(await within(dialog).findByText(/Verification is locked until/)).toBeTruthy();
+    await waitFor(() =>
+      expect(
+        (within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }) as HTMLButtonElement)
+          .disabled,
+      ).toBe(true),
+    );
   });
 
   it('Escape closes the dialog', async () => {
@@ -434,6 +505,15 @@ describe('Manage my Account: reconfigure and remove', () => {
     render(<App />);
     expect(await screen.findByText(/set up, but logins do not ask for a code/)).toBeTruthy();
     expect(screen.queryByText(/logging in asks for a security code/)).toBeNull();
+    expect(screen.queryByText(/turn it on in Settings/)).toBeNull();
+  });
+
+  it('with the login policy off, root is told it can turn it on in Settings', async () => {
+    reset({ user: 'root', isRoot: true, enabled: true, policyEnabled: false });
+    render(<App />);
+    expect(
+      await screen.findByText(/set up, but logins do not ask for a code.*You can turn it on in Settings\./),
+    ).toBeTruthy();
   });
 });
 
@@ -447,11 +527,24 @@ describe('what a user needs to know on their own page', () => {
     expect(screen.getByText(/Lost phone, ticket 4411/)).toBeTruthy();
   });
 
-  it('lost-phone guidance names who to ask and root’s command', async () => {
+  it('lost-phone guidance: a reseller asks the host or its owner in Manage Users; no root command', async () => {
+    reset({ enabled: true });
     render(<App />);
     expect(await screen.findByRole('heading', { name: 'Lost your phone?' })).toBeTruthy();
-    expect(screen.getByText(/the reseller that owns your account, or your host/)).toBeTruthy();
-    expect(screen.getByText('whm2fa remove reseller1 --reason "lost phone"')).toBeTruthy();
+    const lost = document.querySelector('.whm2fa-lost')?.textContent ?? '';
+    expect(lost).toMatch(/ask your host \(root\), or the reseller that owns your account.*in Manage Users/);
+    expect(lost).not.toMatch(/whm2fa remove|SSH/);
+  });
+
+  it('lost-phone guidance: root gets its SSH command; with 2FA off there is none', async () => {
+    reset({ user: 'root', isRoot: true, enabled: true });
+    const { unmount } = render(<App />);
+    expect(await screen.findByText('whm2fa remove root --reason "lost phone"')).toBeTruthy();
+    unmount();
+    reset();
+    render(<App />);
+    await screen.findByText(/Two-factor authentication is off/);
+    expect(screen.queryByRole('heading', { name: 'Lost your phone?' })).toBeNull();
   });
 
   it('an ended WHM session links to WHM’s login', async () => {

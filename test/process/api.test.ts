@@ -51,6 +51,7 @@ describe('status', () => {
         attemptsLeft: 5,
         pendingKeyId: null,
         removedByAdmin: null,
+        keyLabel: null,
       },
     });
   });
@@ -160,7 +161,8 @@ describe('a reseller sets up, then replaces its device', () => {
       code: codeForStep(next, enabledAt + 1),
       currentCode: codeForStep(secret, enabledAt + 1),
     });
-    expect(ok.json()).toEqual({ ok: true, data: { enabled: true } });
+    // The answer names the old key as the app shows it, for the page to say which entry to delete.
+    expect(ok.json()).toEqual({ ok: true, data: { enabled: true, replaced: { issuer: HOST, account: 'reseller1' } } });
     expect(cpanelSecrets(server)['reseller1']).toEqual({ secret: next });
     expect(auditLines(server).some((l) => l['action'] === 'replace' && l['result'] === 'ok')).toBe(true);
     expect(mails(server).some((m) => m.includes('To: reseller1@example.com') && m.includes('replaced'))).toBe(true);

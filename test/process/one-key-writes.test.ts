@@ -70,7 +70,7 @@ describe('a save while cPanel changes other keys', () => {
   it('replace: only that key changes', async () => {
     const changes = raceAt('uapi:set_user_configuration', 'dev@shop1');
     const { secret, answer } = await enroll('shop1', shop1Key);
-    expect(answer).toEqual({ ok: true, data: { enabled: true } });
+    expect(answer).toMatchObject({ ok: true, data: { enabled: true, replaced: { account: 'shop1' } } });
     expect(cpanelSecrets(server)['shop1']).toEqual({ secret });
     expectAsRaced(changes);
     expect(lastAudit('shop1', 'replace')?.['result']).toBe('ok');

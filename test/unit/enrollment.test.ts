@@ -15,6 +15,7 @@ import {
 import { readUserState, writeUserState } from '../../plugin/src/userState';
 import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
+import { statusDetails } from '../../plugin/src/accountStatus';
 import { loadTotp } from '../../plugin/src/totp';
 import { Whm2faError } from '../../plugin/src/errors';
 import { CpanelCallError } from '../../plugin/src/cpanel';
@@ -93,7 +94,13 @@ describe('startEnrollment', () => {
     const started = await startEnrollment(ctx());
     expect(PENDING_SECONDS).toBe(600);
     const state = readUserState(paths, 'reseller1');
-    expect(state.pending).toEqual({ secret: started.secret, createdAt: T0, expiresAt: T0 + 600, keyId: started.keyId });
+    expect(state.pending).toEqual({
+      secret: started.secret,
+      createdAt: T0,
+      expiresAt: T0 + 600,
+      keyId: started.keyId,
+      issuer: 'Host Co',
+    });
     expect(started.keyId).toMatch(/^[0-9a-f]{16}$/);
     expect(started.keyId).not.toBe((await startEnrollment(ctx())).keyId);
     expect(started.expiresAt).toBe(new Date((T0 + 600) * 1000).toISOString());
@@ -103,6 +110,62 @@ describe('startEnrollment', () => {
     expect(started.otpauthUri).toContain('issuer=Host%20Co');
     expect(started.qrSvg).toMatch(/^<svg/);
     expect(cpanel.calls).toEqual([]);
+  });
+
+  it('makes no key while verification is locked: nothing could confirm it', async () => {
+    pend(NEW);
+    const locked = readUserState(paths, 'reseller1');
+    writeUserState(paths, 'reseller1', { ...locked, lockCount: 1, lockedUntil: T0 + 300 });
+    const err = await refusal(startEnrollment(ctx(T0 + 10)));
+    expect(err.code).toBe('LOCKED');
+    expect(err.lockedUntil).toBe(new Date((T0 + 300) * 1000).toISOString());
+    expect(readUserState(paths, 'reseller1').pending?.secret).toBe(NEW);
+    // The lock's last second still refuses; once it is over, a key is made.
+    expect((await refusal(startEnrollment(ctx(T0 + 299)))).code).toBe('LOCKED');
+    expect((await startEnrollment(ctx(T0 + 300))).secret).not.toBe(NEW);
+  });
+});
+
+describe('the name an app shows for each key', () => {
+  const issuer = (name: string): void => {
+    mkdirSync(join(root, 'var/cpanel/authn/twofactor_auth'), { recursive: true });
+    writeFileSync(paths.issuerUserdata, JSON.stringify({ system_wide_issuer: name }));
+  };
+  const enroll = async (at: number, current?: string) => {
+    const started = await startEnrollment(ctx(at));
+    const outcome = await confirmEnrollment(
+      ctx(at + 30),
+      totp(started.secret, at + 30),
+      current === undefined ? undefined : totp(current, at + 30),
+      started.keyId,
+    );
+    return { secret: started.secret, outcome };
+  };
+
+  it('a replace names the old key as it was set up, not under the issuer of today', async () => {
+    issuer('vm');
+    const first = await enroll(T0);
+    expect(first.outcome).toEqual({});
+    expect(statusDetails(paths, 'reseller1', true, T0 + 40).keyLabel).toEqual({
+      issuer: 'vm',
+      account: 'reseller1',
+      at: new Date((T0 + 30) * 1000).toISOString(),
+    });
+    issuer('Acme Hosting');
+    const second = await enroll(T0 + 120, first.secret);
+    expect(second.outcome).toEqual({ replaced: { issuer: 'vm', account: 'reseller1' } });
+    expect(statusDetails(paths, 'reseller1', true, T0 + 200).keyLabel).toMatchObject({ issuer: 'Acme Hosting' });
+    expect(statusDetails(paths, 'reseller1', false, T0 + 200).keyLabel).toBeNull();
+  });
+
+  it('a key whm2fa did not save (e.g. set in cPanel’s own page) has no name', async () => {
+    issuer('vm');
+    const first = await enroll(T0);
+    writeStore(paths, { reseller1: OTHER });
+    expect(statusDetails(paths, 'reseller1', true, T0 + 60).keyLabel).toBeNull();
+    const second = await enroll(T0 + 120, OTHER);
+    expect(second.outcome).toEqual({ replaced: null });
+    expect(second.secret).not.toBe(first.secret);
   });
 });
 

@@ -67,16 +67,21 @@ describe('reading and writing', () => {
     expect(existsSync(fileOf('r1'))).toBe(false);
   });
 
-  it('keeps key ids, steps and an administrator’s removal through a write and a read', () => {
+  it('keeps key ids, steps, an administrator’s removal and a key’s name through a write and a read', () => {
+    const keyLabel = { key: '0123456789abcdef', issuer: 'vm', account: 'r1', at: T };
     const full: UserState = {
       failures: 0,
       lockCount: 0,
       steps: { '0123456789abcdef': 7, fedcba9876543210: 9 },
-      pending: { ...PENDING, keyId: 'a1b2c3d4e5f60718' },
+      pending: { ...PENDING, keyId: 'a1b2c3d4e5f60718', issuer: 'Acme Hosting' },
       adminRemoval: { by: 'root', at: T, reason: 'lost phone' },
+      keyLabel,
     };
     writeUserState(paths, 'r1', full);
     expect(readUserState(paths, 'r1')).toEqual(full);
+    // A key's name alone keeps the file.
+    writeUserState(paths, 'r2', { failures: 0, lockCount: 0, keyLabel });
+    expect(existsSync(fileOf('r2'))).toBe(true);
   });
 
   it('an administrator’s removal alone keeps the file; empty steps alone do not', () => {
@@ -164,6 +169,13 @@ describe('reading and writing', () => {
     ['adminRemoval without by', { failures: 0, lockCount: 0, adminRemoval: { at: T, reason: 'x' } }],
     ['adminRemoval without reason', { failures: 0, lockCount: 0, adminRemoval: { by: 'root', at: T } }],
     ['adminRemoval with text at', { failures: 0, lockCount: 0, adminRemoval: { by: 'root', at: 'x', reason: 'x' } }],
+    ['pending with a numeric issuer', { failures: 0, lockCount: 0, pending: { ...PENDING, issuer: 5 } }],
+    ['null keyLabel', { failures: 0, lockCount: 0, keyLabel: null }],
+    ['keyLabel without issuer', { failures: 0, lockCount: 0, keyLabel: { key: 'k', account: 'r1', at: T } }],
+    [
+      'keyLabel with text at',
+      { failures: 0, lockCount: 0, keyLabel: { key: 'k', issuer: 'i', account: 'a', at: 'x' } },
+    ],
   ];
   it.each(damaged)('refuses a record with %s, leaving it untouched', (_name, value) => {
     saveRaw('r1', value);

@@ -1,12 +1,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Status } from '../api';
-import { LockNotice, Notice, useLockEnd } from '../components/Problem';
+import type { Confirmed, Label, Status } from '../api';
+import { LockNotice, Notice, useLockEnd, useSecondsLeft } from '../components/Problem';
+import { entryName } from '../messages';
+import { listen } from '../setupChannel';
 import { AdminRemoved, LostDevice } from './account/Guidance';
 import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
 import { Setup } from './Setup';
 
 type Mode = 'view' | 'setup' | 'reconfigure';
+
+/** After a reconfigure: the old key's entry to delete, named as the app shows it, or said to be unknown. */
+function replacedText(done: Confirmed, now: Label): string {
+  const old = done.replaced;
+  const head = 'Your new device is set up. From now on only its codes work. Delete the old entry';
+  const tail = 'from the authenticator app on your old device: its codes no longer work.';
+  if (!old)
+    return `${head} of this account ${tail} whm2fa did not record its name: it was set up outside this page (e.g. in cPanel’s own page) or before whm2fa kept names.`;
+  const name = entryName(old);
+  return `${head} for ${name} ${tail}${name === entryName(now) ? ' If both are in one app, keep the newer.' : ''}`;
+}
 
 /** "Manage my Account": the caller's own 2FA — set up, reconfigure, remove. */
 export function MyAccount(props: { status: Status; onChanged: () => void }) {
@@ -22,6 +35,16 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   }, [back]);
   // A lock that ends resets the attempts: status says so, not the lock's "0 attempts left".
   useLockEnd(status.lockedUntil, props.onChanged);
+  // While locked no code can be checked, so no new key is made: the buttons wait for the lock's end.
+  const locked = useSecondsLeft(status.lockedUntil) > 0;
+  // A setup finished in another tab of this browser shows here at once.
+  useEffect(
+    () =>
+      listen(status.user, (e) => {
+        if (e.kind === 'done') props.onChanged();
+      }),
+    [],
+  );
 
   const finished = (text: string, tone?: 'warning', warning?: string) => {
     setMode('view');
@@ -43,15 +66,15 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
           setBack(back + 1);
         }}
         onChanged={props.onChanged}
-        onDone={(warning) =>
+        onDone={(done, key) =>
           finished(
             mode === 'reconfigure'
-              ? `Your new device is set up. From now on only its codes work. Delete the old entry for ${status.issuer} (${status.user}) from the authenticator app on your old device: its codes no longer work.`
+              ? replacedText(done, key)
               : status.policyEnabled
                 ? 'Two-factor authentication is on. From your next login, WHM asks for a security code from your app after your password.'
-                : 'Two-factor authentication is set up. Logins will ask for a code once the host turns on the two-factor login policy.',
+                : `Two-factor authentication is set up. Logins will ask for a code once ${status.isRoot ? 'you turn on the two-factor login policy in Settings' : 'the host turns on the two-factor login policy'}.`,
             undefined,
-            warning,
+            done.warning,
           )
         }
       />
@@ -65,8 +88,10 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
       <Notice text={notice?.text} tone={notice?.tone} />
       <AdminRemoved status={status} />
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}
+      {locked && status.enabled ? <p>Logging in to WHM with your current phone still works.</p> : null}
       <OwnState
         status={status}
+        locked={locked}
         onSetup={() => setMode('setup')}
         onReconfigure={() => setMode('reconfigure')}
         onRemove={() => setRemoving(true)}

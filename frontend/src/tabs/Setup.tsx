@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError, type Status } from '../api';
+import { api, ApiError, type Confirmed, type Enrollment, type Status } from '../api';
 import { useCodeForm } from '../codeForm';
 import { useFocusHere } from '../focus';
+import { entryName } from '../messages';
 import { announce } from '../setupChannel';
 import { ConfirmForm } from './setup/ConfirmForm';
 import { Ended } from './setup/Ended';
@@ -18,13 +19,13 @@ import { usePendingKey } from './setup/usePendingKey';
 export function Setup(props: {
   status: Status;
   replacing: boolean;
-  /** `warning`: the change is done, but the server could not finish its own records. */
-  onDone: (warning?: string) => void;
+  /** The answer: `warning` when the server could not finish its own records; `replaced` names the old key. */
+  onDone: (done: Confirmed, key: Enrollment) => void;
   onCancel: () => void;
   onChanged: () => void;
 }) {
   const user = props.status.user;
-  const key = usePendingKey(user);
+  const key = usePendingKey(user, props.replacing);
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
   // Reconfiguring asks for two codes; a first setup only for the new key's (the form holds only `code`).
@@ -47,8 +48,8 @@ export function Setup(props: {
       .enrollConfirm(enrollment.keyId, codes.code, props.replacing ? codes.currentCode : undefined)
       .then(
         (done) => {
-          announce({ kind: 'done', user });
-          props.onDone(done.warning);
+          announce({ kind: 'done', user, keyId: enrollment.keyId });
+          props.onDone(done, enrollment);
         },
         (err: ApiError) => {
           // The key was replaced or expired: nothing was checked or counted; offer a new one.
@@ -88,8 +89,9 @@ export function Setup(props: {
       {ended !== undefined ? (
         <Ended
           message={ended.message}
+          dead={enrollment === undefined || ended.inUse === true ? undefined : entryName(enrollment)}
           hasNext={ended.next !== undefined}
-          onNew={() => again(ended.next)}
+          onNew={ended.finished === true ? undefined : () => again(ended.next)}
           onBack={leave}
         />
       ) : enrollment === undefined ? (

@@ -17,8 +17,12 @@ export function AdminRemoved({ status }: { status: Status }) {
   );
 }
 
-/** Where to turn when the phone is lost: who can remove 2FA, and root's command. */
+/**
+ * Where to turn when the phone is lost, while 2FA is on: root runs the command over SSH;
+ * anyone else asks the host (root), or the reseller that owns the account, in Manage Users.
+ */
 export function LostDevice({ status }: { status: Status }) {
+  if (!status.enabled) return null;
   return (
     <div class="whm2fa-lost">
       <h3>Lost your phone?</h3>
@@ -29,10 +33,9 @@ export function LostDevice({ status }: { status: Status }) {
         </p>
       ) : (
         <p>
-          If you cannot get a code, ask whoever manages your account to remove two-factor authentication: the reseller
-          that owns your account, or your host. On the server, root can also run{' '}
-          <code>whm2fa remove {status.user} --reason "lost phone"</code>. Then set it up again with your new phone. If
-          you still have the old phone, use Reconfigure instead.
+          If you cannot get a code, ask your host (root), or the reseller that owns your account if there is one, to
+          remove two-factor authentication in Manage Users. Then set it up again with your new phone, or use Reconfigure
+          if you still have the old one.
         </p>
       )}
     </div>

@@ -6,6 +6,8 @@ import type { Status } from '../../api';
  */
 export function OwnState(props: {
   status: Status;
+  /** Verification is locked: no button that needs a code (or makes a key) can be used. */
+  locked: boolean;
   onSetup: () => void;
   onReconfigure: () => void;
   onRemove: () => void;
@@ -19,15 +21,15 @@ export function OwnState(props: {
           ? 'Two-factor authentication is off: logging in needs only your password.'
           : status.policyEnabled
             ? 'Two-factor authentication is on: logging in asks for a security code from your authenticator app.'
-            : 'Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.'}
+            : `Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.${status.isRoot ? ' You can turn it on in Settings.' : ''}`}
       </p>
       {status.enabled ? (
         <>
           <p>
-            <button type="button" class="btn btn-primary" onClick={() => props.onReconfigure()}>
+            <button type="button" class="btn btn-primary" disabled={props.locked} onClick={() => props.onReconfigure()}>
               Reconfigure Two-Factor Authentication
             </button>{' '}
-            <button type="button" class="btn btn-danger" onClick={() => props.onRemove()}>
+            <button type="button" class="btn btn-danger" disabled={props.locked} onClick={() => props.onRemove()}>
               Remove Two-Factor Authentication
             </button>
           </p>
@@ -41,7 +43,7 @@ export function OwnState(props: {
             <p class="help-block">A setup was started and not finished; starting again makes a new key.</p>
           ) : null}
           <p>
-            <button type="button" class="btn btn-primary" onClick={() => props.onSetup()}>
+            <button type="button" class="btn btn-primary" disabled={props.locked} onClick={() => props.onSetup()}>
               Set up Two-Factor Authentication
             </button>
           </p>

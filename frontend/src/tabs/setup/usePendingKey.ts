@@ -1,9 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, type ApiError, type Enrollment } from '../../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, type ApiError, type Enrollment, type Status } from '../../api';
 import { useSecondsLeft } from '../../components/Problem';
 import { clockTime } from '../../messages';
 import { announce } from '../../setupChannel';
 import { useOtherTabs, type SetupEnd } from './useOtherTabs';
+
+const CHANGED: SetupEnd = {
+  message: 'Two-factor authentication was changed in another tab or window, so no new key was made.',
+  finished: true,
+};
+
+/** The account's key as a status shows it: changes when 2FA is set up or reconfigured. */
+const keyOf = (s: Status): string => `${String(s.enabled)} ${s.keyLabel?.at ?? ''}`;
 
 /** The key a setup shows, and why it ended when it no longer works. */
 export interface PendingKey {
@@ -12,7 +20,10 @@ export interface PendingKey {
   readonly ended: SetupEnd | undefined;
   /** Why a new key could not be made. */
   readonly startError: ApiError | undefined;
-  /** Makes a new key (and tells the other tabs theirs is replaced). */
+  /**
+   * Makes a new key (and tells the other tabs theirs is replaced), after status shows 2FA
+   * as it was when this setup began: if it was set up elsewhere meanwhile, ends instead.
+   */
   start(): void;
   /** Shows a key another tab made. */
   show(enrollment: Enrollment): void;
@@ -20,13 +31,18 @@ export interface PendingKey {
   end(end: SetupEnd): void;
 }
 
-/** A setup's key from enroll.start to its end: expiry by the clock, other tabs, the server. */
-export function usePendingKey(user: string): PendingKey {
+/**
+ * A setup's key from enroll.start to its end: expiry by the clock, other tabs, the server.
+ * `replacing`: the page offered a reconfigure (2FA was on), not a first setup.
+ */
+export function usePendingKey(user: string, replacing: boolean): PendingKey {
   const [enrollment, setEnrollment] = useState<Enrollment | undefined>();
   const [end, setEnd] = useState<SetupEnd | undefined>();
   const [startError, setStartError] = useState<ApiError | undefined>();
+  // The key when this setup began; '' when 2FA had already changed from what the page showed.
+  const began = useRef<string>();
   const left = useSecondsLeft(enrollment?.expiresAt);
-  useOtherTabs(user, enrollment, setEnd);
+  useOtherTabs(user, enrollment, setEnd, (s) => keyOf(s) !== began.current);
   const show = (next: Enrollment) => {
     setEnrollment(next);
     setEnd(undefined);
@@ -35,10 +51,17 @@ export function usePendingKey(user: string): PendingKey {
     setStartError(undefined);
     setEnd(undefined);
     setEnrollment(undefined);
-    api.enrollStart().then((next) => {
-      show(next);
-      announce({ kind: 'started', user, enrollment: next });
-    }, setStartError);
+    api
+      .status()
+      .then((s) => {
+        began.current ??= s.enabled === replacing ? keyOf(s) : '';
+        if (keyOf(s) !== began.current) return setEnd(CHANGED);
+        return api.enrollStart().then((next) => {
+          show(next);
+          announce({ kind: 'started', user, enrollment: next });
+        });
+      })
+      .catch(setStartError);
   };
   useEffect(start, []);
   const expired =
