@@ -5,18 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { isIP } from 'node:net';
 import { hostname as nodeName } from 'node:os';
-import {
-  mkdirSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  chmodSync,
-  openSync,
-  closeSync,
-  unlinkSync,
-  linkSync,
-  statSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync, unlinkSync, linkSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** Paths inside a sandbox server tree. */
