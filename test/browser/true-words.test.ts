@@ -261,7 +261,9 @@ describe('5. lost-phone help that is true for each role and state', () => {
         'Two-factor authentication is set up. Logins will ask for a code once you turn on the two-factor login policy in Settings.',
       );
       await done.waitFor();
-      const state = page.locator('.whm2fa-state');
+      // The status line follows the status the page reads again after the setup.
+      const state = page.locator('.whm2fa-state', { hasText: 'login policy is off' });
+      await state.waitFor();
       expect(await state.textContent()).toMatch(/login policy is off\. You can turn it on in Settings\.$/);
       const command = page.locator('.whm2fa-lost code');
       expect(await command.textContent()).toBe('whm2fa remove root --reason "lost phone"');
