@@ -35,7 +35,7 @@ export function getSettings(ctx: RequestContext): SettingsView {
 
 /**
  * Sets the caller's issuer; "" resets it to the default. Each actor's saves are
- * rate-limited (rateLimit.ts): past the limit the answer is LOCKED with a time to retry.
+ * rate-limited (rateLimit.ts): past the limit the answer is RATE_LIMITED with a time to retry.
  */
 export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
