@@ -1,7 +1,19 @@
 // Issue 20 through the installed CGI: each refusal says what really happened. A rate
-// limit is RATE_LIMITED with the time to retry (never the verification lock's LOCKED).
+// limit is RATE_LIMITED with the time to retry (never the verification lock's LOCKED); a
+// refusal by cPanel is CPANEL_FAILED with cPanel's reason and the state read back.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, makeServer, type CgiResult, type Server } from '../support/server';
+import {
+  api,
+  auditLines,
+  HOST,
+  makeServer,
+  readJson,
+  replaceTool,
+  type CgiResult,
+  type Server,
+} from '../support/server';
 import { BURST } from '../../plugin/src/rateLimit';
 
 let server: Server;
@@ -62,5 +74,83 @@ describe('rate limits answer RATE_LIMITED, not LOCKED', () => {
       await api(server, 'reseller2', { action: 'settings.set', issuer: 'Hosting' }),
       /^Too many issuer changes /,
     );
+  });
+});
+
+describe('cPanel refusing a settings change', () => {
+  const REFUSE =
+    '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"Changes to this setting are disabled on this server."},"data":null}\'\n';
+  const issuers = (): Record<string, string> =>
+    readJson(join(server.root, 'var/cpanel/authn/twofactor_auth/issuer_userdata.json')) as Record<string, string>;
+
+  it('policy.set: CPANEL_FAILED (502) with cPanel’s reason and the policy as it still is', async () => {
+    const restore = replaceTool(server, 'whmapi1', REFUSE);
+    let r: CgiResult;
+    try {
+      r = await api(server, 'root', { action: 'policy.set', enabled: false });
+    } finally {
+      restore();
+    }
+    expect(r.status).toBe(502);
+    expect(refusal(r).code).toBe('CPANEL_FAILED');
+    expect(refusal(r).message).toBe(
+      'cPanel did not turn the two-factor login policy off (cPanel said: Changes to this setting are disabled on this server.). It is still on: logins of accounts with two-factor authentication ask for a security code.',
+    );
+    expect(r.stderr).toBe('');
+    const settings = await api(server, 'root', { action: 'settings.get' });
+    expect(settings.json().data?.['policyEnabled']).toBe(true);
+    expect(auditLines(server).at(-1)).toMatchObject({
+      action: 'policy.set',
+      result: 'failed: still on (cPanel said: Changes to this setting are disabled on this server.)',
+    });
+  });
+
+  it('policy.set: a tool that switched the policy and then died is a success', async () => {
+    mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
+    const faults = join(server.root, 'var/fake-cpanel/faults.json');
+    writeFileSync(faults, JSON.stringify({ 'whmapi1:twofactorauth_disable_policy': 'exit' }));
+    let r: CgiResult;
+    try {
+      r = await api(server, 'root', { action: 'policy.set', enabled: false });
+    } finally {
+      rmSync(faults, { force: true });
+    }
+    expect(r.status).toBe(200);
+    expect(r.json().data).toEqual({ policyEnabled: false });
+    expect(auditLines(server).at(-1)?.['result']).toMatch(/^off \(cPanel said: its tool exited with status 255/);
+    expect((await api(server, 'root', { action: 'policy.set', enabled: true })).json().data).toEqual({
+      policyEnabled: true,
+    });
+  });
+
+  it('settings.set as root: CPANEL_FAILED (502) with cPanel’s reason and the issuer cPanel holds', async () => {
+    expect((await api(server, 'root', { action: 'settings.set', issuer: 'Old Name' })).status).toBe(200);
+    const restore = replaceTool(server, 'whmapi1', REFUSE);
+    let r: CgiResult;
+    try {
+      r = await api(server, 'root', { action: 'settings.set', issuer: 'New Name' });
+    } finally {
+      restore();
+    }
+    expect(r.status).toBe(502);
+    expect(refusal(r).code).toBe('CPANEL_FAILED');
+    expect(refusal(r).message).toBe(
+      'cPanel did not save the issuer (cPanel said: Changes to this setting are disabled on this server.). The server-wide issuer is “Old Name”: authenticator apps show that for new setups.',
+    );
+    expect(issuers()['system_wide_issuer']).toBe('Old Name');
+    expect(auditLines(server).at(-1)).toMatchObject({
+      action: 'issuer.set',
+      result:
+        'failed: system-wide not set to "New Name" (cPanel said: Changes to this setting are disabled on this server.)',
+    });
+    // With no issuer of root's own, the message names the hostname it falls back to.
+    expect((await api(server, 'root', { action: 'settings.set', issuer: '' })).status).toBe(200);
+    const again = replaceTool(server, 'whmapi1', REFUSE);
+    try {
+      r = await api(server, 'root', { action: 'settings.set', issuer: 'New Name' });
+    } finally {
+      again();
+    }
+    expect(refusal(r).message).toContain(`The server-wide issuer is the server hostname (${HOST})`);
   });
 });
