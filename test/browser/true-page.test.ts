@@ -53,3 +53,33 @@ describe('a rate limit', () => {
     await page.context().close();
   });
 });
+
+describe('the issuer field', () => {
+  it('names a refused character and cPanel’s rule as it is typed, and previews what would be accepted', async () => {
+    const page = await asUser('reseller1');
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const field = page.getByLabel('Issuer');
+    await field.fill('Hébergement');
+    const hint = page.locator('#whm2fa-issuer-hint');
+    expect(await hint.textContent()).toBe(
+      '“é” cannot be used in the issuer. Use 1 to 32 characters: the letters A–Z and a–z (no accents), digits, spaces, dots (.), underscores (_) and hyphens (-).',
+    );
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Save issuer' }).isDisabled()).toBe(true);
+    expect(await page.locator('.whm2fa-preview').textContent()).toBe(
+      'Typed without accents, new setups show: Hebergement (reseller1)',
+    );
+    expect(await checkBothWidths(page, 'issuer-refused-character')).toEqual([]);
+    // A character with no plain form: named, and no preview claims anything.
+    await field.fill('Web/Mail');
+    expect(await hint.textContent()).toMatch(/^“\/” cannot be used in the issuer\. Use 1 to 32 characters/);
+    expect(await page.locator('.whm2fa-preview').count()).toBe(0);
+    await field.fill('Hebergement');
+    expect(await page.locator('.whm2fa-preview').textContent()).toBe(
+      'After saving, new setups show: Hebergement (reseller1)',
+    );
+    await page.getByRole('button', { name: 'Save issuer' }).click();
+    await page.getByText('Issuer saved: authenticator apps will show “Hebergement” for new setups.').waitFor();
+    await page.context().close();
+  });
+});

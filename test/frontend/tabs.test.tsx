@@ -169,11 +169,13 @@ describe('Settings', () => {
     const field = (await screen.findByLabelText('Issuer')) as HTMLInputElement;
     expect(screen.getByText(/Leave it empty to use the default \(whm\.example\.test\)/)).toBeTruthy();
     fireEvent.input(field, { target: { value: 'Bad:Name' } });
-    expect(screen.getByText(/Use only letters, digits, spaces/)).toBeTruthy();
+    expect(
+      screen.getByText(/^“:” cannot be used in the issuer\. Use 1 to 32 characters: the letters A–Z/),
+    ).toBeTruthy();
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect((screen.getByRole('button', { name: 'Save issuer' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.input(field, { target: { value: 'x'.repeat(33) } });
-    expect(screen.getByText('Use at most 32 characters.')).toBeTruthy();
+    expect(screen.getByText(/^The issuer has 33 characters, more than 32\./)).toBeTruthy();
     fireEvent.input(field, { target: { value: 'Reseller One' } });
     expect(screen.getByText('Reseller One')).toBeTruthy(); // the preview
     fireEvent.click(screen.getByRole('button', { name: 'Save issuer' }));

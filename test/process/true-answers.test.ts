@@ -1,6 +1,7 @@
 // Issue 20 through the installed CGI: each refusal says what really happened. A rate
 // limit is RATE_LIMITED with the time to retry (never the verification lock's LOCKED); a
-// refusal by cPanel is CPANEL_FAILED with cPanel's reason and the state read back.
+// refusal by cPanel is CPANEL_FAILED with cPanel's reason and the state read back; a
+// refused issuer names the characters cPanel does not take.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -152,5 +153,19 @@ describe('cPanel refusing a settings change', () => {
       again();
     }
     expect(refusal(r).message).toContain(`The server-wide issuer is the server hostname (${HOST})`);
+  });
+});
+
+describe('an issuer outside cPanel’s rule', () => {
+  it('BAD_REQUEST names each refused character and the rule: é is a letter, but not one cPanel takes', async () => {
+    const r = await api(server, 'reseller1', { action: 'settings.set', issuer: 'Hébergement Zoë' });
+    expect(r.status).toBe(400);
+    expect(refusal(r)).toEqual({
+      code: 'BAD_REQUEST',
+      message:
+        '“é” and “ë” cannot be used in the issuer. Use 1 to 32 characters: the letters A–Z and a–z (no accents), digits, spaces, dots (.), underscores (_) and hyphens (-).',
+    });
+    const long = await api(server, 'reseller1', { action: 'settings.set', issuer: 'Hosting'.repeat(5) });
+    expect(refusal(long).message).toMatch(/^The issuer has 35 characters, more than 32\. Use 1 to 32 characters:/);
   });
 });
