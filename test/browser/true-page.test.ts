@@ -1,10 +1,12 @@
 // Issue 20 in a real browser, at 1280 and 360 px: the page says only what is true. A rate
-// limit is not called a lock of wrong codes; axe-core finds nothing in each state.
+// limit is not called a lock of wrong codes; a refused issuer names what is wrong; root's
+// login-policy switch says its state in words, is big enough to tap, shows that it is
+// saving, and shows cPanel's refusal; axe-core finds nothing in each state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { api } from '../support/server';
+import { api, replaceTool } from '../support/server';
 import { BURST } from '../../plugin/src/rateLimit';
-import { checkBothWidths, login, openPlugin, openStage, type Stage } from './support';
+import { checkBothWidths, login, openPlugin, openStage, WIDTHS, type Stage } from './support';
 
 const ACLS = ['create-acct', 'list-accts'];
 const ZONE = 'America/New_York';
@@ -80,6 +82,89 @@ describe('the issuer field', () => {
     );
     await page.getByRole('button', { name: 'Save issuer' }).click();
     await page.getByText('Issuer saved: authenticator apps will show “Hebergement” for new setups.').waitFor();
+    await page.context().close();
+  });
+});
+
+describe('root’s login-policy switch', () => {
+  it('is a labelled switch, big enough to tap, saying its state in words; busy while it saves', async () => {
+    const page = await asUser('root');
+    await page.getByRole('tab', { name: 'Settings' }).click();
+    const toggle = page.getByRole('switch', { name: 'Ask for a security code at login' });
+    const state = page.locator('#whm2fa-policy-state');
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    expect(await toggle.getAttribute('aria-describedby')).toBe('whm2fa-policy-state');
+    expect(await state.textContent()).toBe(
+      'On: logins ask for a security code wherever two-factor authentication is set up.',
+    );
+    expect(await page.locator('.whm2fa-policy').ariaSnapshot()).toContain(
+      '- switch "Ask for a security code at login" [checked]',
+    );
+    for (const [label, width] of WIDTHS) {
+      await page.setViewportSize({ width, height: 800 });
+      const box = await toggle.boundingBox();
+      expect(box?.width, label).toBeGreaterThanOrEqual(44);
+      expect(box?.height, label).toBeGreaterThanOrEqual(44);
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await checkBothWidths(page, 'policy-switch-on')).toEqual([]);
+
+    // cPanel's answer is held back: the switch says it is saving and takes no second press.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let sent = 0;
+    await page.route('**/api.cgi', async (route) => {
+      if ((route.request().postData() ?? '').includes('policy.set')) {
+        sent += 1;
+        await held;
+      }
+      await route.continue();
+    });
+    await toggle.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Turn off the login policy' }).click();
+    await page.waitForFunction(() => document.querySelector('[role="switch"]')?.getAttribute('aria-busy') === 'true');
+    expect(await toggle.getAttribute('aria-disabled')).toBe('true');
+    expect(await toggle.getAttribute('aria-checked')).toBe('true');
+    expect(await state.textContent()).toBe('Turning it off…');
+    await toggle.click({ force: true });
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await checkBothWidths(page, 'policy-switch-busy')).toEqual([]);
+    release();
+    await page.waitForFunction(
+      () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'false',
+    );
+    expect(await state.textContent()).toBe('Off: no login on this server asks for a security code.');
+    expect(await toggle.getAttribute('aria-busy')).toBe('false');
+    expect(sent).toBe(1);
+    await page.unroute('**/api.cgi');
+    expect(await checkBothWidths(page, 'policy-switch-off')).toEqual([]);
+
+    // cPanel refuses: its reason is shown, and the switch still says what is true.
+    const restore = replaceTool(
+      stage.server,
+      'whmapi1',
+      '#!/bin/sh\necho \'{"metadata":{"result":0,"reason":"The policy is managed by your provider."}}\'\n',
+    );
+    try {
+      await toggle.click();
+      await page
+        .getByRole('alert')
+        .getByText(
+          'cPanel did not turn the two-factor login policy on (cPanel said: The policy is managed by your provider.). It is still off: no login on this server asks for a security code.',
+        )
+        .waitFor();
+    } finally {
+      restore();
+    }
+    expect(await toggle.getAttribute('aria-checked')).toBe('false');
+    expect(await state.textContent()).toBe('Off: no login on this server asks for a security code.');
+    // The earlier success is not left on screen beside the refusal.
+    expect(await page.getByRole('tabpanel').locator('.whm2fa-notice').textContent()).toBe('');
+    expect(await checkBothWidths(page, 'policy-switch-refused')).toEqual([]);
+    await toggle.click();
+    await page.waitForFunction(
+      () => document.querySelector('[role="switch"]')?.getAttribute('aria-checked') === 'true',
+    );
     await page.context().close();
   });
 });
