@@ -1,7 +1,8 @@
 // Issue 20 in a real browser, at 1280 and 360 px: the page says only what is true. A rate
 // limit is not called a lock of wrong codes; a refused issuer names what is wrong; root's
 // login-policy switch says its state in words, is big enough to tap, shows that it is
-// saving, and shows cPanel's refusal; in forced colours the selected tab stands out;
+// saving, and shows cPanel's refusal; in forced colours the selected tab stands out; the
+// page runs under its Content-Security-Policy without one violation, QR code included;
 // axe-core finds nothing in each state.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -207,5 +208,73 @@ describe('forced colours (Windows high contrast)', () => {
     // contrast rule says nothing true here; contrast is checked in every state above.
     expect(await checkBothWidths(page, 'forced-colors', ['color-contrast'])).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  it('is in force, and the page runs under it with no violation at both widths, QR code included', async () => {
+    const context = await stage.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Every violation of every page load, as the page itself would see it.
+    await context.addInitScript(() => {
+      const seen: string[] = JSON.parse(sessionStorage.getItem('csp-violations') ?? '[]') as string[];
+      document.addEventListener('securitypolicyviolation', (e) => {
+        seen.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${String(e.lineNumber)}`);
+        sessionStorage.setItem('csp-violations', JSON.stringify(seen));
+      });
+    });
+    const page = await context.newPage();
+    const console: string[] = [];
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) console.push(m.text());
+    });
+    await login(page, stage.url, 'root');
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/cgi/whm2fa/index.cgi')),
+      openPlugin(page),
+    ]);
+    expect((await answer.allHeaders())['content-security-policy']).toMatch(
+      /^default-src 'none'; script-src 'self' 'nonce-/,
+    );
+    for (const [label, width] of WIDTHS) {
+      await page.setViewportSize({ width, height: 740 });
+      await page.reload();
+      await page.getByRole('tab', { name: 'Manage my Account' }).waitFor();
+      for (const tab of ['Manage Users', 'Settings', 'Activity', 'Manage my Account']) {
+        await page.getByRole('tab', { name: tab }).click();
+        await page.getByRole('tabpanel').locator('h2').first().waitFor();
+      }
+      await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).click();
+      const qr = page.getByRole('img', { name: /QR code/ });
+      await qr.waitFor();
+      await page.waitForFunction(() => (document.querySelector('.whm2fa-qr') as HTMLImageElement | null)?.complete);
+      const size = await qr.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.getBoundingClientRect().width]);
+      expect(size[0], label).toBeGreaterThan(0);
+      expect(size[1], label).toBeGreaterThanOrEqual(150);
+      // The page's own markup has no inline style or script (checked before axe-core, which
+      // leaves empty style attributes behind).
+      expect(
+        await page
+          .locator('#whm2fa [style], #whm2fa style, #whm2fa script')
+          .evaluateAll((els) => els.map((e) => e.outerHTML.slice(0, 120))),
+      ).toEqual([]);
+      expect(await checkBothWidths(page, `csp-setup-${label}`)).toEqual([]);
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).waitFor();
+    }
+    const violations = (): Promise<string[]> =>
+      page.evaluate(() => JSON.parse(sessionStorage.getItem('csp-violations') ?? '[]') as string[]);
+    expect(await violations()).toEqual([]);
+    expect(console).toEqual([]);
+    // The policy is enforced: a script added without the nonce does not run, and is reported.
+    const ran = await page.evaluate(async () => {
+      const s = document.createElement('script');
+      s.textContent = 'window.injected = true;';
+      document.body.append(s);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return (window as unknown as { injected?: boolean }).injected === true;
+    });
+    expect(ran).toBe(false);
+    expect(await violations()).toEqual([expect.stringMatching(/^script-src-elem inline /)]);
+    await context.close();
   });
 });
