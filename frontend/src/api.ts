@@ -13,16 +13,27 @@ import type { AdminRemoval } from '../../plugin/src/accountStatus';
  */
 export type ErrorCode = ServerErrorCode | 'NETWORK' | 'SESSION_ENDED';
 
-/** A refused request: the server's code and message, the lock's end, the refused code fields. */
+/**
+ * A refused request: the server's code and message, the lock's end, the refused code
+ * fields, and when a rate-limited action may be tried again.
+ */
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly lockedUntil: string | undefined;
   readonly fields: readonly string[];
-  constructor(code: ErrorCode, message: string, lockedUntil?: string, fields: readonly string[] = []) {
+  readonly retryAfter: string | undefined;
+  constructor(
+    code: ErrorCode,
+    message: string,
+    lockedUntil?: string,
+    fields: readonly string[] = [],
+    retryAfter?: string,
+  ) {
     super(message);
     this.code = code;
     this.lockedUntil = lockedUntil;
     this.fields = fields;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -96,7 +107,7 @@ export interface AuditEntry {
 interface Envelope<T> {
   ok: boolean;
   data?: T;
-  error?: { code: ErrorCode; message: string; lockedUntil?: string; fields?: string[] };
+  error?: { code: ErrorCode; message: string; lockedUntil?: string; fields?: string[]; retryAfter?: string };
 }
 
 /** Activity's optional filters (the server applies them after its visibility rule). */
@@ -144,7 +155,7 @@ export async function call<T>(action: string, params: Record<string, unknown> = 
   }
   if (envelope.ok && envelope.data !== undefined) return envelope.data;
   const error = envelope.error ?? { code: 'INTERNAL' as const, message: 'Something went wrong.' };
-  throw new ApiError(error.code, error.message, error.lockedUntil, error.fields);
+  throw new ApiError(error.code, error.message, error.lockedUntil, error.fields, error.retryAfter);
 }
 
 /** The actions of docs/api.md, one function each. */

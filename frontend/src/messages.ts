@@ -24,6 +24,14 @@ export function errorMessage(error: ApiError): string {
       return 'That security code was already used. Wait for your app to show the next code (every 30 seconds) and enter that one.';
     case 'LOCKED':
       return 'Too many wrong security codes. Verification is locked for a while to protect your account.';
+    case 'RATE_LIMITED':
+      // Not a lock: one more is allowed each minute, so the time is close. Shown in local
+      // time, rounded up to the minute so that "after" it is always true.
+      return `You did this too many times in a short time, so the server is pausing it. Try again ${
+        error.retryAfter === undefined
+          ? 'in a minute'
+          : `after ${clockTime(new Date(Math.ceil(Date.parse(error.retryAfter) / 60_000) * 60_000).toISOString())}`
+      }. Nothing was changed.`;
     case 'NO_PENDING':
       return 'This setup expired or was cancelled. Start the setup again to get a new key.';
     case 'NOT_ENABLED':

@@ -3,9 +3,10 @@
  * Root-level callers set the system-wide issuer in cPanel; a reseller's own issuer is
  * kept in whm2fa's settings (see settings.ts for why).
  */
-import { forbidden } from './errors';
+import { cpanelFailed, forbidden } from './errors';
 import { appendAudit, appendAuditLocked } from './audit';
-import { policyEnabled, serverHostname } from './cpanelState';
+import { CpanelCallError } from './cpanel';
+import { policyEnabled, readCpanelIssuers, serverHostname } from './cpanelState';
 import { issuerFor, systemWideIssuer, validIssuer } from './issuer';
 import { readSettings, writeSettings } from './settings';
 import { withLock } from './store';
@@ -33,9 +34,27 @@ export function getSettings(ctx: RequestContext): SettingsView {
   };
 }
 
+/** Runs a cPanel call; a failure of the call itself is returned, to be judged by reading cPanel's state back. */
+function attempt(call: () => void): CpanelCallError | undefined {
+  try {
+    call();
+    return undefined;
+  } catch (err) {
+    if (err instanceof CpanelCallError) return err;
+    throw err;
+  }
+}
+
+/** ` (cPanel said: …)` for a failed call, else nothing. */
+function saidBy(failure: CpanelCallError | undefined): string {
+  return failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+}
+
 /**
  * Sets the caller's issuer; "" resets it to the default. Each actor's saves are
- * rate-limited (rateLimit.ts): past the limit the answer is LOCKED with a time to retry.
+ * rate-limited (rateLimit.ts): past the limit the answer is RATE_LIMITED with a time to retry.
+ * Root's goes to cPanel, and cPanel's file is read back: when cPanel did not save it, the
+ * answer is CPANEL_FAILED with cPanel's reason and the issuer it holds now.
  */
 export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
@@ -43,15 +62,24 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
   if (caller.isRoot) {
     limitRate(ctx, 'issuer.set');
-    ctx.cpanel.setSystemIssuer(issuer);
+    const failure = attempt(() => ctx.cpanel.setSystemIssuer(issuer));
+    const held = readCpanelIssuers(paths).get('system_wide_issuer') ?? '';
+    // A call that reported success is believed; a failed one is judged by what cPanel holds.
+    const saved = failure === undefined || held === issuer;
     appendAudit(paths, {
       epochSeconds,
       actor: caller.user,
       subject: caller.user,
       action: 'issuer.set',
       ip: ctx.ip,
-      result: `system-wide ${result}`,
+      result: saved ? `system-wide ${result}${saidBy(failure)}` : `failed: system-wide not ${result}${saidBy(failure)}`,
     });
+    if (!saved) {
+      const now = held === '' ? `the server hostname (${serverHostname(paths)})` : `“${held}”`;
+      throw cpanelFailed(
+        `cPanel did not save the issuer${saidBy(failure)}. The server-wide issuer is ${now}: authenticator apps show that for new setups.`,
+      );
+    }
   } else {
     withLock(paths.lockFile, () => {
       chargeLocked(ctx, 'issuer.set');
@@ -65,19 +93,33 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   return getSettings(ctx);
 }
 
-/** Switches cPanel's 2FA login policy (root-level callers only). */
+/**
+ * Switches cPanel's 2FA login policy (root-level callers only) and reads it back: when the
+ * call failed and the policy is not as asked, the answer is CPANEL_FAILED with cPanel's
+ * reason and the policy as it is now.
+ */
 export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
   const { paths, caller, epochSeconds } = ctx;
   if (!caller.isRoot) throw forbidden('Only root can switch the two-factor login policy. Ask your host.');
-  ctx.cpanel.setPolicy(enabled);
+  const failure = attempt(() => ctx.cpanel.setPolicy(enabled));
   const now = policyEnabled(paths);
+  const refused = failure !== undefined && now !== enabled;
   appendAudit(paths, {
     epochSeconds,
     actor: caller.user,
     subject: caller.user,
     action: 'policy.set',
     ip: ctx.ip,
-    result: now ? 'on' : 'off',
+    result: `${refused ? 'failed: still ' : ''}${now ? 'on' : 'off'}${saidBy(failure)}`,
   });
+  if (refused) {
+    throw cpanelFailed(
+      `cPanel did not turn the two-factor login policy ${enabled ? 'on' : 'off'}${saidBy(failure)}. It is still ${
+        now
+          ? 'on: logins of accounts with two-factor authentication ask for a security code.'
+          : 'off: no login on this server asks for a security code.'
+      }`,
+    );
+  }
   return now;
 }

@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'CODE_INVALID'
   | 'CODE_REPLAYED'
   | 'LOCKED'
+  | 'RATE_LIMITED'
   | 'NO_PENDING'
   | 'NOT_ENABLED'
   | 'CPANEL_FAILED'
@@ -24,6 +25,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   CODE_INVALID: 422,
   CODE_REPLAYED: 422,
   LOCKED: 429,
+  RATE_LIMITED: 429,
   NO_PENDING: 409,
   NOT_ENABLED: 409,
   CPANEL_FAILED: 502,
@@ -54,6 +56,8 @@ export function statusText(status: number): string {
 export interface ErrorDetails {
   /** ISO time a verification lock ends (LOCKED, and the failure that caused it). */
   lockedUntil?: string;
+  /** ISO time a rate-limited action may be tried again (RATE_LIMITED). */
+  retryAfter?: string;
   /** The request parameters holding the refused codes (CODE_INVALID, CODE_REPLAYED). */
   fields?: readonly string[];
   /** Overrides the code's usual HTTP status (405 for a wrong method, 415 for a wrong type). */
@@ -65,6 +69,7 @@ export class Whm2faError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly lockedUntil: string | undefined;
+  readonly retryAfter: string | undefined;
   readonly fields: readonly string[] | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
@@ -73,15 +78,23 @@ export class Whm2faError extends Error {
     this.code = code;
     this.status = details.status ?? HTTP_STATUS[code];
     this.lockedUntil = details.lockedUntil;
+    this.retryAfter = details.retryAfter;
     this.fields = details.fields;
   }
 
   /** The `error` member of the JSON API's failure envelope (`fields` only when a code was refused). */
-  toJSON(): { code: ErrorCode; message: string; lockedUntil?: string; fields?: readonly string[] } {
+  toJSON(): {
+    code: ErrorCode;
+    message: string;
+    lockedUntil?: string;
+    retryAfter?: string;
+    fields?: readonly string[];
+  } {
     return {
       code: this.code,
       message: this.message,
       ...(this.lockedUntil === undefined ? {} : { lockedUntil: this.lockedUntil }),
+      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
       ...(this.fields === undefined ? {} : { fields: this.fields }),
     };
   }

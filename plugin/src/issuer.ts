@@ -1,18 +1,19 @@
 /**
  * Which issuer name an authenticator app shows for a user, and cPanel's rule for a valid
- * one (docs/cpanel.md, "Issuers"): 1–32 of letters, digits, space, `.`, `_`, `-`.
+ * one (docs/cpanel.md, "Issuers"): 1–32 of ASCII letters, digits, space, `.`, `_`, `-`.
  */
 import { badRequest } from './errors';
 import { readCpanelIssuers, serverHostname } from './cpanelState';
 import { ownIssuer, readSettings } from './settings';
-import { ISSUER_RULE_TEXT, isValidIssuer } from './rules';
+import { issuerProblem } from './rules';
 import type { ServerPaths } from './paths';
 
 /** Trims and checks an issuer typed by a person; "" means "use the default". */
 export function validIssuer(input: string): string {
   const issuer = input.trim();
-  if (issuer === '' || isValidIssuer(issuer)) return issuer;
-  throw badRequest(`The issuer must be ${ISSUER_RULE_TEXT}.`);
+  const problem = issuerProblem(issuer);
+  if (problem === undefined) return issuer;
+  throw badRequest(problem);
 }
 
 /** The server-wide issuer: root's choice in cPanel, else the hostname as cPanel finds it ({@link serverHostname}). */

@@ -1,7 +1,8 @@
 /**
  * index.cgi's HTML: WHM's header, the page's mount point, app.css and app.js (with a
- * version stamp so browsers pick up upgrades), WHM's footer. The page itself talks to
- * api.cgi under the same /cpsess token.
+ * version stamp so browsers pick up upgrades), WHM's footer, under a Content-Security-Policy
+ * ({@link contentSecurityPolicy}). The page itself talks to api.cgi under the same /cpsess
+ * token.
  */
 import { randomBytes } from 'node:crypto';
 import { toWhm2faError } from './errors';
@@ -21,7 +22,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
 }
 
-function plainHead(nonce: string): string {
+function plainHead(): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -29,16 +30,43 @@ function plainHead(nonce: string): string {
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     `<title>${PAGE_TITLE}</title>`,
-    `<meta name="whm2fa-nonce" content="${nonce}">`,
     '</head>',
     '<body class="whm2fa-plain">',
   ].join('\n');
 }
 
-const HTML_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-store',
-};
+/**
+ * The Content-Security-Policy of index.cgi's answers. Scripts and style sheets come only
+ * from this server (whm2fa's app.js and app.css, WHM's own files) or carry this answer's
+ * nonce: WHM's header and footer mark their inline `<script>` and `<style>` blocks with
+ * the placeholder chrome.ts fills in, and the page itself has no inline script or style.
+ * Style attributes are allowed because WHM's chrome writes some and a nonce cannot cover
+ * an attribute; they run no script. Images: this server and `data:` (the QR code is a
+ * `data:` SVG image). The page fetches only api.cgi, posts no form elsewhere, and may be
+ * framed only by WHM itself.
+ */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'none'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join('; ');
+}
+
+function htmlHeaders(nonce: string): Record<string, string> {
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': contentSecurityPolicy(nonce),
+  };
+}
 
 /** index.cgi's answer to one request: the page's HTML inside WHM's chrome, or a refusal. */
 export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse {
@@ -46,8 +74,8 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return {
       status: 405,
-      headers: { ...HTML_HEADERS, Allow: 'GET' },
-      body: `${plainHead(nonce)}<p>This page only answers GET requests.</p></body></html>\n`,
+      headers: { ...htmlHeaders(nonce), Allow: 'GET' },
+      body: `${plainHead()}<p>This page only answers GET requests.</p></body></html>\n`,
     };
   }
   let user: string;
@@ -57,8 +85,8 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
     const coded = toWhm2faError(err);
     return {
       status: coded.status,
-      headers: HTML_HEADERS,
-      body: `${plainHead(nonce)}<main class="container"><h1>${PAGE_TITLE}</h1><p role="alert">${escapeHtml(coded.message)}</p></main></body></html>\n`,
+      headers: htmlHeaders(nonce),
+      body: `${plainHead()}<main class="container"><h1>${PAGE_TITLE}</h1><p role="alert">${escapeHtml(coded.message)}</p></main></body></html>\n`,
     };
   }
   const token = request.securityToken ?? '';
@@ -72,10 +100,8 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
     `<script src="app.js?v=${v}" nonce="${nonce}" defer></script>`,
   ].join('\n');
   const body =
-    chrome === undefined
-      ? `${plainHead(nonce)}\n${app}\n</body>\n</html>\n`
-      : `${chrome.header}\n${app}\n${chrome.footer}`;
-  return { status: 200, headers: HTML_HEADERS, body: request.method === 'HEAD' ? '' : body };
+    chrome === undefined ? `${plainHead()}\n${app}\n</body>\n</html>\n` : `${chrome.header}\n${app}\n${chrome.footer}`;
+  return { status: 200, headers: htmlHeaders(nonce), body: request.method === 'HEAD' ? '' : body };
 }
 
 /** index.cgi: the page inside WHM's chrome; never fails without a readable answer. */

@@ -1,8 +1,8 @@
 /**
  * Per-actor rate limits, so one WHM user cannot fill the audit trail: issuer saves and
  * setup starts each take a token from the actor's own bucket (up to {@link BURST} in a row,
- * then one more every {@link REFILL_SECONDS}). A refusal is LOCKED (HTTP 429) with the
- * time to retry, and only the first refusal of each episode is recorded. The same file
+ * then one more every {@link REFILL_SECONDS}). A refusal is RATE_LIMITED (HTTP 429) with
+ * the time to retry (`retryAfter`), and only the first refusal of each episode is recorded. The same file
  * remembers which verification lock already has its "refused: locked" entry, so attempts
  * while locked are recorded once per lock period. Kept in /var/cpanel/whm2fa/limits.json
  * (0600, under the state lock); entries that no longer matter are dropped on each write.
@@ -138,8 +138,8 @@ const WHAT: Readonly<Record<LimitedAction, string>> = Object.freeze({
 });
 
 /**
- * Charges one `action` to the caller; the caller holds the state lock. Throws LOCKED
- * (HTTP 429) saying when to try again; the first refusal of an episode is recorded as
+ * Charges one `action` to the caller; the caller holds the state lock. Throws
+ * RATE_LIMITED (HTTP 429) saying when to try again; the first refusal of an episode is recorded as
  * `action` with a "refused" result before the throw.
  */
 export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
@@ -159,11 +159,12 @@ export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
       },
     ]);
   }
-  const time = iso(taken.retryAt).slice(11, 16);
+  // Rounded up to the minute, so that "after" it is always true.
+  const time = iso(Math.ceil(taken.retryAt / 60) * 60).slice(11, 16);
   throw new Whm2faError(
-    'LOCKED',
+    'RATE_LIMITED',
     `Too many ${WHAT[action]} in a short time (at most ${String(BURST)} in a row, then one a minute). Try again after ${time} UTC.`,
-    { lockedUntil: iso(taken.retryAt) },
+    { retryAfter: iso(taken.retryAt) },
   );
 }
 

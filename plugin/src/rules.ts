@@ -20,10 +20,12 @@ export const PERIOD_SECONDS = 30;
 
 /** The longest issuer cPanel accepts (cPanel refuses longer ones). */
 export const MAX_ISSUER_LENGTH = 32;
-/** cPanel's rule for an issuer: 1–32 of letters, digits, space, `.`, `_`, `-`. */
-export const ISSUER_PATTERN = new RegExp(`^[A-Za-z0-9 ._-]{1,${String(MAX_ISSUER_LENGTH)}}$`);
-/** What a person is told when an issuer breaks {@link ISSUER_PATTERN}. */
-export const ISSUER_RULE_TEXT = '1 to 32 letters, digits, spaces, dots, underscores or hyphens';
+/** One character cPanel accepts in an issuer: ASCII letters, digits, space, `.`, `_`, `-`. */
+const ISSUER_CHARACTER = /[A-Za-z0-9 ._-]/;
+/** cPanel's rule for an issuer: 1–32 of ASCII letters, digits, space, `.`, `_`, `-`. */
+export const ISSUER_PATTERN = new RegExp(`^${ISSUER_CHARACTER.source}{1,${String(MAX_ISSUER_LENGTH)}}$`);
+/** cPanel's rule for an issuer, as a person is told it. */
+export const ISSUER_RULE_TEXT = `Use 1 to ${String(MAX_ISSUER_LENGTH)} characters: the letters A–Z and a–z (no accents), digits, spaces, dots (.), underscores (_) and hyphens (-).`;
 /** The longest issuer field the API reads before trimming it. */
 export const MAX_ISSUER_INPUT_LENGTH = 64;
 
@@ -49,6 +51,30 @@ export const MAX_USERS_PER_REMOVE = 1000;
 /** True when `issuer` (already trimmed) is one cPanel accepts. */
 export function isValidIssuer(issuer: string): boolean {
   return ISSUER_PATTERN.test(issuer);
+}
+
+/** A refused character as a person can recognise it, even when it cannot be seen. */
+function characterName(c: string): string {
+  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  if (c === '\t') return 'a tab';
+  if (/\p{M}/u.test(c)) return `an accent on its own (${code})`;
+  if (/[\p{C}\p{Z}]/u.test(c)) return `an invisible character (${code})`;
+  return `“${c}”`;
+}
+
+/**
+ * Why cPanel would refuse `issuer` (already trimmed), naming each character it does not
+ * take, and its rule; undefined when it is accepted or empty (empty means the default).
+ */
+export function issuerProblem(issuer: string): string | undefined {
+  if (issuer === '' || isValidIssuer(issuer)) return undefined;
+  const refused = [...new Set(Array.from(issuer).filter((c) => !ISSUER_CHARACTER.test(c)))].map(characterName);
+  const last = refused.pop();
+  return `${
+    last === undefined
+      ? `The issuer has ${String(issuer.length)} characters, more than ${String(MAX_ISSUER_LENGTH)}.`
+      : `${refused.length === 0 ? last : `${refused.join(', ')} and ${last}`} cannot be used in the issuer.`
+  } ${ISSUER_RULE_TEXT}`;
 }
 
 /** A code as typed, with the spaces and hyphens people paste or type between digit groups removed. */

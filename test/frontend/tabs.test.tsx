@@ -169,11 +169,13 @@ describe('Settings', () => {
     const field = (await screen.findByLabelText('Issuer')) as HTMLInputElement;
     expect(screen.getByText(/Leave it empty to use the default \(whm\.example\.test\)/)).toBeTruthy();
     fireEvent.input(field, { target: { value: 'Bad:Name' } });
-    expect(screen.getByText(/Use only letters, digits, spaces/)).toBeTruthy();
+    expect(
+      screen.getByText(/^“:” cannot be used in the issuer\. Use 1 to 32 characters: the letters A–Z/),
+    ).toBeTruthy();
     expect(field.getAttribute('aria-invalid')).toBe('true');
     expect((screen.getByRole('button', { name: 'Save issuer' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.input(field, { target: { value: 'x'.repeat(33) } });
-    expect(screen.getByText('Use at most 32 characters.')).toBeTruthy();
+    expect(screen.getByText(/^The issuer has 33 characters, more than 32\./)).toBeTruthy();
     fireEvent.input(field, { target: { value: 'Reseller One' } });
     expect(screen.getByText('Reseller One')).toBeTruthy(); // the preview
     fireEvent.click(screen.getByRole('button', { name: 'Save issuer' }));
@@ -201,8 +203,8 @@ describe('Settings', () => {
   it('turning the login policy off asks first, in danger style, and the result is not a green success', async () => {
     reset({ user: 'root', isRoot: true });
     await openTab('Settings');
-    const toggle = (await screen.findByRole('switch')) as HTMLInputElement;
-    expect(toggle.checked).toBe(true);
+    const toggle = await screen.findByRole('switch', { name: 'Ask for a security code at login' });
+    expect(toggle.getAttribute('aria-checked')).toBe('true');
     expect(screen.getByText(/asks for a security code at WHM, cPanel and Webmail login/)).toBeTruthy();
     fireEvent.click(toggle);
     let dialog = await screen.findByRole('dialog', { name: 'Turn off the two-factor login policy?' });
@@ -211,7 +213,7 @@ describe('Settings', () => {
     expect(document.activeElement).toBe(within(dialog).getByRole('button', { name: 'Keep it on' }));
     fireEvent.click(within(dialog).getByRole('button', { name: 'Keep it on' }));
     expect(calls.some((c) => c.action === 'policy.set')).toBe(false);
-    expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(true);
+    expect(screen.getByRole('switch').getAttribute('aria-checked')).toBe('true');
     fireEvent.click(screen.getByRole('switch'));
     dialog = await screen.findByRole('dialog');
     const off = within(dialog).getByRole('button', { name: 'Turn off the login policy' });
@@ -222,7 +224,7 @@ describe('Settings', () => {
     expect(calls.find((c) => c.action === 'policy.set')).toEqual({ action: 'policy.set', enabled: false });
     // The banner and the switch now agree with the server.
     expect(await screen.findByText(/two-factor login policy is off:/)).toBeTruthy();
-    await waitFor(() => expect((screen.getByRole('switch') as HTMLInputElement).checked).toBe(false));
+    await waitFor(() => expect(screen.getByRole('switch').getAttribute('aria-checked')).toBe('false'));
   });
 });
 

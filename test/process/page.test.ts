@@ -42,10 +42,43 @@ describe('index.cgi', () => {
       expect(r.body).toContain('<title>Two-Factor Authentication</title>');
       expect(r.body).toContain('data-chrome="plain"');
       expect(r.body).toContain('<script src="app.js?v=1.0.0"');
+      const nonce = /<script src="app\.js\?v=1\.0\.0" nonce="([^"]+)"/.exec(r.body)?.[1] ?? 'none';
+      expect(r.headers['content-security-policy']).toContain(`script-src 'self' 'nonce-${nonce}'`);
     } finally {
       renameSync(`${keys}.away`, keys);
     }
     expect(readFileSync(keys, 'utf8')).toContain('reseller1');
+  });
+
+  it('sends a Content-Security-Policy: scripts and styles from the server or with this answer’s nonce', async () => {
+    const r = await page('reseller1');
+    const csp = r.headers['content-security-policy'] ?? '';
+    const nonce = /<style nonce="([^"]+)">/.exec(r.body)?.[1] ?? 'none';
+    const directives = Object.fromEntries(
+      csp.split(/;\s*/).map((d) => [d.split(' ')[0], d.split(' ').slice(1).join(' ')] as const),
+    );
+    expect(directives).toEqual({
+      'default-src': "'none'",
+      'script-src': `'self' 'nonce-${nonce}'`,
+      'style-src': `'self' 'nonce-${nonce}'`,
+      'style-src-attr': "'unsafe-inline'",
+      'img-src': "'self' data:",
+      'font-src': "'self'",
+      'connect-src': "'self'",
+      'base-uri': "'none'",
+      'form-action': "'self'",
+      'frame-ancestors': "'self'",
+    });
+    // A new nonce for every answer, and the page's own markup has no inline script or style.
+    const again = await page('reseller1');
+    expect(again.headers['content-security-policy']).not.toContain(nonce);
+    const app = r.body.slice(r.body.indexOf('<div id="whm2fa"'), r.body.indexOf('</script>', r.body.indexOf('app.js')));
+    expect(app).not.toMatch(/style=|<style|<script>|<script nonce="[^"]*">/);
+    // Refusals and the plain page carry it too.
+    expect((await page('shop1')).headers['content-security-policy']).toMatch(/^default-src 'none'; script-src/);
+    const post = await callCgi(server, { script: 'index.cgi', method: 'POST', user: 'root', body: 'x' });
+    expect(post.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src/);
+    expect(post.body).not.toContain('nonce');
   });
 
   it('refuses non-resellers and requests without the session token, in plain words', async () => {

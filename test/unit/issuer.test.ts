@@ -42,7 +42,22 @@ describe('validIssuer', () => {
     expect(validIssuer('x'.repeat(32))).toBe('x'.repeat(32));
   });
 
-  it.each(['x'.repeat(33), '"Host"', "'Host'", 'Host/Co', 'Hôst', 'a:b'])('refuses %s', (input) => {
+  const RULE =
+    'Use 1 to 32 characters: the letters A–Z and a–z (no accents), digits, spaces, dots (.), underscores (_) and hyphens (-).';
+  it.each([
+    ['x'.repeat(33), 'The issuer has 33 characters, more than 32.'],
+    ['"Host"', '“"” cannot be used in the issuer.'],
+    ["'Host'", "“'” cannot be used in the issuer."],
+    ['Host/Co', '“/” cannot be used in the issuer.'],
+    ['Hôst', '“ô” cannot be used in the issuer.'],
+    ['Hébergement Élégant', '“é” and “É” cannot be used in the issuer.'],
+    ['a:b;c:d', '“:” and “;” cannot be used in the issuer.'],
+    ['ü/ö:' + 'x'.repeat(40), '“ü”, “/”, “ö” and “:” cannot be used in the issuer.'],
+    ['tab\there', 'a tab cannot be used in the issuer.'],
+    ['no\u00a0break', 'an invisible character (U+00A0) cannot be used in the issuer.'],
+    ['He\u0301bergement', 'an accent on its own (U+0301) cannot be used in the issuer.'],
+    ['Host 🔒', '“🔒” cannot be used in the issuer.'],
+  ])('refuses %j, naming what and the rule', (input, what) => {
     let err: unknown;
     try {
       validIssuer(input);
@@ -51,9 +66,7 @@ describe('validIssuer', () => {
     }
     expect(err).toBeInstanceOf(Whm2faError);
     expect((err as Whm2faError).code).toBe('BAD_REQUEST');
-    expect((err as Whm2faError).message).toBe(
-      'The issuer must be 1 to 32 letters, digits, spaces, dots, underscores or hyphens.',
-    );
+    expect((err as Whm2faError).message).toBe(`${what} ${RULE}`);
   });
 });
 

@@ -119,10 +119,10 @@ describe('a reseller flooding the audit', () => {
     }
     expect(refusals.length).toBeGreaterThan(1900);
     const first = refusals[0];
-    expect(first?.code).toBe('LOCKED');
+    expect(first?.code).toBe('RATE_LIMITED');
     expect(first?.status).toBe(429);
     expect(first?.message).toMatch(/Try again after \d\d:\d\d UTC/);
-    expect(first?.lockedUntil).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(first?.retryAfter).toMatch(/^\d{4}-\d\d-\d\dT/);
     const entries = visibleTo(ROOT).filter((e) => e.actor === 'reseller1' && e.action === 'issuer.set');
     expect(entries.filter((e) => e.result.startsWith('refused')).length).toBeLessThanOrEqual(25);
     expect(entries.length).toBeLessThan(150);
@@ -143,7 +143,7 @@ describe('a reseller flooding the audit', () => {
       }
       await cancel?.(ctx(reseller('reseller1'), T0 + n), {});
     }
-    expect(refused?.code).toBe('LOCKED');
+    expect(refused?.code).toBe('RATE_LIMITED');
     expect(refused?.message).toMatch(/Try again after/);
     const cancels = visibleTo(ROOT).filter((e) => e.action === 'enroll.cancel');
     expect(cancels.length).toBeLessThanOrEqual(BURST + 1);

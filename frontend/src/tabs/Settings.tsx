@@ -17,12 +17,21 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
   if (data === undefined)
     return error === undefined ? <p aria-busy="true">Loading settings…</p> : <Problem error={error} />;
 
+  // A refused change: the reason, and the settings as the server has them now.
+  const refused = (err: ApiError) => {
+    setNotice(undefined);
+    setError(err);
+    api.settingsGet().then(setData, () => undefined);
+  };
+
   const switchPolicy = (enabled: boolean) => {
     setBusy(true);
     setError(undefined);
+    setNotice(undefined);
     api
       .policySet(enabled)
       .then((d) => {
+        setData({ ...data, policyEnabled: d.policyEnabled });
         setNotice(
           d.policyEnabled
             ? { text: 'The two-factor login policy is on.', tone: 'success' }
@@ -32,7 +41,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
               },
         );
         props.onChanged();
-      }, setError)
+      }, refused)
       .finally(() => setBusy(false));
   };
 
@@ -44,7 +53,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
       <IssuerForm
         status={props.status}
         data={data}
-        onError={setError}
+        onError={refused}
         onSaved={(d) => {
           setData(d);
           setError(undefined);
@@ -56,7 +65,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
         }}
       />
       {props.status.isRoot ? (
-        <PolicySwitch enabled={props.status.policyEnabled} busy={busy} onSwitch={switchPolicy} />
+        <PolicySwitch enabled={data.policyEnabled} busy={busy} onSwitch={switchPolicy} />
       ) : (
         <p class="help-block">
           The two-factor login policy is {props.status.policyEnabled ? 'on' : 'off'}; only your host can change it.

@@ -73,10 +73,15 @@ export function jsonResponse(status: number, payload: unknown): CgiResponse {
   };
 }
 
-/** The failure envelope for `err`; unexpected failures are also marked for the error log. */
+/**
+ * The failure envelope for `err` (with `Retry-After` when it says when to try again);
+ * unexpected failures are also marked for the error log.
+ */
 export function errorResponse(err: unknown): ApiOutcome {
   const coded = toWhm2faError(err);
-  const response = jsonResponse(coded.status, { ok: false, error: coded.toJSON() });
+  const plain = jsonResponse(coded.status, { ok: false, error: coded.toJSON() });
+  const retry = coded.retryAfter === undefined ? undefined : new Date(coded.retryAfter).toUTCString();
+  const response = retry === undefined ? plain : { ...plain, headers: { ...plain.headers, 'Retry-After': retry } };
   return coded.code === 'INTERNAL' ? { response, logged: err } : { response };
 }
 

@@ -1,15 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../../api';
-import { MAX_ISSUER_LENGTH, ISSUER_PATTERN } from '../../../../plugin/src/rules';
-
-/** Why an issuer as typed would be refused (the plugin's own rule), or undefined. */
-export function issuerProblem(value: string): string | undefined {
-  const v = value.trim();
-  if (v === '' || ISSUER_PATTERN.test(v)) return undefined;
-  return v.length > MAX_ISSUER_LENGTH
-    ? `Use at most ${String(MAX_ISSUER_LENGTH)} characters.`
-    : 'Use only letters, digits, spaces, dots (.), underscores (_) and hyphens (-).';
-}
+import { ISSUER_RULE_TEXT, isValidIssuer, issuerProblem } from '../../../../plugin/src/rules';
 
 /** The issuer field with live checking and a preview of exactly what saving gives. */
 export function IssuerForm(props: {
@@ -21,8 +12,12 @@ export function IssuerForm(props: {
   const { data, status } = props;
   const [issuer, setIssuer] = useState(data.issuer === data.systemWideIssuer && !status.isRoot ? '' : data.issuer);
   const [busy, setBusy] = useState(false);
-  const problem = issuerProblem(issuer);
-  const preview = issuer.trim() === '' ? data.defaultIssuer : issuer.trim();
+  // The server's own check, naming each refused character.
+  const problem = issuerProblem(issuer.trim());
+  // Accents removed, a refused issuer may be one cPanel takes: the preview shows that one.
+  const plain = issuer.trim().normalize('NFD').replace(/\p{M}/gu, '');
+  const suggestion = problem !== undefined && isValidIssuer(plain) ? plain : undefined;
+  const preview = issuer.trim() === '' ? data.defaultIssuer : (suggestion ?? issuer.trim());
   const save = (e: Event) => {
     e.preventDefault();
     if (problem !== undefined) return;
@@ -50,11 +45,12 @@ export function IssuerForm(props: {
         />
         <p class="help-block" id="whm2fa-issuer-hint" aria-live="polite">
           {problem ??
-            `The name authenticator apps show above the code: 1 to 32 letters, digits, spaces, dots, underscores or hyphens. Leave it empty to use the default (${data.defaultIssuer}${status.isRoot ? ', the server hostname' : ''}).`}
+            `The name authenticator apps show above the code. ${ISSUER_RULE_TEXT} Leave it empty to use the default (${data.defaultIssuer}${status.isRoot ? ', the server hostname' : ''}).`}
         </p>
-        {problem === undefined ? (
+        {problem === undefined || suggestion !== undefined ? (
           <p class="whm2fa-preview" id="whm2fa-issuer-preview">
-            After saving, new setups show: <strong>{preview}</strong> ({status.user})
+            {suggestion === undefined ? 'After saving' : 'Typed without accents'}, new setups show:{' '}
+            <strong>{preview}</strong> ({status.user})
           </p>
         ) : null}
       </div>
