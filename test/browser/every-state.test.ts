@@ -257,7 +257,7 @@ describe('reconfigure and removal', () => {
     await dialog.getByText(/gone1 will log in to WHM, cPanel and Webmail with a password only/).waitFor();
     await dialog.getByLabel('Reason').fill('Phone stolen, confirmed by ticket 4411');
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    await root.page.getByText(/removed from gone1; they were emailed/).waitFor();
+    await root.page.getByText('Two-factor authentication removed from gone1. Emailed: gone1.').waitFor();
     await root.context.close();
     const { page, context } = await asUser('gone1');
     const notice = page.locator('.whm2fa-admin-removed');
@@ -293,7 +293,9 @@ describe('root’s and resellers’ tools', () => {
     problems.push(...(await checkBothWidths(page, 'users-remove-dialog')));
     await dialog.getByLabel('Reason').fill('End of the test run');
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    await page.getByText(/removed from .*; they were emailed/).waitFor();
+    await page
+      .getByText(`Two-factor authentication removed from ${names.join(', ')}. Emailed: ${names.join(', ')}.`)
+      .waitFor();
     const secrets = cpanelSecrets(stage.server);
     for (const name of names) expect(secrets[name], name).toBeUndefined();
     const removedNow = auditLines(stage.server).filter((e) => e['reason'] === 'End of the test run');

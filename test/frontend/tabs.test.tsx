@@ -75,7 +75,9 @@ describe('Manage Users', () => {
     expect(calls.some((c) => c.action === 'users.remove')).toBe(false);
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
-    expect(await screen.findByText(/removed from shop1, shop3; they were emailed/)).toBeTruthy();
+    expect(
+      await screen.findByText('Two-factor authentication removed from shop1, shop3. Emailed: shop1, shop3.'),
+    ).toBeTruthy();
     expect(calls.find((c) => c.action === 'users.remove')).toEqual({
       action: 'users.remove',
       users: ['shop1', 'shop3'],
@@ -134,10 +136,28 @@ describe('Manage Users', () => {
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const notice = await screen.findByText(
-      /removed from shop1; they were emailed\. Not removed: shop3: cPanel said: the account is suspended\./,
+      'Two-factor authentication removed from shop1. Emailed: shop1. Not removed: shop3: cPanel said: the account is suspended.',
     );
     expect(notice.className).toContain('alert-warning');
     expect(await screen.findByText('1 of 3 accounts protected')).toBeTruthy();
+  });
+
+  it('says per account whether it was emailed: one without a contact address is a warning, not “they were emailed”', async () => {
+    state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
+    state.noContact = ['shop3'];
+    await openTab('Manage Users');
+    await screen.findByText('2 of 3 accounts protected');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop3' }));
+    fireEvent.click(screen.getByRole('button', { name: /\(2 selected\)/ }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    const notice = await screen.findByText(
+      'Two-factor authentication removed from shop1, shop3. Emailed: shop1. Not emailed: shop3: no contact address on file.',
+    );
+    expect(notice.className).toContain('alert-warning');
+    expect(document.body.textContent).not.toMatch(/they were emailed/);
   });
 
   it('changing the filter clears the selection, so nothing hidden is sent', async () => {
