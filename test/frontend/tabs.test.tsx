@@ -57,6 +57,29 @@ describe('Manage Users', () => {
     expect(screen.getByText(/No account matches/)).toBeTruthy();
   });
 
+  it('the sorted column shows its direction; the pager hands focus on when its button disables', async () => {
+    state.users = Array.from({ length: 30 }, (_, i) => ({
+      user: `acct${String(i).padStart(2, '0')}`,
+      domain: `a${String(i)}.example.com`,
+      owner: 'reseller1',
+      enabled: true,
+    }));
+    await openTab('Manage Users');
+    const header = await screen.findByRole('columnheader', { name: 'Account' });
+    expect(header.getAttribute('aria-sort')).toBe('ascending');
+    expect(header.textContent).toBe('Account ▲');
+    expect(document.querySelectorAll('th[aria-sort]')).toHaveLength(1);
+    fireEvent.click(within(header).getByRole('button'));
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    expect(header.textContent).toBe('Account ▼');
+    const next = screen.getByRole('button', { name: 'Next' });
+    next.focus();
+    fireEvent.click(next);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Previous' })));
+    fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Next' })));
+  });
+
   it('removes selected accounts with a required reason and a confirmation', async () => {
     state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
     await openTab('Manage Users');
@@ -197,6 +220,9 @@ describe('Settings', () => {
     fireEvent.input(field, { target: { value: 'Reseller One' } });
     expect(screen.getByText('Reseller One')).toBeTruthy(); // the preview
     fireEvent.click(screen.getByRole('button', { name: 'Save issuer' }));
+    // While it saves the button says so and is busy, not merely faded.
+    const saving = screen.getByRole('button', { name: 'Saving…' });
+    expect([saving.getAttribute('aria-busy'), saving.getAttribute('aria-disabled')]).toEqual(['true', 'true']);
     expect(await screen.findByText(/Issuer saved/)).toBeTruthy();
     expect(calls.find((c) => c.action === 'settings.set')).toEqual({ action: 'settings.set', issuer: 'Reseller One' });
     expect(screen.getByText(/only your host can change it/)).toBeTruthy();

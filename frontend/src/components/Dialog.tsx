@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { Submit } from './Submit';
 
 /**
  * A modal dialog: labelled by its title, focus moved in on open and back on close,
@@ -88,13 +89,13 @@ function hideOthers(dialog: HTMLElement): HTMLElement[] {
   return hidden;
 }
 
-/** The confirm and cancel buttons of a removal dialog. */
-export function RemoveActions(props: { busy: boolean; onCancel: () => void }) {
+/** The confirm and cancel buttons of a removal dialog; `disabled` while a lock lasts. */
+export function RemoveActions(props: { busy: boolean; disabled?: boolean; onCancel: () => void }) {
   return (
     <p>
-      <button type="submit" class="btn btn-danger" disabled={props.busy}>
+      <Submit class="btn-danger" busy={props.busy} busyText="Removing…" disabled={props.disabled}>
         Remove Two-Factor Authentication
-      </button>{' '}
+      </Submit>{' '}
       <button type="button" class="btn btn-default" data-safe onClick={props.onCancel}>
         Cancel
       </button>

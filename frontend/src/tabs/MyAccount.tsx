@@ -67,6 +67,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}
       <OwnState
         status={status}
+        quiet={notice !== undefined}
         onSetup={() => setMode('setup')}
         onReconfigure={() => setMode('reconfigure')}
         onRemove={() => setRemoving(true)}

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../../api';
 import { MAX_ISSUER_LENGTH, ISSUER_PATTERN } from '../../../../plugin/src/rules';
+import { Submit } from '../../components/Submit';
 
 /** Why an issuer as typed would be refused (the plugin's own rule), or undefined. */
 export function issuerProblem(value: string): string | undefined {
@@ -25,7 +26,7 @@ export function IssuerForm(props: {
   const preview = issuer.trim() === '' ? data.defaultIssuer : issuer.trim();
   const save = (e: Event) => {
     e.preventDefault();
-    if (problem !== undefined) return;
+    if (problem !== undefined || busy) return;
     setBusy(true);
     api
       .settingsSet(issuer.trim())
@@ -64,9 +65,9 @@ export function IssuerForm(props: {
           : 'This is your own issuer; it does not change the server-wide one.'}{' '}
         Existing app entries keep their old name until they are set up again.
       </p>
-      <button type="submit" class="btn btn-primary" disabled={busy || problem !== undefined}>
+      <Submit class="btn-primary" busy={busy} busyText="Saving…" disabled={problem !== undefined}>
         Save issuer
-      </button>
+      </Submit>
     </form>
   );
 }

@@ -22,6 +22,7 @@ export function RemoveForUsers(props: {
   const [missing, setMissing] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     if (reason.trim() === '') {
       setMissing(true);
       document.getElementById('whm2fa-reason')?.focus();
