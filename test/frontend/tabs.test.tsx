@@ -352,10 +352,16 @@ describe('Activity', () => {
     expect(document.body.textContent).not.toContain(until);
   });
 
-  it('exports the entries shown as CSV, formulas defused', async () => {
+  it('exports every matching entry as CSV (not only those shown), UTF-8 with a BOM, actions named, formulas defused', async () => {
+    // More than one export request's worth, four of them sharing a time across its edge.
     state.entries = [
       entry(0, 'shop1', 'admin.remove', { reason: '=HYPERLINK("x") "quoted"' }),
-      entry(1, 'shop2', 'verify'),
+      entry(1, 'shop2', 'verify', { result: 'ok – ✓' }),
+      ...Array.from({ length: 600 }, (_, i) => ({
+        ...entry(2, 'shop2', 'verify'),
+        at: new Date(Date.UTC(2026, 10, 27, 11, 0, 0, 600 - (i >= 496 && i <= 499 ? 496 : i))).toISOString(),
+        result: `ok #${String(i)}`,
+      })),
     ];
     const blobs: Blob[] = [];
     const original = URL.createObjectURL.bind(URL);
@@ -370,20 +376,30 @@ describe('Activity', () => {
     });
     try {
       await openTab('Activity');
-      fireEvent.click(await screen.findByRole('button', { name: 'Export these 2 entries as CSV' }));
+      await screen.findByText('Showing 25 entries, newest first.');
+      fireEvent.click(screen.getByRole('button', { name: 'Export all entries as CSV' }));
+      await waitFor(() => expect(blobs).toHaveLength(1));
     } finally {
       URL.createObjectURL = original;
       click.mockRestore();
     }
     expect(names).toEqual(['whm2fa-activity.csv']);
-    expect(blobs).toHaveLength(1);
-    const text = await (blobs[0] as Blob).text();
+    const bytes = new Uint8Array(await (blobs[0] as Blob).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1).split('\r\n');
     const [first, second] = state.entries.map((e) => e['at'] ?? '');
-    expect(text.split('\r\n')).toEqual([
+    expect(lines.slice(0, 3)).toEqual([
       '"time","actor","account","action","result","reason","ip"',
-      `"${first ?? ''}","reseller1","shop1","admin.remove","ok","'=HYPERLINK(""x"") ""quoted""","203.0.113.9"`,
-      `"${second ?? ''}","reseller1","shop2","verify","ok","","203.0.113.9"`,
-      '',
+      `"${first ?? ''}","reseller1","shop1","Removed by an administrator","ok","'=HYPERLINK(""x"") ""quoted""","203.0.113.9"`,
+      `"${second ?? ''}","reseller1","shop2","Code check","ok – ✓","","203.0.113.9"`,
+    ]);
+    // Every entry once, in order, across the requests (500 at a time; the entries at the edge's time are skipped).
+    expect(lines.slice(3, -1).map((l) => /"ok #(\d+)"/.exec(l)?.[1])).toEqual(
+      Array.from({ length: 600 }, (_, i) => String(i)),
+    );
+    expect(calls.filter((c) => c.action === 'audit.list').slice(-2)).toEqual([
+      { action: 'audit.list', limit: 500 },
+      { action: 'audit.list', limit: 500, before: state.entries[499]?.['at'], skip: 2 },
     ]);
   });
 
