@@ -168,7 +168,13 @@ export const api = {
   remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
   usersList: () => call<{ users: Account[] }>('users.list'),
   usersRemove: (users: string[], reason: string) =>
-    call<{ removed: string[]; failed: Record<string, string>; warning?: string }>('users.remove', { users, reason }),
+    call<{
+      removed: string[];
+      failed: Record<string, string>;
+      mailed: string[];
+      notMailed: Record<string, string>;
+      warning?: string;
+    }>('users.remove', { users, reason }),
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),

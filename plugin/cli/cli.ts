@@ -135,7 +135,9 @@ function remove(ctx: RequestContext, user: string, reason: string): Outcome {
     throw new Whm2faError(code, `${user}: ${failure}`);
   }
   const warning = outcome.warning === undefined ? '' : `\nwarning: ${outcome.warning}`;
-  return { data: outcome, text: `Two-factor authentication removed from ${user}; the account was emailed.${warning}` };
+  const notMailed = Object.hasOwn(outcome.notMailed, user) ? outcome.notMailed[user] : undefined;
+  const mail = notMailed === undefined ? 'the account was emailed' : `no email was sent (${notMailed})`;
+  return { data: outcome, text: `Two-factor authentication removed from ${user}; ${mail}.${warning}` };
 }
 
 function audit(ctx: RequestContext, user: string | undefined, limitText: string | undefined): Outcome {

@@ -73,12 +73,15 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
   return { subject: `${SUBJECTS[notice.kind]} (${notice.user} on ${host})`, body: lines.join('\n') };
 }
 
-/** Emails the user about a change; a missing address or a failed send goes into the audit log. */
-export function notify(paths: ServerPaths, notice: Notice): void {
+/**
+ * Emails the user about a change; a missing address or a failed send goes into the audit
+ * log. Returns why no mail was sent, or `undefined` when sendmail took it.
+ */
+export function notify(paths: ServerPaths, notice: Notice): string | undefined {
   const host = serverHostname(paths);
   const to = contactEmail(paths, notice.user);
   const problem = to === undefined ? 'no contact address on file' : send(paths, to, host, notice);
-  if (problem === undefined) return;
+  if (problem === undefined) return undefined;
   // The change is done whatever happens to its email; a broken audit log is the doctor's.
   bestEffort(() =>
     appendAudit(paths, {
@@ -90,6 +93,7 @@ export function notify(paths: ServerPaths, notice: Notice): void {
       result: `not sent: ${problem}`,
     }),
   );
+  return problem;
 }
 
 function send(paths: ServerPaths, to: string, host: string, notice: Notice): string | undefined {

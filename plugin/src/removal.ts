@@ -97,10 +97,14 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
   return recorded ? {} : { warning: `Two-factor authentication is off. ${RECORDS_WARNING}` };
 }
 
-/** What an administrator's removal did, per account. */
+/** What an administrator's removal did, per account, and whether each removed account was emailed. */
 export interface AdminRemoveOutcome {
   readonly removed: string[];
   readonly failed: Record<string, string>;
+  /** Removed accounts whose email sendmail took. */
+  readonly mailed: string[];
+  /** Removed accounts that were not emailed, with why (no contact address, sendmail failed). */
+  readonly notMailed: Record<string, string>;
   readonly warning?: string;
 }
 
@@ -166,8 +170,20 @@ export function removeForUsers(
       appendAuditLocked(paths, entries);
     }),
   );
-  for (const user of removed)
-    notify(paths, { kind: 'removed-by-admin', user, actor: caller.user, ip: ctx.ip, epochSeconds, reason });
-  const outcome = { removed, failed: { ...failed } };
+  const mailed: string[] = [];
+  const notMailed = Object.create(null) as Record<string, string>;
+  for (const user of removed) {
+    const problem = notify(paths, {
+      kind: 'removed-by-admin',
+      user,
+      actor: caller.user,
+      ip: ctx.ip,
+      epochSeconds,
+      reason,
+    });
+    if (problem === undefined) mailed.push(user);
+    else notMailed[user] = problem;
+  }
+  const outcome = { removed, failed: { ...failed }, mailed, notMailed: { ...notMailed } };
   return recorded ? outcome : { ...outcome, warning: RECORDS_WARNING };
 }

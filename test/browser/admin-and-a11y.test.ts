@@ -35,7 +35,7 @@ describe('Manage Users and Activity across roles', () => {
     expect(await root.getByRole('button', { name: 'Remove Two-Factor Authentication' }).count()).toBe(1);
     await dialog.getByLabel('Reason').fill('Customer lost phone; identity checked by ticket');
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
-    await root.getByText(/removed from shop1; they were emailed/).waitFor();
+    await root.getByText('Two-factor authentication removed from shop1. Emailed: shop1.').waitFor();
     expect(cpanelSecrets(stage.server)['shop1']).toBeUndefined();
 
     const owner = await asUser('reseller1');

@@ -37,6 +37,8 @@ export const state = {
   pendingSeconds: 600,
   /** Accounts whose removal cPanel refuses, with its reason. */
   refuse: {} as Record<string, string>,
+  /** Accounts without a contact address: removed, but not emailed. */
+  noContact: [] as string[],
   /** The server's own records cannot be written: changes still happen, with a warning. */
   recordsBroken: false,
   /** The server's clock minus the page's (ms): the page's clock is off by this much. */
@@ -89,6 +91,7 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.keys = 0;
   state.pendingSeconds = 600;
   state.refuse = {};
+  state.noContact = [];
   state.recordsBroken = false;
   state.serverClockMs = 0;
 }
@@ -209,6 +212,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
   'users.remove': (body) => {
     const removed: string[] = [];
     const failed: Record<string, string> = {};
+    const notMailed: Record<string, string> = {};
     for (const name of body['users'] as string[]) {
       const account = state.users.find((u) => u.user === name);
       if (account === undefined) return fail(403, 'FORBIDDEN', `You cannot manage the account "${name}".`);
@@ -220,7 +224,9 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
         removed.push(name);
       }
     }
-    return ok(withWarning({ removed, failed }));
+    for (const name of removed) if (state.noContact.includes(name)) notMailed[name] = 'no contact address on file';
+    const mailed = removed.filter((name) => !(name in notMailed));
+    return ok(withWarning({ removed, failed, mailed, notMailed }));
   },
   'settings.get': () => ok(settings()),
   'settings.set': (body) => {

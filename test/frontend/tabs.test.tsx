@@ -57,6 +57,29 @@ describe('Manage Users', () => {
     expect(screen.getByText(/No account matches/)).toBeTruthy();
   });
 
+  it('the sorted column shows its direction; the pager hands focus on when its button disables', async () => {
+    state.users = Array.from({ length: 30 }, (_, i) => ({
+      user: `acct${String(i).padStart(2, '0')}`,
+      domain: `a${String(i)}.example.com`,
+      owner: 'reseller1',
+      enabled: true,
+    }));
+    await openTab('Manage Users');
+    const header = await screen.findByRole('columnheader', { name: 'Account' });
+    expect(header.getAttribute('aria-sort')).toBe('ascending');
+    expect(header.textContent).toBe('Account ▲');
+    expect(document.querySelectorAll('th[aria-sort]')).toHaveLength(1);
+    fireEvent.click(within(header).getByRole('button'));
+    expect(header.getAttribute('aria-sort')).toBe('descending');
+    expect(header.textContent).toBe('Account ▼');
+    const next = screen.getByRole('button', { name: 'Next' });
+    next.focus();
+    fireEvent.click(next);
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Previous' })));
+    fireEvent.click(screen.getByRole('button', { name: 'Previous' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Next' })));
+  });
+
   it('removes selected accounts with a required reason and a confirmation', async () => {
     state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
     await openTab('Manage Users');
@@ -75,7 +98,9 @@ describe('Manage Users', () => {
     expect(calls.some((c) => c.action === 'users.remove')).toBe(false);
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
-    expect(await screen.findByText(/removed from shop1, shop3; they were emailed/)).toBeTruthy();
+    expect(
+      await screen.findByText('Two-factor authentication removed from shop1, shop3. Emailed: shop1, shop3.'),
+    ).toBeTruthy();
     expect(calls.find((c) => c.action === 'users.remove')).toEqual({
       action: 'users.remove',
       users: ['shop1', 'shop3'],
@@ -134,10 +159,28 @@ describe('Manage Users', () => {
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
     const notice = await screen.findByText(
-      /removed from shop1; they were emailed\. Not removed: shop3: cPanel said: the account is suspended\./,
+      'Two-factor authentication removed from shop1. Emailed: shop1. Not removed: shop3: cPanel said: the account is suspended.',
     );
     expect(notice.className).toContain('alert-warning');
     expect(await screen.findByText('1 of 3 accounts protected')).toBeTruthy();
+  });
+
+  it('says per account whether it was emailed: one without a contact address is a warning, not “they were emailed”', async () => {
+    state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
+    state.noContact = ['shop3'];
+    await openTab('Manage Users');
+    await screen.findByText('2 of 3 accounts protected');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop3' }));
+    fireEvent.click(screen.getByRole('button', { name: /\(2 selected\)/ }));
+    const dialog = await screen.findByRole('dialog');
+    fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'Lost phones' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    const notice = await screen.findByText(
+      'Two-factor authentication removed from shop1, shop3. Emailed: shop1. Not emailed: shop3: no contact address on file.',
+    );
+    expect(notice.className).toContain('alert-warning');
+    expect(document.body.textContent).not.toMatch(/they were emailed/);
   });
 
   it('changing the filter clears the selection, so nothing hidden is sent', async () => {
@@ -179,6 +222,9 @@ describe('Settings', () => {
     fireEvent.input(field, { target: { value: 'Reseller One' } });
     expect(screen.getByText('Reseller One')).toBeTruthy(); // the preview
     fireEvent.click(screen.getByRole('button', { name: 'Save issuer' }));
+    // While it saves the button says so and is busy, not merely faded.
+    const saving = screen.getByRole('button', { name: 'Saving…' });
+    expect([saving.getAttribute('aria-busy'), saving.getAttribute('aria-disabled')]).toEqual(['true', 'true']);
     expect(await screen.findByText(/Issuer saved/)).toBeTruthy();
     expect(calls.find((c) => c.action === 'settings.set')).toEqual({ action: 'settings.set', issuer: 'Reseller One' });
     expect(screen.getByText(/only your host can change it/)).toBeTruthy();
@@ -308,10 +354,16 @@ describe('Activity', () => {
     expect(document.body.textContent).not.toContain(until);
   });
 
-  it('exports the entries shown as CSV, formulas defused', async () => {
+  it('exports every matching entry as CSV (not only those shown), UTF-8 with a BOM, actions named, formulas defused', async () => {
+    // More than one export request's worth, four of them sharing a time across its edge.
     state.entries = [
       entry(0, 'shop1', 'admin.remove', { reason: '=HYPERLINK("x") "quoted"' }),
-      entry(1, 'shop2', 'verify'),
+      entry(1, 'shop2', 'verify', { result: 'ok – ✓' }),
+      ...Array.from({ length: 600 }, (_, i) => ({
+        ...entry(2, 'shop2', 'verify'),
+        at: new Date(Date.UTC(2026, 10, 27, 11, 0, 0, 600 - (i >= 496 && i <= 499 ? 496 : i))).toISOString(),
+        result: `ok #${String(i)}`,
+      })),
     ];
     const blobs: Blob[] = [];
     const original = URL.createObjectURL.bind(URL);
@@ -326,20 +378,30 @@ describe('Activity', () => {
     });
     try {
       await openTab('Activity');
-      fireEvent.click(await screen.findByRole('button', { name: 'Export these 2 entries as CSV' }));
+      await screen.findByText('Showing 25 entries, newest first.');
+      fireEvent.click(screen.getByRole('button', { name: 'Export all entries as CSV' }));
+      await waitFor(() => expect(blobs).toHaveLength(1));
     } finally {
       URL.createObjectURL = original;
       click.mockRestore();
     }
     expect(names).toEqual(['whm2fa-activity.csv']);
-    expect(blobs).toHaveLength(1);
-    const text = await (blobs[0] as Blob).text();
+    const bytes = new Uint8Array(await (blobs[0] as Blob).arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1).split('\r\n');
     const [first, second] = state.entries.map((e) => e['at'] ?? '');
-    expect(text.split('\r\n')).toEqual([
+    expect(lines.slice(0, 3)).toEqual([
       '"time","actor","account","action","result","reason","ip"',
-      `"${first ?? ''}","reseller1","shop1","admin.remove","ok","'=HYPERLINK(""x"") ""quoted""","203.0.113.9"`,
-      `"${second ?? ''}","reseller1","shop2","verify","ok","","203.0.113.9"`,
-      '',
+      `"${first ?? ''}","reseller1","shop1","Removed by an administrator","ok","'=HYPERLINK(""x"") ""quoted""","203.0.113.9"`,
+      `"${second ?? ''}","reseller1","shop2","Code check","ok – ✓","","203.0.113.9"`,
+    ]);
+    // Every entry once, in order, across the requests (500 at a time; the entries at the edge's time are skipped).
+    expect(lines.slice(3, -1).map((l) => /"ok #(\d+)"/.exec(l)?.[1])).toEqual(
+      Array.from({ length: 600 }, (_, i) => String(i)),
+    );
+    expect(calls.filter((c) => c.action === 'audit.list').slice(-2)).toEqual([
+      { action: 'audit.list', limit: 500 },
+      { action: 'audit.list', limit: 500, before: state.entries[499]?.['at'], skip: 2 },
     ]);
   });
 

@@ -79,7 +79,7 @@ describe('whm2fa remove', () => {
   it('removes, audits and emails like the page', () => {
     const r = run('remove', 'shop1', '--reason', 'Lost phone, verified by phone call', '--json');
     expect(r.status).toBe(0);
-    expect(r.json()).toEqual({ ok: true, data: { removed: ['shop1'], failed: {} } });
+    expect(r.json()).toEqual({ ok: true, data: { removed: ['shop1'], failed: {}, mailed: ['shop1'], notMailed: {} } });
     expect(cpanelSecrets(server)['shop1']).toBeUndefined();
     expect(auditLines(server).at(-1)).toMatchObject({
       actor: 'root',

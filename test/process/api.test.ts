@@ -190,7 +190,12 @@ describe('a failed email', () => {
     const restore = replaceTool(server, 'sendmail', '#!/bin/sh\ncat >/dev/null\nexit 75\n');
     try {
       const r = await api(server, 'root', { action: 'users.remove', users: ['reseller2'], reason: 'mail test' });
-      expect(r.json().data).toEqual({ removed: ['reseller2'], failed: {} });
+      expect(r.json().data).toEqual({
+        removed: ['reseller2'],
+        failed: {},
+        mailed: [],
+        notMailed: { reseller2: 'sendmail exited with status 75' },
+      });
       expect(auditLines(server).at(-1)).toMatchObject({
         action: 'mail',
         subject: 'reseller2',
@@ -289,7 +294,7 @@ describe('authorization, case by case', () => {
       users: ['shop1'],
       reason: 'Customer lost their phone',
     });
-    expect(r.json()).toEqual({ ok: true, data: { removed: ['shop1'], failed: {} } });
+    expect(r.json()).toEqual({ ok: true, data: { removed: ['shop1'], failed: {}, mailed: ['shop1'], notMailed: {} } });
     expect(cpanelSecrets(server)['shop1']).toBeUndefined();
     expect(auditLines(server).find((l) => l['action'] === 'admin.remove' && l['subject'] === 'shop1')).toMatchObject({
       actor: 'reseller1',
@@ -306,6 +311,8 @@ describe('authorization, case by case', () => {
     expect(r.json().data).toEqual({
       removed: ['blog2'],
       failed: { shop1: 'Two-factor authentication is not turned on for this account.' },
+      mailed: ['blog2'],
+      notMailed: {},
     });
   });
 

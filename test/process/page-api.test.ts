@@ -99,7 +99,7 @@ describe('an administrator’s removal shows on the account’s own status', () 
     expect(await status('reseller1')).toMatchObject({ enabled: true, removedByAdmin: null });
     const before = new Date().toISOString();
     const r = await data('root', { action: 'users.remove', users: ['reseller1'], reason: 'Lost phone, ticket 4411' });
-    expect(r).toEqual({ removed: ['reseller1'], failed: {} });
+    expect(r).toEqual({ removed: ['reseller1'], failed: {}, mailed: ['reseller1'], notMailed: {} });
     const removed = (await status('reseller1'))['removedByAdmin'] as Record<string, string>;
     expect(removed).toMatchObject({ by: 'root', reason: 'Lost phone, ticket 4411' });
     expect(removed['at']! >= before.slice(0, 19)).toBe(true);

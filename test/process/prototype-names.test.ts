@@ -86,11 +86,16 @@ describe('prototype-named accounts through the API', () => {
       users: ['valueof', 'tostring'],
       reason: 'lost phones',
     });
-    expect(removed.json()).toEqual({ ok: true, data: { removed: ['valueof', 'tostring'], failed: {} } });
+    expect(removed.json()).toEqual({
+      ok: true,
+      data: { removed: ['valueof', 'tostring'], failed: {}, mailed: ['valueof', 'tostring'], notMailed: {} },
+    });
     const again = await api(server, 'constructor', { action: 'users.remove', users: ['valueof'], reason: 'again' });
     expect(again.json().data).toEqual({
       removed: [],
       failed: { valueof: 'Two-factor authentication is not turned on for this account.' },
+      mailed: [],
+      notMailed: {},
     });
     const audit = await api(server, 'constructor', { action: 'audit.list' });
     const entries = audit.json().data?.['entries'] as Array<Record<string, string>>;
@@ -117,6 +122,8 @@ describe('prototype-named accounts through the API', () => {
     expect(r.json().data).toEqual({
       removed: ['hasownproperty'],
       failed: { constructor: 'Two-factor authentication is not turned on for this account.' },
+      mailed: ['hasownproperty'],
+      notMailed: {},
     });
     expect(cpanelSecrets(server)['hasownproperty']).toBeUndefined();
   });

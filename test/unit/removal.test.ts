@@ -204,8 +204,12 @@ describe('removeForUsers', () => {
     expect(outcome).toEqual({
       removed: ['shop1', 'shop2'],
       failed: { constructor: 'Two-factor authentication is not turned on for this account.' },
+      // Each removed account says whether it was emailed: shop2 has no contact address.
+      mailed: ['shop1'],
+      notMailed: { shop2: 'no contact address on file' },
     });
     expect(Object.getPrototypeOf(outcome.failed)).toBe(Object.prototype);
+    expect(Object.getPrototypeOf(outcome.notMailed)).toBe(Object.prototype);
     expect(cpanel.calls).toEqual([{ fn: 'removeSecrets', users: ['shop1', 'shop2'] }]);
     expect(readUserState(paths, 'shop1')).toEqual({
       steps: { '0123456789abcdef': 5 },
@@ -230,7 +234,12 @@ describe('removeForUsers', () => {
     writeStore(paths, { shop1: KEY, shop2: KEY2 });
     cpanel.silentlyKeeps.add('shop2');
     const outcome = removeForUsers(ctx(), ['shop1', 'shop2'], 'lost phone');
-    expect(outcome).toEqual({ removed: ['shop1'], failed: { shop2: 'cPanel kept the key.' } });
+    expect(outcome).toEqual({
+      removed: ['shop1'],
+      failed: { shop2: 'cPanel kept the key.' },
+      mailed: ['shop1'],
+      notMailed: {},
+    });
     expect(readUserState(paths, 'shop2').adminRemoval).toBeUndefined();
     expect(audit().map((e) => [e.subject, e.result])).toEqual([
       ['shop1', 'ok'],
@@ -242,6 +251,8 @@ describe('removeForUsers', () => {
     expect(removeForUsers(ctx(), ['shop1'], 'why')).toEqual({
       removed: [],
       failed: { shop1: 'Two-factor authentication is not turned on for this account.' },
+      mailed: [],
+      notMailed: {},
     });
     expect(cpanel.calls).toEqual([]);
     expect(audit()).toEqual([]);
@@ -258,6 +269,8 @@ describe('removeForUsers', () => {
     expect(removeForUsers(ctx(), ['shop1'], 'lost phone')).toEqual({
       removed: ['shop1'],
       failed: {},
+      mailed: ['shop1'],
+      notMailed: {},
       warning: 'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".',
     });
     expect(sentMail(paths)).toHaveLength(1);

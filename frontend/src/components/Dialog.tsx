@@ -1,11 +1,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
+import { Submit } from './Submit';
 
 /**
  * A modal dialog: labelled by its title, focus moved in on open and back on close,
  * Tab kept inside, Escape closes. While it is open everything else on the page is made
  * inert and hidden from assistive technology, so the only "Remove Two-Factor
- * Authentication" button anyone can reach is the dialog's.
+ * Authentication" button anyone can reach is the dialog's. A dialog taller than the window
+ * (a phone, 400% zoom) focuses its title instead, so it opens at its top.
  */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren }) {
   const box = useRef<HTMLDivElement>(null);
@@ -14,8 +16,10 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     const hidden = box.current === null ? [] : hideOthers(box.current);
     // The safe choice (Cancel, Keep it on) first where there is one, not the dangerous button.
     const first =
-      box.current?.querySelector<HTMLElement>('[data-safe]') ??
-      box.current?.querySelector<HTMLElement>('input, textarea, select, button');
+      (box.current?.getBoundingClientRect().bottom ?? 0) > innerHeight
+        ? box.current?.querySelector('h2')
+        : (box.current?.querySelector<HTMLElement>('[data-safe]') ??
+          box.current?.querySelector<HTMLElement>('input, textarea, select, button'));
     first?.focus();
     return () => {
       for (const el of hidden) {
@@ -38,7 +42,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
     const first = items[0];
     const last = items[items.length - 1];
     if (first === undefined || last === undefined) return;
-    if (e.shiftKey && document.activeElement === first) {
+    if (e.shiftKey && (document.activeElement === first || document.activeElement?.tagName === 'H2')) {
       e.preventDefault();
       last.focus();
     } else if (!e.shiftKey && document.activeElement === last) {
@@ -58,7 +62,7 @@ export function Dialog(props: { title: string; onClose: () => void; children: Co
       >
         <div class="modal-content">
           <div class="modal-header">
-            <h2 class="modal-title" id="whm2fa-dialog-title">
+            <h2 class="modal-title" id="whm2fa-dialog-title" tabIndex={-1}>
               {props.title}
             </h2>
           </div>
@@ -88,13 +92,13 @@ function hideOthers(dialog: HTMLElement): HTMLElement[] {
   return hidden;
 }
 
-/** The confirm and cancel buttons of a removal dialog. */
-export function RemoveActions(props: { busy: boolean; onCancel: () => void }) {
+/** The confirm and cancel buttons of a removal dialog; `disabled` while a lock lasts. */
+export function RemoveActions(props: { busy: boolean; disabled?: boolean; onCancel: () => void }) {
   return (
     <p>
-      <button type="submit" class="btn btn-danger" disabled={props.busy}>
+      <Submit class="btn-danger" busy={props.busy} busyText="Removing…" disabled={props.disabled}>
         Remove Two-Factor Authentication
-      </button>{' '}
+      </Submit>{' '}
       <button type="button" class="btn btn-default" data-safe onClick={props.onCancel}>
         Cancel
       </button>

@@ -6,6 +6,8 @@ import { auditCsv, download } from './activity/csv';
 import { Filters } from './activity/Filters';
 
 const PAGE = 25;
+/** The most audit.list gives at once: an export asks for this many a time. */
+const EXPORT_PAGE = 500;
 
 /** "Activity": the audit entries the caller may see, newest first, filtered, a page at a time, as CSV. */
 export function Activity() {
@@ -18,6 +20,7 @@ export function Activity() {
     if (applied > 0) count.current?.focus();
   }, [applied]);
   const [more, setMore] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const [error, setError] = useState<ApiError | undefined>();
   const load = (f: AuditFilter, before?: string) =>
     // Times repeat (one change of several accounts): also say how many at `before` are shown.
@@ -29,6 +32,25 @@ export function Activity() {
   useEffect(() => {
     void load(filter);
   }, [filter]);
+  // Every matching entry, not only those shown: older pages until one comes back short.
+  const exportAll = async () => {
+    if (exporting) return;
+    setExporting(true);
+    try {
+      const all: AuditEntry[] = [];
+      for (let got = EXPORT_PAGE; got === EXPORT_PAGE;) {
+        const before = all.at(-1)?.at;
+        const d = await api.auditList(EXPORT_PAGE, filter, before, all.filter((e) => e.at === before).length);
+        all.push(...d.entries);
+        got = d.entries.length;
+      }
+      download('whm2fa-activity.csv', auditCsv(all));
+    } catch (err) {
+      setError(err as ApiError);
+    } finally {
+      setExporting(false);
+    }
+  };
   if (entries === undefined)
     return error === undefined ? <p aria-busy="true">Loading activity…</p> : <Problem error={error} />;
   const filtered = filter.user !== undefined || filter.auditAction !== undefined;
@@ -61,9 +83,11 @@ export function Activity() {
             <button
               type="button"
               class="btn btn-default"
-              onClick={() => download('whm2fa-activity.csv', auditCsv(entries))}
+              aria-busy={exporting}
+              aria-disabled={exporting}
+              onClick={() => void exportAll()}
             >
-              Export these {entries.length} entries as CSV
+              {exporting ? 'Exporting…' : `Export all ${filtered ? 'matching ' : ''}entries as CSV`}
             </button>
           </p>
         </>

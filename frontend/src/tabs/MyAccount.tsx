@@ -92,6 +92,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
       <OwnState
         status={status}
         locked={locked}
+        quiet={notice !== undefined}
         onSetup={() => setMode('setup')}
         onReconfigure={() => setMode('reconfigure')}
         onRemove={() => setRemoving(true)}

@@ -40,6 +40,7 @@ export function Setup(props: {
   const { enrollment, ended } = key;
 
   const submit = () => {
+    if (busy) return;
     const codes = form.checked();
     if (enrollment === undefined || codes === undefined) return;
     setBusy(true);

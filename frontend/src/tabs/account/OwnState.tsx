@@ -2,12 +2,14 @@ import type { Status } from '../../api';
 
 /**
  * The account's 2FA state in words that agree with the policy banner, and the article's
- * buttons for it: set up when off; reconfigure or remove when on.
+ * buttons for it: set up when off; reconfigure or remove when on. `quiet`: a notice just
+ * above already says the state, so it is not said twice.
  */
 export function OwnState(props: {
   status: Status;
   /** Verification is locked: no button that needs a code (or makes a key) can be used. */
   locked: boolean;
+  quiet: boolean;
   onSetup: () => void;
   onReconfigure: () => void;
   onRemove: () => void;
@@ -15,14 +17,16 @@ export function OwnState(props: {
   const { status } = props;
   return (
     <>
-      <p class="whm2fa-state">
-        {status.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}{' '}
-        {!status.enabled
-          ? 'Two-factor authentication is off: logging in needs only your password.'
-          : status.policyEnabled
-            ? 'Two-factor authentication is on: logging in asks for a security code from your authenticator app.'
-            : `Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.${status.isRoot ? ' You can turn it on in Settings.' : ''}`}
-      </p>
+      {props.quiet ? null : (
+        <p class="whm2fa-state">
+          {status.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}{' '}
+          {!status.enabled
+            ? 'Two-factor authentication is off: logging in needs only your password.'
+            : status.policyEnabled
+              ? 'Two-factor authentication is on: logging in asks for a security code from your authenticator app.'
+              : `Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.${status.isRoot ? ' You can turn it on in Settings.' : ''}`}
+        </p>
+      )}
       {status.enabled ? (
         <>
           <p>

@@ -23,6 +23,7 @@ export function RemoveOwn(props: {
   const locked = useSecondsLeft(props.status.lockedUntil) > 0;
   const submit = (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     const codes = form.checked();
     if (codes === undefined) return;
     setBusy(true);
@@ -65,7 +66,7 @@ export function RemoveOwn(props: {
           inputRef={form.refs.code}
         />
         <AttemptsLeft status={props.status} locked={locked} />
-        <RemoveActions busy={busy || locked} onCancel={props.onClose} />
+        <RemoveActions busy={busy} disabled={locked} onCancel={props.onClose} />
       </form>
     </Dialog>
   );

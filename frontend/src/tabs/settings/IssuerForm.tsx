@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../../api';
 import { ISSUER_RULE_TEXT, isValidIssuer, issuerProblem } from '../../../../plugin/src/rules';
+import { Submit } from '../../components/Submit';
 
 /** The issuer field with live checking and a preview of exactly what saving gives. */
 export function IssuerForm(props: {
@@ -20,7 +21,7 @@ export function IssuerForm(props: {
   const preview = issuer.trim() === '' ? data.defaultIssuer : (suggestion ?? issuer.trim());
   const save = (e: Event) => {
     e.preventDefault();
-    if (problem !== undefined) return;
+    if (problem !== undefined || busy) return;
     setBusy(true);
     api
       .settingsSet(issuer.trim())
@@ -60,9 +61,9 @@ export function IssuerForm(props: {
           : 'This is your own issuer; it does not change the server-wide one.'}{' '}
         Existing app entries keep their old name until they are set up again.
       </p>
-      <button type="submit" class="btn btn-primary" disabled={busy || problem !== undefined}>
+      <Submit class="btn-primary" busy={busy} busyText="Saving…" disabled={problem !== undefined}>
         Save issuer
-      </button>
+      </Submit>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 import type { ApiError, Status } from '../../api';
 import type { CodeForm } from '../../codeForm';
 import { CodeField } from '../../components/CodeField';
+import { Submit } from '../../components/Submit';
 import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
 import { clockTime, countdown } from '../../messages';
 
@@ -55,9 +56,9 @@ export function ConfirmForm(props: {
       ) : null}
       <AttemptsLeft status={status} locked={locked} />
       <p>
-        <button type="submit" class="btn btn-primary" disabled={props.busy || locked}>
+        <Submit class="btn-primary" busy={props.busy} busyText="Checking the code…" disabled={locked}>
           Configure Two-Factor Authentication
-        </button>{' '}
+        </Submit>{' '}
         <button type="button" class="btn btn-default" onClick={props.onCancel}>
           Cancel
         </button>

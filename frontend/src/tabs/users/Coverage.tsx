@@ -28,7 +28,7 @@ export function Coverage(props: { accounts: Account[]; policyEnabled: boolean })
       </p>
       <p class="help-block">
         cPanel users turn two-factor authentication on in cPanel itself (Security › Two-Factor Authentication). Here you
-        can remove it, for example when someone loses their phone; they are emailed.
+        can remove it, for example when someone loses their phone; they are emailed if they have a contact address.
       </p>
     </>
   );

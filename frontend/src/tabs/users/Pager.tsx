@@ -1,10 +1,29 @@
-/** Previous / Next through pages of accounts, with "Page N of M"; nothing when there is one page. */
+import { useLayoutEffect, useRef } from 'preact/hooks';
+
+/**
+ * Previous / Next through pages of accounts, with "Page N of M"; nothing when there is one
+ * page. The button that disables itself at the first or last page hands focus to the
+ * other one, so focus never drops to <body>.
+ */
 export function Pager(props: { current: number; pages: number; onPage: (page: number) => void }) {
   const { current, pages } = props;
+  const prev = useRef<HTMLButtonElement>(null);
+  const next = useRef<HTMLButtonElement>(null);
+  const moved = useRef(false);
+  useLayoutEffect(() => {
+    if (!moved.current) return;
+    moved.current = false;
+    if (current === 0) next.current?.focus();
+    else if (current >= pages - 1) prev.current?.focus();
+  }, [current]);
   if (pages <= 1) return null;
+  const go = (page: number) => {
+    moved.current = true;
+    props.onPage(page);
+  };
   return (
     <nav aria-label="Account pages" class="whm2fa-pager">
-      <button type="button" class="btn btn-default" disabled={current === 0} onClick={() => props.onPage(current - 1)}>
+      <button type="button" class="btn btn-default" ref={prev} disabled={current === 0} onClick={() => go(current - 1)}>
         Previous
       </button>
       <span>
@@ -13,8 +32,9 @@ export function Pager(props: { current: number; pages: number; onPage: (page: nu
       <button
         type="button"
         class="btn btn-default"
+        ref={next}
         disabled={current >= pages - 1}
-        onClick={() => props.onPage(current + 1)}
+        onClick={() => go(current + 1)}
       >
         Next
       </button>

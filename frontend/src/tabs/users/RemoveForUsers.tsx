@@ -4,7 +4,7 @@ import { api, ApiError } from '../../api';
 import { Dialog, RemoveActions } from '../../components/Dialog';
 import { Problem } from '../../components/Problem';
 
-/** What a bulk removal did, for the notice: removed, and any not removed with cPanel's reason. */
+/** What a bulk removal did, for the notice: removed, emailed or not (why), and any not removed with cPanel's reason. */
 export interface RemovalOutcome {
   text: string;
   partial: boolean;
@@ -22,6 +22,7 @@ export function RemoveForUsers(props: {
   const [missing, setMissing] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
+    if (busy) return;
     if (reason.trim() === '') {
       setMissing(true);
       document.getElementById('whm2fa-reason')?.focus();
@@ -31,16 +32,25 @@ export function RemoveForUsers(props: {
     api
       .usersRemove(props.users, reason)
       .then((result) => {
-        const failed = Object.entries(result.failed).map(([user, why]) => `${user}: ${why}`);
-        const done =
+        // Per account: removed or not (why), and for each removed one whether it was emailed (why not).
+        const named = (m: Record<string, string>) =>
+          Object.entries(m)
+            .map(([user, why]) => `${user}: ${why}`)
+            .join('; ');
+        const failed = named(result.failed);
+        const notMailed = named(result.notMailed);
+        const text = [
           result.removed.length > 0
-            ? `Two-factor authentication removed from ${result.removed.join(', ')}; they were emailed.`
-            : 'Nothing was removed.';
-        const text = failed.length > 0 ? `${done} Not removed: ${failed.join('; ')}` : done;
-        props.onDone({
-          text: result.warning === undefined ? text : `${text} ${result.warning}`,
-          partial: failed.length > 0 || result.warning !== undefined,
-        });
+            ? `Two-factor authentication removed from ${result.removed.join(', ')}.`
+            : 'Nothing was removed.',
+          result.mailed.length > 0 ? `Emailed: ${result.mailed.join(', ')}.` : '',
+          notMailed === '' ? '' : `Not emailed: ${notMailed}.`,
+          failed === '' ? '' : `Not removed: ${failed}`,
+          result.warning ?? '',
+        ]
+          .filter(Boolean)
+          .join(' ');
+        props.onDone({ text, partial: failed !== '' || notMailed !== '' || result.warning !== undefined });
       }, setError)
       .finally(() => setBusy(false));
   };
@@ -51,7 +61,7 @@ export function RemoveForUsers(props: {
         <p>
           {many ? `These ${String(props.users.length)} accounts` : props.users[0]} will log in to WHM, cPanel and
           Webmail with a password only until {many ? 'they set' : 'the user sets'} up two-factor authentication again.
-          The reason is recorded and emailed to {many ? 'each account' : 'the account'}.
+          The reason is recorded and emailed to {many ? 'each account' : 'the account'} if it has a contact address.
         </p>
         {many ? <p class="whm2fa-names">{props.users.join(', ')}</p> : null}
         <Problem error={error} />

@@ -41,9 +41,14 @@ export function UsersTable(props: {
               />
             </th>
             {COLUMNS.map(([key, label]) => (
-              <th scope="col" key={key} aria-sort={sort.key === key ? (sort.up ? 'ascending' : 'descending') : 'none'}>
+              <th
+                scope="col"
+                key={key}
+                aria-sort={sort.key === key ? (sort.up ? 'ascending' : 'descending') : undefined}
+              >
                 <button type="button" class="btn btn-link whm2fa-sort" onClick={() => props.onSort(key)}>
                   {label}
+                  {sort.key === key ? <span aria-hidden="true">{sort.up ? ' ▲' : ' ▼'}</span> : null}
                 </button>
               </th>
             ))}
