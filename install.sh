@@ -223,6 +223,11 @@ put_text 0755 "$cgi_dir/api.cgi" "$(wrapper api)"
 put_text 0755 "$cgi_dir/index.cgi" "$(wrapper index)"
 put 0644 "$dist/frontend/app.js" "$cgi_dir/app.js"
 put 0644 "$dist/frontend/app.css" "$cgi_dir/app.css"
+# The page's other files carry a content hash: the release's own replace the last one's.
+rm -f "$cgi_dir"/page-*.js
+for f in "$dist"/frontend/page-*.js; do
+  [ -f "$f" ] && put 0644 "$f" "$cgi_dir/$(basename "$f")"
+done
 put 0644 "$dist/plugin/whm2fa.png" "$icon"
 if [ "$(id -u)" -eq 0 ]; then
   chown -R 0:0 "$program_dir" "$cgi_dir" "$state_dir" "$icon" "$cli_link" 2>/dev/null || true

@@ -280,7 +280,11 @@ const three = newServer({
 // 5. The page: size, and navigation to an interactive Manage my Account tab.
 {
   const gz = (f) => gzipSync(readFileSync(join(TOP, 'dist/frontend', f)), { level: 9 }).length;
-  report('page JS + CSS, gzip', (gz('app.js') + gz('app.css')) / 1024, 'KB', { max: 20, text: 'budget <= 20 KB' });
+  // The build's manifest says what the first load takes and what comes on demand.
+  const { first, later } = JSON.parse(readFileSync(join(TOP, 'dist/frontend/manifest.json'), 'utf8'));
+  const sum = (files) => files.reduce((total, f) => total + gz(f), 0) / 1024;
+  report('page JS + CSS, first load, gzip', sum(first), 'KB', { max: 20, text: 'budget <= 20 KB' });
+  report('page tabs loaded on demand, gzip', sum(later), 'KB');
   ensureChromium();
   const { chromium } = await import('playwright-core');
   const { startCpsrvd } = await import('./sandbox/cpsrvd.mjs');

@@ -3,9 +3,8 @@ import { api, ApiError, type Status } from './api';
 import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
-import { Users } from './tabs/Users';
-import { Settings } from './tabs/Settings';
-import { Activity } from './tabs/Activity';
+
+type AdminTabs = typeof import('./admin');
 
 const TABS = [
   { id: 'mine', label: 'Manage my Account' },
@@ -31,7 +30,15 @@ export function App(props: { ownTitle?: boolean }) {
   const [tab, setTab] = useState(tabInUrl);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
+  const [admin, setAdmin] = useState<AdminTabs | undefined>();
   const refresh = () => api.status().then(setStatus, setError);
+  // The other tabs arrive with the first visit to one of them (admin.ts).
+  useEffect(() => {
+    if (tab === 'mine' || admin !== undefined) return;
+    import('./admin').then(setAdmin, () =>
+      setError(new ApiError('NETWORK', 'This part of the page could not be loaded. Reload the page and try again.')),
+    );
+  }, [tab, admin]);
   useEffect(() => {
     void refresh();
     const follow = () => setTab(tabInUrl());
@@ -85,9 +92,10 @@ export function App(props: { ownTitle?: boolean }) {
       <Notice text={notice} />
       <Tabs tabs={TABS} active={tab} onSelect={select}>
         {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}
-        {tab === 'users' ? <Users isRoot={status.isRoot} policyEnabled={status.policyEnabled} /> : null}
-        {tab === 'settings' ? <Settings status={status} onChanged={() => void refresh()} /> : null}
-        {tab === 'activity' ? <Activity /> : null}
+        {tab !== 'mine' && admin === undefined ? <p aria-busy="true">Loading…</p> : null}
+        {tab === 'users' && admin ? <admin.Users isRoot={status.isRoot} policyEnabled={status.policyEnabled} /> : null}
+        {tab === 'settings' && admin ? <admin.Settings status={status} onChanged={() => void refresh()} /> : null}
+        {tab === 'activity' && admin ? <admin.Activity /> : null}
       </Tabs>
     </div>
   );

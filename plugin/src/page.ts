@@ -97,7 +97,8 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
     `<div id="whm2fa" class="whm2fa" data-version="${escapeHtml(VERSION)}" data-chrome="${chrome === undefined ? 'plain' : 'whm'}">`,
     `<noscript><p>${PAGE_TITLE} needs JavaScript. Turn it on for this page and reload.</p></noscript>`,
     '</div>',
-    `<script src="app.js?v=${v}" nonce="${nonce}" defer></script>`,
+    // A module: it loads the page's other files (page-*.js) itself, the admin tabs on demand.
+    `<script type="module" src="app.js?v=${v}" nonce="${nonce}"></script>`,
   ].join('\n');
   const body =
     chrome === undefined ? `${plainHead()}\n${app}\n</body>\n</html>\n` : `${chrome.header}\n${app}\n${chrome.footer}`;
