@@ -8,6 +8,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readdirSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -121,6 +122,26 @@ describe('install', () => {
     const icon = readFileSync(join(root, 'usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'));
     expect(icon.subarray(1, 4).toString()).toBe('PNG');
     expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([48, 48]);
+  });
+
+  it('installs the page’s on-demand files, each registered as a url of the app, and drops an old release’s', () => {
+    const cgi = join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa');
+    const stale = join(cgi, 'page-OLDRELEASE.js');
+    writeFileSync(stale, 'export {};\n');
+    expect(install(root, '--node', process.execPath).status).toBe(0);
+    expect(existsSync(stale)).toBe(false);
+    const chunks = readdirSync(cgi).filter((f) => /^page-[A-Z0-9]+\.js$/.test(f));
+    const manifest = JSON.parse(readFileSync(join(release, 'dist/frontend/manifest.json'), 'utf8')) as {
+      first: string[];
+      later: string[];
+    };
+    expect(chunks.sort()).toEqual([...manifest.first, ...manifest.later].filter((f) => f.startsWith('page-')).sort());
+    expect(manifest.later.length).toBeGreaterThan(0);
+    const conf = readFileSync(join(root, 'var/cpanel/apps/whm2fa.conf'), 'utf8');
+    for (const f of chunks) {
+      expect(mode(join(cgi, f))).toBe(0o644);
+      expect(conf).toMatch(new RegExp(`^url\\d+=/cgi/whm2fa/${f.replace('.', '\\.')}$`, 'm'));
+    }
   });
 
   it('registers an AppConfig cPanel accepts: no spaces around =, required keys, Plugins entry, _self', () => {

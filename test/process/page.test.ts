@@ -26,7 +26,7 @@ describe('index.cgi', () => {
     expect(r.body).not.toMatch(/cpsess0000000000|cpuser00000000000|Results of Your Request|nonce="00000000000"/);
     const nonce = /<style nonce="([^"]+)">/.exec(r.body)?.[1];
     expect(nonce).toMatch(/^[A-Za-z0-9+/=]{16,}$/);
-    expect(r.body).toContain(`<script src="app.js?v=1.0.0" nonce="${nonce ?? ''}" defer></script>`);
+    expect(r.body).toContain(`<script type="module" src="app.js?v=1.0.0" nonce="${nonce ?? ''}"></script>`);
     expect(r.body).toContain('<link rel="stylesheet" href="app.css?v=1.0.0">');
     expect(r.body).toContain('data-chrome="whm"');
     expect(r.body.trimEnd().endsWith('</html>')).toBe(true);
@@ -41,8 +41,8 @@ describe('index.cgi', () => {
       expect(r.body).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
       expect(r.body).toContain('<title>Two-Factor Authentication</title>');
       expect(r.body).toContain('data-chrome="plain"');
-      expect(r.body).toContain('<script src="app.js?v=1.0.0"');
-      const nonce = /<script src="app\.js\?v=1\.0\.0" nonce="([^"]+)"/.exec(r.body)?.[1] ?? 'none';
+      expect(r.body).toContain('<script type="module" src="app.js?v=1.0.0"');
+      const nonce = /<script type="module" src="app\.js\?v=1\.0\.0" nonce="([^"]+)"/.exec(r.body)?.[1] ?? 'none';
       expect(r.headers['content-security-policy']).toContain(`script-src 'self' 'nonce-${nonce}'`);
     } finally {
       renameSync(`${keys}.away`, keys);

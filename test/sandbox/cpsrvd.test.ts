@@ -233,7 +233,7 @@ describe('tokens, menus and access', () => {
     expect(r.text).toContain('id="whm-topbar"');
     expect(r.text).toContain('<b id="whm-user">reseller1</b>');
     expect(r.text).toContain('<h1 class="page-header">Two-Factor Authentication</h1>');
-    expect(r.text).toContain('<script src="app.js?v=');
+    expect(r.text).toContain('<script type="module" src="app.js?v=');
     expect(r.text).toContain('id="whm-footer"');
     expect(r.text).not.toContain('cpsess0000000000');
     const api = await c.request(`${token}/cgi/whm2fa/api.cgi`, {
