@@ -261,14 +261,16 @@ describe('5. lost-phone help that is true for each role and state', () => {
         'Two-factor authentication is set up. Logins will ask for a code once you turn on the two-factor login policy in Settings.',
       );
       await done.waitFor();
-      // The status line follows the status the page reads again after the setup.
+      // The notice says it (the status line does not repeat it beneath: issue 20). On the
+      // next visit the status line says the same, with where root turns the policy on.
+      await page.reload();
       const state = page.locator('.whm2fa-state', { hasText: 'login policy is off' });
       await state.waitFor();
       expect(await state.textContent()).toMatch(/login policy is off\. You can turn it on in Settings\.$/);
       const command = page.locator('.whm2fa-lost code');
       expect(await command.textContent()).toBe('whm2fa remove root --reason "lost phone"');
       expect(await page.locator('.whm2fa-app').textContent()).not.toMatch(/once the host/);
-      expect(await atBothSizes(page, 'root-policy-off', [done, state, command])).toEqual([]);
+      expect(await atBothSizes(page, 'root-policy-off', [state, command])).toEqual([]);
       await context.close();
     } finally {
       await api(stage.server, 'root', { action: 'policy.set', enabled: true });
