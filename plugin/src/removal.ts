@@ -110,7 +110,9 @@ export interface AdminRemoveOutcome {
 
 /** Checks a reason typed by an administrator. */
 export function validReason(input: string): string {
-  const reason = input.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  // Control and format characters (Unicode Cc and Cf: C1 controls such as U+009B, the
+  // bidi overrides such as U+202E) would reach root's terminal, Activity, the CSV and mail.
+  const reason = input.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
   if (reason === '')
     throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
   if (reason.length > MAX_REASON_LENGTH)

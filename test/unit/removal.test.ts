@@ -170,6 +170,8 @@ describe('removeOwn', () => {
 describe('validReason', () => {
   it('turns control characters into spaces, trims, and bounds the length', () => {
     expect(validReason('  lost\u0000\u001f\u007fphone\n ')).toBe('lost phone');
+    // C1 controls and format characters: a CSI, the bidi override, a zero-width space.
+    expect(validReason('lost\u009b31m phone\u202egnp.exe\u200b')).toBe('lost 31m phone gnp.exe');
     expect(refusal(() => validReason(' \u0001\t ')).message).toBe(
       'Give a reason for removing two-factor authentication; it is recorded and sent to the user.',
     );
