@@ -57,6 +57,26 @@ describe('Manage Users', () => {
     expect(screen.getByText(/No account matches/)).toBeTruthy();
   });
 
+  it('sorting a column either way keeps equal values in name order', async () => {
+    state.users = [
+      { user: 'bravo', domain: 'b.example.com', owner: 'reseller1', enabled: true },
+      { user: 'alpha', domain: 'a.example.com', owner: 'reseller1', enabled: true },
+      { user: 'charlie', domain: 'c.example.com', owner: 'reseller2', enabled: true },
+    ];
+    await openTab('Manage Users');
+    const owner = await screen.findByRole('columnheader', { name: 'Owner' });
+    const names = (): string[] =>
+      screen
+        .getAllByRole('row')
+        .slice(1)
+        .map((row) => /alpha|bravo|charlie/.exec(row.textContent ?? '')?.[0] ?? '');
+    fireEvent.click(within(owner).getByRole('button'));
+    expect(names()).toEqual(['alpha', 'bravo', 'charlie']);
+    fireEvent.click(within(owner).getByRole('button'));
+    expect(owner.getAttribute('aria-sort')).toBe('descending');
+    expect(names()).toEqual(['charlie', 'alpha', 'bravo']);
+  });
+
   it('the sorted column shows its direction; the pager hands focus on when its button disables', async () => {
     state.users = Array.from({ length: 30 }, (_, i) => ({
       user: `acct${String(i).padStart(2, '0')}`,
@@ -271,6 +291,10 @@ describe('Settings', () => {
     // The banner and the switch now agree with the server.
     expect(await screen.findByText(/two-factor login policy is off:/)).toBeTruthy();
     await waitFor(() => expect(screen.getByRole('switch').getAttribute('aria-checked')).toBe('false'));
+    // The banner turns it on again: Settings follows, and its "off" notice goes.
+    fireEvent.click(await screen.findByRole('button', { name: 'Turn on the login policy' }));
+    await waitFor(() => expect(screen.getByRole('switch').getAttribute('aria-checked')).toBe('true'));
+    expect(screen.queryByText(/no login on this server asks for a security code now/)).toBeNull();
   });
 });
 

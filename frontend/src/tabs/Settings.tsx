@@ -8,12 +8,20 @@ import { PolicySwitch } from './settings/PolicySwitch';
 export function Settings(props: { status: Status; onChanged: () => void }) {
   const [data, setData] = useState<SettingsData | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
-  const [notice, setNotice] = useState<{ text: string; tone: 'success' | 'warning' } | undefined>();
+  const [notice, setNotice] = useState<
+    { text: string; tone: 'success' | 'warning'; policy?: boolean } | undefined
+  >();
   const [busy, setBusy] = useState(false);
+  // The policy as the page last read it: the banner above can change it too.
+  const policy = props.status.policyEnabled;
 
   useEffect(() => {
     api.settingsGet().then(setData, setError);
   }, []);
+  // A notice about the policy that no longer holds goes.
+  useEffect(() => {
+    if (notice?.policy !== undefined && notice.policy !== policy) setNotice(undefined);
+  }, [policy]);
   if (data === undefined)
     return error === undefined ? <p aria-busy="true">Loading settings…</p> : <Problem error={error} />;
 
@@ -34,10 +42,11 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
         setData({ ...data, policyEnabled: d.policyEnabled });
         setNotice(
           d.policyEnabled
-            ? { text: 'The two-factor login policy is on.', tone: 'success' }
+            ? { text: 'The two-factor login policy is on.', tone: 'success', policy: true }
             : {
                 text: 'The two-factor login policy is off: no login on this server asks for a security code now.',
                 tone: 'warning',
+                policy: false,
               },
         );
         props.onChanged();
@@ -65,10 +74,10 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
         }}
       />
       {props.status.isRoot ? (
-        <PolicySwitch enabled={data.policyEnabled} busy={busy} onSwitch={switchPolicy} />
+        <PolicySwitch enabled={policy} busy={busy} onSwitch={switchPolicy} />
       ) : (
         <p class="help-block">
-          The two-factor login policy is {props.status.policyEnabled ? 'on' : 'off'}; only your host can change it.
+          The two-factor login policy is {policy ? 'on' : 'off'}; only your host can change it.
         </p>
       )}
     </section>

@@ -17,7 +17,9 @@ export function useAccountRows(
     return rows.sort((a, b) => {
       const x = String(a[sort.key]);
       const y = String(b[sort.key]);
-      return (x < y ? -1 : x > y ? 1 : a.user < b.user ? -1 : 1) * dir;
+      // The direction applies to the column; equal values stay in name order either way.
+      if (x !== y) return (x < y ? -1 : 1) * dir;
+      return a.user < b.user ? -1 : a.user > b.user ? 1 : 0;
     });
   }, [accounts, filter, sort]);
 }
