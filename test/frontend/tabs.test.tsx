@@ -318,8 +318,12 @@ describe('Activity', () => {
     expect(screen.getByRole('cell', { name: 'Removed by an administrator' })).toBeTruthy();
     expect(screen.getByText(/reason: lost phone/)).toBeTruthy();
     expect(screen.getByText(new Date(state.entries[0]?.['at'] ?? '').toLocaleString())).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Show older entries' }));
+    const older = screen.getByRole('button', { name: 'Show older entries' });
+    older.focus();
+    fireEvent.click(older);
     await waitFor(() => expect(screen.getAllByRole('row')).toHaveLength(31));
+    // The button is gone with the last page: focus goes to the count, not to the page's top.
+    await waitFor(() => expect(document.activeElement?.textContent).toBe('Showing 30 entries, newest first.'));
     expect(calls.filter((c) => c.action === 'audit.list').at(-1)).toEqual({
       action: 'audit.list',
       limit: 25,

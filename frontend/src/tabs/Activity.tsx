@@ -28,6 +28,7 @@ export function Activity() {
       setError(undefined);
       setEntries((old) => (before === undefined ? d.entries : [...(old ?? []), ...d.entries]));
       setMore(d.entries.length === PAGE);
+      return d.entries.length === PAGE;
     }, setError);
   useEffect(() => {
     void load(filter);
@@ -76,7 +77,16 @@ export function Activity() {
           <ActivityTable entries={entries} />
           <p>
             {more ? (
-              <button type="button" class="btn btn-default" onClick={() => void load(filter, entries.at(-1)?.at)}>
+              <button
+                type="button"
+                class="btn btn-default"
+                onClick={() =>
+                  // With the last page the button goes: focus moves to the count of what is shown.
+                  void load(filter, entries.at(-1)?.at).then((left) => {
+                    if (left === false) count.current?.focus();
+                  })
+                }
+              >
                 Show older entries
               </button>
             ) : null}{' '}

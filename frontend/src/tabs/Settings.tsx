@@ -8,9 +8,7 @@ import { PolicySwitch } from './settings/PolicySwitch';
 export function Settings(props: { status: Status; onChanged: () => void }) {
   const [data, setData] = useState<SettingsData | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
-  const [notice, setNotice] = useState<
-    { text: string; tone: 'success' | 'warning'; policy?: boolean } | undefined
-  >();
+  const [notice, setNotice] = useState<{ text: string; tone: 'success' | 'warning'; policy?: boolean } | undefined>();
   const [busy, setBusy] = useState(false);
   // The policy as the page last read it: the banner above can change it too.
   const policy = props.status.policyEnabled;
@@ -76,9 +74,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
       {props.status.isRoot ? (
         <PolicySwitch enabled={policy} busy={busy} onSwitch={switchPolicy} />
       ) : (
-        <p class="help-block">
-          The two-factor login policy is {policy ? 'on' : 'off'}; only your host can change it.
-        </p>
+        <p class="help-block">The two-factor login policy is {policy ? 'on' : 'off'}; only your host can change it.</p>
       )}
     </section>
   );
