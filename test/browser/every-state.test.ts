@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { auditLines, cpanelSecrets, readJson, HOST } from '../support/server';
 import { codeForStep, stepNow, wrongCodeNow } from '../support/rfc6238';
-import { checkBothWidths, login, openPlugin, openStage, type Stage } from './support';
+import { checkBothWidths, login, openAs, openPlugin, openStage, readKey, type Stage } from './support';
 
 const KEYS1 = 'KRSXG5CTMVRXEZLUKN2XAZLSKNSWC4TF';
 const GONE1 = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
@@ -37,23 +37,8 @@ afterAll(async () => {
   await stage.close();
 });
 
-async function asUser(user: string, options: { secret?: string; context?: BrowserContext; clock?: boolean } = {}) {
-  const context = options.context ?? (await stage.browser.newContext({ viewport: { width: 1280, height: 900 } }));
-  const page = await context.newPage();
-  if (options.clock === true) await page.clock.install();
-  await login(page, stage.url, user);
-  if (options.secret !== undefined) {
-    await page.getByLabel('Security code').fill(codeForStep(options.secret, stepNow()));
-    await page.getByRole('button', { name: 'Log in' }).click();
-  }
-  await openPlugin(page);
-  return { page, context };
-}
-
-async function readKey(page: Page): Promise<string> {
-  await page.getByRole('img', { name: /QR code/ }).waitFor();
-  return ((await page.locator('.whm2fa-secret').textContent()) ?? '').replace(/\s+/g, '');
-}
+const asUser = (user: string, options: { secret?: string; context?: BrowserContext; clock?: boolean } = {}) =>
+  openAs(stage, user, { ...options, height: 900 });
 
 const codeField = (page: Page) => page.getByLabel('Security code', { exact: true });
 const configure = (page: Page) => page.getByRole('button', { name: 'Configure Two-Factor Authentication' });

@@ -2,7 +2,7 @@
 // cpsrvd stand-in on a free port, and Debian's headless Chromium driven by playwright-core.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 import { makeServer, TOP, type Server, type TreeOptions } from '../support/server';
 import { codeForStep, stepNow } from '../support/rfc6238';
 // @ts-expect-error: plain JavaScript module
@@ -46,6 +46,35 @@ export async function login(page: Page, url: string, user: string): Promise<void
 }
 
 /** From WHM's home, through the Plugins menu, to the plugin page. */
+/**
+ * A new page (in `options.context`, or a new one of the given size) logged in as `user`,
+ * with the security code of `options.secret` when 2FA asks for one, on whm2fa's page.
+ * `clock` installs Playwright's clock first, for tests that move time.
+ */
+export async function openAs(
+  stage: Stage,
+  user: string,
+  options: { secret?: string; context?: BrowserContext; clock?: boolean; height?: number } = {},
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context =
+    options.context ?? (await stage.browser.newContext({ viewport: { width: 1280, height: options.height ?? 800 } }));
+  const page = await context.newPage();
+  if (options.clock === true) await page.clock.install();
+  await login(page, stage.url, user);
+  if (options.secret !== undefined) {
+    await page.getByLabel('Security code').fill(codeForStep(options.secret, stepNow()));
+    await page.getByRole('button', { name: 'Log in' }).click();
+  }
+  await openPlugin(page);
+  return { page, context };
+}
+
+/** The key a setup shows under its QR code, without the grouping spaces. */
+export async function readKey(page: Page): Promise<string> {
+  await page.getByRole('img', { name: /QR code/ }).waitFor();
+  return ((await page.locator('.whm2fa-secret').textContent()) ?? '').replace(/\s+/g, '');
+}
+
 export async function openPlugin(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Two-Factor Authentication' }).first().click();
   await page.getByRole('tab', { name: 'Manage my Account' }).waitFor();
