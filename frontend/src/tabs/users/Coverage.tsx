@@ -34,7 +34,7 @@ export function CoverageTrend({ report }: { report: CoverageReport }) {
   return (
     <div class="whm2fa-trend">
       <h3>Coverage over time</h3>
-      <ul class="list-unstyled">
+      <ul>
         {report.server === null ? null : (
           <li>
             <strong>This server:</strong> <FigureText figure={report.server} />
@@ -49,7 +49,7 @@ export function CoverageTrend({ report }: { report: CoverageReport }) {
       {report.server === null || report.resellers.length === 0 ? null : (
         <details>
           <summary>By reseller ({count.format(report.resellers.length)})</summary>
-          <ul class="list-unstyled whm2fa-resellers">
+          <ul class="whm2fa-resellers">
             {report.resellers.map((r) => (
               <li key={r.reseller}>
                 <strong>{r.reseller}:</strong> <FigureText figure={r} />
