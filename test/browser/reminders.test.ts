@@ -85,8 +85,8 @@ describe('reminders at 1280×800', () => {
     expect(await remindedCell(page, 'shop5').textContent()).toBe('never');
     await check(page, 'reminders-list-1280');
 
-    await page.getByRole('checkbox', { name: 'Select every account on this page without 2FA' }).check();
-    await page.getByRole('button', { name: 'Send reminders (2 without 2FA selected)' }).click();
+    await page.getByRole('checkbox', { name: 'Check every account without 2FA on this page' }).check();
+    await page.getByRole('button', { name: 'Send reminders to 2 selected accounts' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send reminders to set up two-factor authentication?' });
     await dialog.getByText('nomail, shop5').waitFor();
     await check(page, 'reminders-dialog-1280');
@@ -141,7 +141,7 @@ describe('reminders at 360×740', () => {
     expect(await onScreen(page, blog2)).toBe(true);
     await blog2.check();
     await page.getByRole('checkbox', { name: 'Select shop5 for a reminder' }).check();
-    await page.getByRole('button', { name: 'Send reminders (2 without 2FA selected)' }).click();
+    await page.getByRole('button', { name: 'Send reminders to 2 selected accounts' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('blog2, shop5').waitFor();
     await check(page, 'reminders-dialog-360');

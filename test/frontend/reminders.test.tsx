@@ -52,14 +52,14 @@ describe('reminders', () => {
     expect(lastReminded('shop2')).toBe('never');
     const shop4 = state.users[3]?.lastReminded ?? '';
     expect(lastReminded('shop4')).toBe(new Date(shop4).toLocaleDateString());
-    const send = screen.getByRole('button', { name: 'Send reminders (0 without 2FA selected)' }) as HTMLButtonElement;
+    const send = screen.getByRole('button', { name: 'Send reminders to 0 selected accounts' }) as HTMLButtonElement;
     expect(send.disabled).toBe(true);
-    fireEvent.click(screen.getByRole('checkbox', { name: 'Select every account on this page without 2FA' }));
-    expect(send.textContent).toBe('Send reminders (3 without 2FA selected)');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Check every account without 2FA on this page' }));
+    expect(send.textContent).toBe('Send reminders to 3 selected accounts');
     // Checking them did not touch the removal, and checking shop1 does not touch the reminders.
     fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop1' }));
     expect(screen.getByRole('button', { name: /Remove Two-Factor Authentication \(1 selected\)/ })).toBeTruthy();
-    expect(send.textContent).toBe('Send reminders (3 without 2FA selected)');
+    expect(send.textContent).toBe('Send reminders to 3 selected accounts');
     fireEvent.click(send);
     const dialog = await screen.findByRole('dialog', { name: 'Send reminders to set up two-factor authentication?' });
     expect(within(dialog).getByText('shop2, shop3, shop4')).toBeTruthy();
@@ -79,13 +79,13 @@ describe('reminders', () => {
     expect(lastReminded('shop2')).toBe(new Date().toLocaleDateString());
     expect(lastReminded('shop3')).toBe('never');
     // The selection is spent.
-    expect(screen.getByRole('button', { name: 'Send reminders (0 without 2FA selected)' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Send reminders to 0 selected accounts' })).toBeTruthy();
   });
 
   it('one account from its box; all sent is a success', async () => {
     await openUsers();
     fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop2 for a reminder' }));
-    fireEvent.click(screen.getByRole('button', { name: 'Send reminders (1 without 2FA selected)' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Send reminders to 1 selected account' }));
     const dialog = await screen.findByRole('dialog');
     expect(within(dialog).getByText(/shop2 will get an email at its contact address/)).toBeTruthy();
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send reminders' }));
@@ -97,7 +97,7 @@ describe('reminders', () => {
     override('users.remind', () => fail(403, 'FORBIDDEN', 'You cannot manage the account "shop2".'));
     await openUsers();
     fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop2 for a reminder' }));
-    fireEvent.click(screen.getByRole('button', { name: /Send reminders \(1/ }));
+    fireEvent.click(screen.getByRole('button', { name: /Send reminders to 1 / }));
     const dialog = await screen.findByRole('dialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Send reminders' }));
     expect(await within(dialog).findByText('You cannot manage the account "shop2".')).toBeTruthy();

@@ -44,7 +44,7 @@ export function Toolbar(props: {
             disabled={props.unprotected === undefined}
             onChange={() => props.onSelectUnprotected(props.unprotected !== true)}
           />{' '}
-          Select every account on this page without 2FA
+          Check every account without 2FA on this page
         </label>
         <button
           type="button"
@@ -52,7 +52,7 @@ export function Toolbar(props: {
           disabled={props.toRemind.length === 0}
           onClick={() => props.onRemind(props.toRemind)}
         >
-          Send reminders ({props.toRemind.length} without 2FA selected)
+          Send reminders to {props.toRemind.length} selected {props.toRemind.length === 1 ? 'account' : 'accounts'}
         </button>
       </div>
     </div>
