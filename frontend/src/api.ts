@@ -6,6 +6,11 @@
 import type { ErrorCode as ServerErrorCode } from '../../plugin/src/errors';
 import type { AuditAction } from '../../plugin/src/audit';
 import type { AdminRemoval } from '../../plugin/src/accountStatus';
+import type { CoverageReport } from '../../plugin/src/coverage';
+import type { RemindOutcome } from '../../plugin/src/reminders';
+
+export type { CoverageReport, Figure } from '../../plugin/src/coverage';
+export type { RemindOutcome } from '../../plugin/src/reminders';
 
 /**
  * The server's codes, plus the page's own: a request that never got an answer, and
@@ -77,12 +82,13 @@ export interface Confirmed {
   replaced?: Label | null;
 }
 
-/** One row of Manage Users. */
+/** One row of Manage Users: `lastReminded` is when a reminder to set 2FA up last went out (ISO), or null. */
 export interface Account {
   user: string;
   domain: string;
   owner: string;
   enabled: boolean;
+  lastReminded: string | null;
 }
 
 /** The Settings tab's data. */
@@ -166,7 +172,8 @@ export const api = {
     call<Confirmed>('enroll.confirm', currentCode === undefined ? { keyId, code } : { keyId, code, currentCode }),
   enrollCancel: () => call<{ pending: boolean }>('enroll.cancel'),
   remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
-  usersList: () => call<{ users: Account[] }>('users.list'),
+  usersList: () => call<{ users: Account[]; coverage: CoverageReport }>('users.list'),
+  usersRemind: (users: string[]) => call<RemindOutcome>('users.remind', { users }),
   usersRemove: (users: string[], reason: string) =>
     call<{
       removed: string[];

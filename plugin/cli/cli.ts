@@ -7,7 +7,7 @@
 import { Whm2faError, toWhm2faError } from '../src/errors';
 import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';
-import { auditVisibility, manageableAccounts, type Caller } from '../src/access';
+import { auditVisibility, manageableAccounts, ROOT_CALLER } from '../src/access';
 import { isValidUsername, readResellers } from '../src/accounts';
 import { listAudit } from '../src/audit';
 import { readSecrets } from '../src/cpanelState';
@@ -15,6 +15,9 @@ import { accountStatus } from '../src/accountStatus';
 import { removeForUsers } from '../src/removal';
 import { runDoctor } from '../src/doctor';
 import { reconcile } from '../src/reconcile';
+import { recordCoverageIfDue } from '../src/coverage';
+import { lastReminders } from '../src/reminders';
+import { bestEffort } from '../src/store';
 import type { RequestContext } from '../src/context';
 
 /** What the installed `whm2fa` wrapper passes to `main`: the server root and the arguments. */
@@ -70,8 +73,7 @@ function parse(argv: readonly string[]): Parsed {
 
 function rootContext(root: string, epochSeconds: number): RequestContext {
   const paths = serverPaths(root);
-  const caller: Caller = { user: 'root', isRoot: true, isReseller: false };
-  return { paths, caller, ip: '', epochSeconds, cpanel: cpanelBridge(paths) };
+  return { paths, caller: ROOT_CALLER, ip: '', epochSeconds, cpanel: cpanelBridge(paths) };
 }
 
 function userArg(args: readonly string[], required: boolean): string | undefined {
@@ -113,8 +115,8 @@ function status(ctx: RequestContext, user: string): Outcome {
 
 function list(ctx: RequestContext): Outcome {
   const users = [
-    { user: 'root', domain: '', owner: 'root', enabled: readSecrets(ctx.paths).has('root') },
-    ...manageableAccounts(ctx.paths, ctx.caller),
+    { user: 'root', domain: '', owner: 'root', enabled: readSecrets(ctx.paths).has('root'), lastReminded: null },
+    ...manageableAccounts(ctx.paths, ctx.caller, lastReminders(ctx.paths)),
   ];
   const width = Math.max(4, ...users.map((u) => u.user.length));
   const text = [
@@ -217,6 +219,8 @@ export function main(options: CliOptions): void {
       process.stdout.write(`${USAGE}\n`);
     } else {
       const outcome = run(options, parsed);
+      // The day's coverage snapshot, if no one kept it yet (coverage.ts).
+      bestEffort(() => recordCoverageIfDue(serverPaths(options.root), Date.now() / 1000));
       process.stdout.write(json ? `${JSON.stringify({ ok: true, data: outcome.data })}\n` : `${outcome.text}\n`);
       exitCode = outcome.exitCode ?? 0;
     }

@@ -14,6 +14,7 @@ import { serverPaths } from '../src/paths';
 import { cpanelBridge } from '../src/cpanel';
 import { accountCreated, accountRemoved, accountRemoving, accountRenamed, renameOf } from '../src/lifecycle';
 import { reconcile } from '../src/reconcile';
+import { recordCoverageIfDue } from '../src/coverage';
 import { isValidUsername } from '../src/accounts';
 import { redactText } from '../src/redact';
 import { loadTotp } from '../src/totp';
@@ -186,7 +187,10 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
     // whose answer the user would see, so say nothing, unless the hook stopped waiting for
     // a document that does not name that category. As root, still compare cPanel's store
     // with whm2fa's records, which needs nothing from the event.
-    if (isRoot) bestEffort(() => reconcile(serverPaths(root), Date.now() / 1000));
+    if (isRoot) {
+      bestEffort(() => reconcile(serverPaths(root), Date.now() / 1000));
+      bestEffort(() => recordCoverageIfDue(serverPaths(root), Date.now() / 1000));
+    }
     return input.gaveUp && !CPANEL_CATEGORY.test(input.text) ? GAVE_UP_ANSWER : '';
   }
   const quiet = eventOf(doc).startsWith('Cpanel/');
@@ -204,6 +208,8 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
       ? undefined
       : 'whm2fa: could not update its records (see the error log); the account operation is not affected';
   }
+  // The day's coverage snapshot, if no one kept it yet (coverage.ts).
+  bestEffort(() => recordCoverageIfDue(serverPaths(root), Date.now() / 1000));
   return message === undefined ? '' : `1 ${message.replace(/\s+/g, ' ')}\n`;
 }
 

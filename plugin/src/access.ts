@@ -17,13 +17,20 @@ export interface Caller {
   readonly isReseller: boolean;
 }
 
-/** One row of "Manage Users": an account, its primary domain, its owner and whether 2FA is on. */
+/**
+ * One row of "Manage Users": an account, its primary domain, its owner, whether 2FA is on
+ * and when it was last reminded to set 2FA up (ISO time, null when never).
+ */
 export interface ManagedAccount {
   readonly user: string;
   readonly domain: string;
   readonly owner: string;
   readonly enabled: boolean;
+  readonly lastReminded: string | null;
 }
+
+/** Root, as the hook and the command line act (and whose view counts the whole server). */
+export const ROOT_CALLER: Caller = Object.freeze({ user: 'root', isRoot: true, isReseller: false });
 
 /** Turns `REMOTE_USER` into a caller, refusing anyone who is neither root nor a reseller. */
 export function identifyCaller(paths: ServerPaths, remoteUser: string | undefined): Caller {
@@ -40,11 +47,22 @@ export function identifyCaller(paths: ServerPaths, remoteUser: string | undefine
  * callers, the accounts it owns for a reseller. Never the caller itself (its own 2FA is
  * changed in "Manage my Account", which asks for its current code) and never root.
  */
-export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedAccount[] {
+export function manageableAccounts(
+  paths: ServerPaths,
+  caller: Caller,
+  reminded: ReadonlyMap<string, number> = new Map(),
+): ManagedAccount[] {
   // One record per account, completed in place from the domains file (the first line for
-  // an account wins) and cPanel's store: a server may have tens of thousands of accounts,
-  // read by a fresh process, and every extra map of them costs milliseconds.
-  const records = managedOwners(paths, caller, (user, owner) => ({ user, domain: '', owner, enabled: false }));
+  // an account wins), cPanel's store and the reminders (`reminded`: account → epoch
+  // seconds): a server may have tens of thousands of accounts, read by a fresh process,
+  // and every extra map of them costs milliseconds.
+  const records = managedOwners(paths, caller, (user, owner) => ({
+    user,
+    domain: '',
+    owner,
+    enabled: false,
+    lastReminded: null as string | null,
+  }));
   eachDomain(paths, (domain, user) => {
     const record = records.get(user);
     if (record !== undefined && record.domain === '') record.domain = domain;
@@ -52,6 +70,10 @@ export function manageableAccounts(paths: ServerPaths, caller: Caller): ManagedA
   for (const user of readSecrets(paths).keys()) {
     const record = records.get(user);
     if (record !== undefined) record.enabled = true;
+  }
+  for (const [user, at] of reminded) {
+    const record = records.get(user);
+    if (record !== undefined) record.lastReminded = new Date(at * 1000).toISOString();
   }
   // Sorted by name with the engine's own string sort: a comparator function is several
   // times slower over tens of thousands of accounts.
@@ -90,6 +112,14 @@ function managedOwners<T>(
 }
 
 const ownerOf = (_user: string, owner: string): string => owner;
+
+/**
+ * Every account root manages (all but root), with its owner: the server as coverage
+ * counts it. Ownership only; no 2FA state read.
+ */
+export function serverAccounts(paths: ServerPaths): Map<string, string> {
+  return managedOwners(paths, ROOT_CALLER, ownerOf);
+}
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */
 export function assertCanManage(

@@ -98,6 +98,17 @@ export function contactEmail(paths: ServerPaths, user: string): string | undefin
   return undefined;
 }
 
+/**
+ * The account's cPanel theme (`RS=` in its users file, e.g. `jupiter`), which decides the
+ * address of cPanel's own pages (docs/cpanel.md, "cPanel's own 2FA page"); undefined when
+ * the file has none.
+ */
+export function accountTheme(paths: ServerPaths, user: string): string | undefined {
+  if (!isValidUsername(user)) return undefined;
+  const match = /^RS=([A-Za-z0-9_-]+)\s*$/m.exec(readTextOrEmpty(join(paths.cpanelUsersDir, user)));
+  return match?.[1];
+}
+
 /** The account's domains: the `DNS=` and `DNSn=` lines of its users file (no subdomains). */
 function dnsLinesOf(paths: ServerPaths, user: string): string[] {
   if (!isValidUsername(user)) return [];

@@ -38,6 +38,7 @@ export type AuditAction =
   | 'issuer.set'
   | 'policy.set'
   | 'mail'
+  | 'remind'
   | 'account.create'
   | 'orphan.remove'
   | 'account.remove'

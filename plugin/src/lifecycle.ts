@@ -25,6 +25,7 @@ import { findOrphans } from './orphans';
 import { notify } from './notice';
 import { readSettings, writeSettings } from './settings';
 import { deleteUserState } from './userState';
+import { renameReminderLocked } from './reminders';
 import { isNoEntry, withLock } from './store';
 import { removeAndReadBack } from './removal';
 import { saveKey } from './enrollment';
@@ -58,9 +59,10 @@ function entry(ctx: LifecycleContext, subject: string, action: AuditInput['actio
   return { epochSeconds: ctx.epochSeconds, actor: ctx.actor, subject, action, ip: '', result };
 }
 
-/** Drops whm2fa's own records of a name (its user state and reseller issuer). Under the lock. */
+/** Drops whm2fa's own records of a name (its user state, reminder and reseller issuer). Under the lock. */
 function forgetNameLocked(paths: ServerPaths, user: string): void {
   deleteUserState(paths, user);
+  renameReminderLocked(paths, user, undefined);
   const settings = readSettings(paths);
   if (Object.hasOwn(settings.issuers, user)) {
     const issuers = Object.fromEntries(Object.entries(settings.issuers).filter(([name]) => name !== user));
@@ -224,6 +226,7 @@ export function accountRenamed(ctx: LifecycleContext, from: string, to: string):
     } catch (err) {
       if (!isNoEntry(err)) throw err;
     }
+    renameReminderLocked(paths, from, to);
     const settings = readSettings(paths);
     if (Object.hasOwn(settings.issuers, from)) {
       const issuers = Object.fromEntries(

@@ -32,6 +32,10 @@ export interface ServerPaths {
   readonly expectedKeysFile: string;
   /** The account events the hook handled, and the domains of accounts being removed. */
   readonly accountEventsFile: string;
+  /** When each account was last reminded to set 2FA up (reminders.ts). */
+  readonly remindersFile: string;
+  /** The daily coverage snapshots of the last weeks (coverage.ts). */
+  readonly coverageFile: string;
   readonly whmapi1: string;
   readonly uapi: string;
   readonly sendmail: string;
@@ -84,6 +88,8 @@ export function serverPaths(root: string): ServerPaths {
     knownKeysFile: join(stateDir, 'cpanel-keys.json'),
     expectedKeysFile: join(stateDir, 'expected-keys.json'),
     accountEventsFile: join(stateDir, 'account-events.json'),
+    remindersFile: join(stateDir, 'reminders.json'),
+    coverageFile: join(stateDir, 'coverage.json'),
     whmapi1: at('usr/local/cpanel/bin/whmapi1'),
     uapi: at('usr/local/cpanel/bin/uapi'),
     sendmail: at('usr/sbin/sendmail'),

@@ -47,6 +47,14 @@ export const HOOK_INPUT_CEILING_MS = 60_000;
 export const MAX_REASON_LENGTH = 500;
 /** The most accounts one `users.remove` request may name. */
 export const MAX_USERS_PER_REMOVE = 1000;
+/** The most accounts one `users.remind` request may name. */
+export const MAX_USERS_PER_REMIND = 1000;
+/** At most one reminder to set up 2FA per account in this many days, whoever sends it. */
+export const REMINDER_INTERVAL_DAYS = 7;
+/** Coverage is compared with the daily snapshot of this many days ago. */
+export const COVERAGE_LOOKBACK_DAYS = 30;
+/** Daily coverage snapshots older than this many days are dropped. */
+export const COVERAGE_KEEP_DAYS = 40;
 
 /** True when `issuer` (already trimmed) is one cPanel accepts. */
 export function isValidIssuer(issuer: string): boolean {
@@ -95,6 +103,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   'issuer.set',
   'policy.set',
   'mail',
+  'remind',
   'account.create',
   'account.remove',
   'account.rename',

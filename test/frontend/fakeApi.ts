@@ -3,6 +3,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { totp } from '../support/rfc6238';
+import type { CoverageReport } from '../../frontend/src/api';
 
 export interface Call {
   action: string;
@@ -27,7 +28,9 @@ const DEFAULT_STATUS = {
 
 export const state = {
   status: { ...DEFAULT_STATUS },
-  users: [] as Array<{ user: string; domain: string; owner: string; enabled: boolean }>,
+  users: [] as Array<{ user: string; domain: string; owner: string; enabled: boolean; lastReminded?: string | null }>,
+  /** users.list's coverage (the plugin computes it from its daily snapshots). */
+  coverage: { server: null, resellers: [] } as CoverageReport,
   entries: [] as Array<Record<string, string>>,
   issuer: 'whm.example.test',
   systemWideIssuer: 'whm.example.test',
@@ -37,7 +40,7 @@ export const state = {
   pendingSeconds: 600,
   /** Accounts whose removal cPanel refuses, with its reason. */
   refuse: {} as Record<string, string>,
-  /** Accounts without a contact address: removed, but not emailed. */
+  /** Accounts without a contact address: removed or reminded, but not emailed. */
   noContact: [] as string[],
   /** The server's own records cannot be written: changes still happen, with a warning. */
   recordsBroken: false,
@@ -92,6 +95,10 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.pendingSeconds = 600;
   state.refuse = {};
   state.noContact = [];
+  state.coverage = {
+    server: null,
+    resellers: [{ reseller: 'reseller1', now: { protected: 1, total: 2 }, thirtyDaysAgo: null }],
+  };
   state.recordsBroken = false;
   state.serverClockMs = 0;
 }
@@ -208,7 +215,34 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     state.status.enabled = false;
     return ok(withWarning({ enabled: false }));
   },
-  'users.list': () => ok({ users: state.users }),
+  'users.list': () => ok({ users: state.users.map((u) => ({ lastReminded: null, ...u })), coverage: state.coverage }),
+  'users.remind': (body) => {
+    // As the plugin does: every account must be the caller's; 2FA on or reminded within
+    // 7 days is skipped; no contact address is not sent.
+    const sent: string[] = [];
+    const notSent: Record<string, string> = {};
+    const skipped: Record<string, { reason: string; nextAllowed?: string }> = {};
+    const names = body['users'] as string[];
+    for (const name of names)
+      if (!state.users.some((u) => u.user === name))
+        return fail(403, 'FORBIDDEN', `You cannot manage the account "${name}".`);
+    for (const name of names) {
+      const account = state.users.find((u) => u.user === name);
+      const last = account?.lastReminded;
+      if (account?.enabled === true) skipped[name] = { reason: 'Two-factor authentication is already on.' };
+      else if (last !== undefined && last !== null && Date.parse(last) + 7 * 86_400_000 > serverNow())
+        skipped[name] = {
+          reason: 'A reminder was sent less than 7 days ago.',
+          nextAllowed: new Date(Date.parse(last) + 7 * 86_400_000).toISOString(),
+        };
+      else if (state.noContact.includes(name)) notSent[name] = 'no contact address on file';
+      else if (account !== undefined) {
+        account.lastReminded = new Date(serverNow()).toISOString();
+        sent.push(name);
+      }
+    }
+    return ok({ sent, notSent, skipped });
+  },
   'users.remove': (body) => {
     const removed: string[] = [];
     const failed: Record<string, string> = {};

@@ -13,7 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => server.cleanup());
 
-type Row = { user: string; domain: string; owner: string; enabled: boolean };
+type Row = { user: string; domain: string; owner: string; enabled: boolean; lastReminded: string | null };
 const list = async (user: string): Promise<Row[]> =>
   ((await api(server, user, { action: 'users.list' })).json().data?.['users'] as Row[]) ?? [];
 const row = (rows: Row[], user: string): Row | undefined => rows.find((r) => r.user === user);
@@ -33,6 +33,19 @@ describe('the Manage Users list', () => {
     expect(row(await list('root'), 'shop1')?.enabled).toBe(true);
   });
 
+  it('follows a reminder at once, and whm2fa’s record of reminders changed by hand', async () => {
+    expect(row(await list('root'), 'reseller2')?.lastReminded).toBeNull();
+    const sent = await api(server, 'root', { action: 'users.remind', users: ['reseller2'] });
+    expect(sent.json().data?.['sent']).toEqual(['reseller2']);
+    const at = row(await list('root'), 'reseller2')?.lastReminded ?? '';
+    expect(Date.now() - Date.parse(at)).toBeLessThan(60_000);
+    writeFileSync(
+      join(server.root, 'var/cpanel/whm2fa/reminders.json'),
+      JSON.stringify({ reminded: { reseller2: 1_700_000_000 } }),
+    );
+    expect(row(await list('root'), 'reseller2')?.lastReminded).toBe('2023-11-14T22:13:20.000Z');
+  });
+
   it('follows accounts created and moved between owners', async () => {
     await list('reseller1');
     cpanelTool(server, 'whmapi1', [
@@ -47,6 +60,7 @@ describe('the Manage Users list', () => {
       domain: 'new1.example.com',
       owner: 'reseller1',
       enabled: false,
+      lastReminded: null,
     });
     const owners = join(server.root, 'etc/trueuserowners');
     writeFileSync(owners, readFileSync(owners, 'utf8').replace('new1: reseller1', 'new1: reseller2'));

@@ -256,6 +256,7 @@ describe('authorization, case by case', () => {
       domain: 'shop1.example.com',
       owner: 'reseller1',
       enabled: true,
+      lastReminded: null,
     });
   });
 

@@ -11,7 +11,9 @@ import {
   MAX_ISSUER_INPUT_LENGTH,
   MAX_ISSUER_LENGTH,
   MAX_REASON_LENGTH,
+  MAX_USERS_PER_REMIND,
   MAX_USERS_PER_REMOVE,
+  REMINDER_INTERVAL_DAYS,
 } from '../../plugin/src/rules';
 
 const TOP = join(__dirname, '../..');
@@ -63,6 +65,7 @@ describe('docs/api.md', () => {
 
   it('finds the parameters it compares (the check itself can fail)', () => {
     expect(paramsRead('users.remove')).toEqual(['reason', 'users']);
+    expect(paramsRead('users.remind')).toEqual(['users']);
     expect(paramsRead('audit.list')).toEqual(['auditAction', 'before', 'limit', 'skip', 'user']);
     expect(paramsRead('status')).toEqual([]);
     expect(paramsDocumented('enroll.confirm')).toEqual(['code', 'currentCode', 'keyId']);
@@ -87,6 +90,10 @@ describe('docs/api.md', () => {
       `1 to ${MAX_USERS_PER_REMOVE.toLocaleString('en-US')} account names`,
     );
     expect(flat(sections.get('users.remove'))).toContain(`at most ${String(MAX_REASON_LENGTH)} characters`);
+    expect(flat(sections.get('users.remind'))).toContain(
+      `1 to ${MAX_USERS_PER_REMIND.toLocaleString('en-US')} account names`,
+    );
+    expect(flat(sections.get('users.remind'))).toContain(`every ${String(REMINDER_INTERVAL_DAYS)} days`);
     expect(flat(sections.get('settings.set'))).toContain(`at most ${String(MAX_ISSUER_INPUT_LENGTH)} characters`);
     expect(flat(sections.get('settings.set'))).toContain(`1 to ${String(MAX_ISSUER_LENGTH)} letters`);
   });

@@ -5,16 +5,26 @@
  */
 import { badRequest } from '../errors';
 import { auditVisibility, manageableAccounts } from '../access';
+import {
+  countCoverage,
+  coverageReport,
+  readHistory,
+  recordCoverageIfDue,
+  viewCounts,
+  type Snapshot,
+} from '../coverage';
+import { lastReminders, remindUsers } from '../reminders';
 import { listAudit } from '../audit';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn } from '../removal';
-import { MAX_ISSUER_INPUT_LENGTH, MAX_REASON_LENGTH, MAX_USERS_PER_REMOVE } from '../rules';
+import { MAX_ISSUER_INPUT_LENGTH, MAX_REASON_LENGTH, MAX_USERS_PER_REMIND, MAX_USERS_PER_REMOVE } from '../rules';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus, statusDetails } from '../accountStatus';
 import { isValidUsername } from '../accounts';
 import { isAuditAction } from '../rules';
 import { reconcile } from '../reconcile';
-import { accountListJson } from '../accountListCache';
+import { accountList } from '../accountListCache';
+import { bestEffort } from '../store';
 import { JsonText } from './jsonText';
 import { limitRate } from '../rateLimit';
 import {
@@ -70,6 +80,25 @@ function auditList(ctx: RequestContext, params: Params): unknown {
   return { entries };
 }
 
+/**
+ * The accounts the caller manages with when each was last reminded, and the coverage of
+ * its view now and about 30 days ago. The first list of a day also keeps that day's snapshot.
+ */
+function usersList(ctx: RequestContext): JsonText {
+  const { paths, caller, epochSeconds } = ctx;
+  const list = accountList(paths, caller, () => {
+    const users = manageableAccounts(paths, caller, lastReminders(paths));
+    return { users, counts: viewCounts(paths, caller, users) };
+  });
+  let history: Snapshot[] | undefined;
+  // The list is the answer: a snapshot that cannot be kept today is kept by a later call.
+  bestEffort(() => {
+    history = recordCoverageIfDue(paths, epochSeconds, () => (caller.isRoot ? list.counts : countCoverage(paths)));
+  });
+  const coverage = coverageReport(list.counts, history ?? readHistory(paths), epochSeconds);
+  return new JsonText(`{"users":${list.usersJson},"coverage":${JSON.stringify(coverage)}}`);
+}
+
 /** Every action api.cgi serves, by name (docs/api.md describes each). */
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   status,
@@ -95,14 +124,14 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
     const outcome = await removeOwn(ctx, requiredCode(params, 'code'));
     return { enabled: false, ...outcome };
   },
-  'users.list': (ctx) =>
-    new JsonText(accountListJson(ctx.paths, ctx.caller, () => manageableAccounts(ctx.paths, ctx.caller))),
+  'users.list': usersList,
   'users.remove': (ctx, params) =>
     removeForUsers(
       ctx,
       requiredUsers(params, 'users', MAX_USERS_PER_REMOVE),
       requiredString(params, 'reason', MAX_REASON_LENGTH * 2),
     ),
+  'users.remind': (ctx, params) => remindUsers(ctx, requiredUsers(params, 'users', MAX_USERS_PER_REMIND)),
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),

@@ -16,6 +16,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   'issuer.set': 'Issuer changed',
   'policy.set': 'Login policy switched',
   mail: 'Email',
+  remind: 'Reminded to set up',
   'account.create': 'Account created',
   'account.remove': 'Account removed',
   'account.rename': 'Account renamed',

@@ -1,9 +1,18 @@
-/** The account filter and the bulk removal button, which counts exactly the checked accounts. */
+/**
+ * The account filter and the bulk actions, each counting exactly the checked accounts it
+ * acts on: removal the checked accounts with 2FA, reminders the checked ones without.
+ * `unprotected` says whether every account on the page without 2FA is checked (undefined:
+ * there is none), for the box that checks them all.
+ */
 export function Toolbar(props: {
   filter: string;
   onFilter: (value: string) => void;
   checked: string[];
   onRemove: (users: string[]) => void;
+  toRemind: string[];
+  onRemind: (users: string[]) => void;
+  unprotected: boolean | undefined;
+  onSelectUnprotected: (on: boolean) => void;
 }) {
   return (
     <div class="whm2fa-toolbar">
@@ -27,6 +36,25 @@ export function Toolbar(props: {
       >
         Remove Two-Factor Authentication ({props.checked.length} selected)
       </button>
+      <div class="whm2fa-remind">
+        <label class="checkbox-inline">
+          <input
+            type="checkbox"
+            checked={props.unprotected === true}
+            disabled={props.unprotected === undefined}
+            onChange={() => props.onSelectUnprotected(props.unprotected !== true)}
+          />{' '}
+          Check every account without 2FA on this page
+        </label>
+        <button
+          type="button"
+          class="btn btn-primary"
+          disabled={props.toRemind.length === 0}
+          onClick={() => props.onRemind(props.toRemind)}
+        >
+          Send reminders to {props.toRemind.length} selected {props.toRemind.length === 1 ? 'account' : 'accounts'}
+        </button>
+      </div>
     </div>
   );
 }

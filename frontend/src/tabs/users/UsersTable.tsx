@@ -2,17 +2,25 @@ import type { Account } from '../../api';
 import { ScrollRegion } from '../../components/ScrollRegion';
 
 /** The columns people sort by. */
-export type SortKey = 'user' | 'domain' | 'owner' | 'enabled';
+export type SortKey = 'user' | 'domain' | 'owner' | 'enabled' | 'lastReminded';
 const COLUMNS: Array<[SortKey, string]> = [
   ['user', 'Account'],
   ['domain', 'Domain'],
   ['owner', 'Owner'],
   ['enabled', '2FA'],
+  ['lastReminded', 'Last reminded'],
 ];
 
+/** When a reminder last went out, as a date in the user's own format. */
+function reminded(a: Account) {
+  if (a.lastReminded === null) return a.enabled ? null : 'never';
+  return <time dateTime={a.lastReminded}>{new Date(a.lastReminded).toLocaleDateString()}</time>;
+}
+
 /**
- * One page of accounts. Only accounts with 2FA on can be checked (there is nothing to
- * remove from the others), so what is checked is exactly what a removal sends.
+ * One page of accounts. An account with 2FA is checked for a removal ("Select NAME"), one
+ * without for a reminder ("Select NAME for a reminder"), so what each action sends is
+ * exactly what is checked for it.
  */
 export function UsersTable(props: {
   rows: Account[];
@@ -61,14 +69,12 @@ export function UsersTable(props: {
           {rows.map((a) => (
             <tr key={a.user}>
               <td>
-                {a.enabled ? (
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${a.user}`}
-                    checked={selected.has(a.user)}
-                    onChange={() => props.onToggle([a.user], !selected.has(a.user))}
-                  />
-                ) : null}
+                <input
+                  type="checkbox"
+                  aria-label={a.enabled ? `Select ${a.user}` : `Select ${a.user} for a reminder`}
+                  checked={selected.has(a.user)}
+                  onChange={() => props.onToggle([a.user], !selected.has(a.user))}
+                />
               </td>
               <td>{a.user}</td>
               <td>{a.domain}</td>
@@ -76,6 +82,7 @@ export function UsersTable(props: {
               <td>
                 {a.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}
               </td>
+              <td>{reminded(a)}</td>
               <td>
                 {a.enabled ? (
                   <button

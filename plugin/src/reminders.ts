@@ -1,0 +1,246 @@
+/**
+ * Reminders that raise coverage: root or a reseller emails accounts it manages that have
+ * no 2FA, saying how to turn it on in cPanel (Security › Two-Factor Authentication) with
+ * the address of cPanel's own 2FA page on this server. Never a secret, never a code.
+ *
+ * At most one reminder per account every {@link REMINDER_INTERVAL_DAYS} days, whoever
+ * sends it: when each account was last reminded is kept in
+ * /var/cpanel/whm2fa/reminders.json (0600, under the state lock), one time per account
+ * that still exists. An account is claimed under the lock before its mail goes out and the
+ * claim is given back if sendmail fails, so two requests never both mail it; the mails
+ * themselves are sent outside the lock (a thousand of them take longer than another
+ * process may wait for it). Each sent reminder is an audit entry (`remind`).
+ */
+import { appendAuditLocked, type AuditInput } from './audit';
+import { assertCanManage, serverAccounts } from './access';
+import { accountTheme, contactEmail, isValidUsername, readResellers } from './accounts';
+import { readSecrets, serverHostname } from './cpanelState';
+import { sendMail } from './mailer';
+import { StateError } from './errors';
+import { bestEffort, readJson, withLock, writeJsonAtomic } from './store';
+import { REMINDER_INTERVAL_DAYS } from './rules';
+import type { RequestContext } from './context';
+import type { ServerPaths } from './paths';
+
+const INTERVAL_SECONDS = REMINDER_INTERVAL_DAYS * 86_400;
+
+/** cPanel's port for its own pages over HTTPS (docs/cpanel.md, "cPanel's own 2FA page"). */
+export const CPANEL_PORT = 2083;
+/** The Jupiter theme's 2FA page, under `https://HOST:2083/` (docs/cpanel.md, "cPanel's own 2FA page"). */
+export const CPANEL_2FA_PAGE = 'frontend/jupiter/security/2fa/index.html';
+
+/** Why an account was not reminded, and for a recent reminder when the next one may go. */
+export interface Skip {
+  readonly reason: string;
+  /** ISO time from which the account may be reminded again. */
+  readonly nextAllowed?: string;
+}
+
+/** What users.remind did, per account: sent, not sent (why) or skipped (why). */
+export interface RemindOutcome {
+  readonly sent: string[];
+  readonly notSent: Record<string, string>;
+  readonly skipped: Record<string, Skip>;
+  readonly warning?: string;
+}
+
+function iso(epochSeconds: number): string {
+  return new Date(epochSeconds * 1000).toISOString();
+}
+
+function parse(file: string, value: unknown): Map<string, number> {
+  const reminded = new Map<string, number>();
+  if (value === undefined) return reminded;
+  const map = (value as { reminded?: unknown } | null)?.reminded;
+  if (typeof map !== 'object' || map === null || Array.isArray(map))
+    throw new StateError(`${file} does not hold whm2fa's reminders (left untouched)`);
+  for (const [user, at] of Object.entries(map)) {
+    if (isValidUsername(user) && typeof at === 'number' && Number.isFinite(at)) reminded.set(user, at);
+  }
+  return reminded;
+}
+
+/** When each account was last reminded (epoch seconds); a damaged file is a StateError. */
+export function readReminders(paths: ServerPaths): Map<string, number> {
+  return parse(paths.remindersFile, readJson(paths.remindersFile));
+}
+
+/**
+ * {@link readReminders} for display: a damaged file shows no reminder rather than keep
+ * Manage Users from listing anyone (sending one still refuses: the file is left as it is).
+ */
+export function lastReminders(paths: ServerPaths): Map<string, number> {
+  try {
+    return readReminders(paths);
+  } catch {
+    return new Map();
+  }
+}
+
+/** Saves `reminded` (under the state lock), keeping only accounts that still exist. */
+function writeRemindersLocked(paths: ServerPaths, reminded: ReadonlyMap<string, number>): void {
+  const accounts = serverAccounts(paths);
+  const kept = Object.create(null) as Record<string, number>;
+  for (const [user, at] of [...reminded].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (accounts.has(user)) kept[user] = at;
+  }
+  writeJsonAtomic(paths.remindersFile, { reminded: kept });
+}
+
+/**
+ * Moves the reminder record of `from` to `to` (an account renamed), or drops it (`to`
+ * undefined: the name was removed or created anew). Under the state lock. A damaged file
+ * is left for inspection: an account event never fails over it.
+ */
+export function renameReminderLocked(paths: ServerPaths, from: string, to: string | undefined): void {
+  bestEffort(() => {
+    const reminded = readReminders(paths);
+    const at = reminded.get(from);
+    if (at === undefined) return;
+    reminded.delete(from);
+    if (to !== undefined) reminded.set(to, at);
+    writeRemindersLocked(paths, reminded);
+  });
+}
+
+/** The facts a reminder states. */
+export interface Reminder {
+  readonly user: string;
+  /** Who asked for it: root or the reseller. */
+  readonly actor: string;
+  /** This server's hostname (cpanelState.ts `serverHostname`). */
+  readonly host: string;
+  /** The account's cPanel theme (`RS=`); cPanel's page address is known for Jupiter, the default. */
+  readonly theme: string | undefined;
+  /** The account is a reseller, who also logs in to WHM. */
+  readonly isReseller: boolean;
+}
+
+/** The subject and body of the reminder for `reminder`. Holds no secret and asks for none. */
+export function reminderText(reminder: Reminder): { subject: string; body: string } {
+  const { user, host } = reminder;
+  const base = `https://${host}:${String(CPANEL_PORT)}/`;
+  const page =
+    reminder.theme === undefined || reminder.theme === 'jupiter'
+      ? [`     (or go straight to ${base}${CPANEL_2FA_PAGE} once you are logged in).`]
+      : [];
+  const lines = [
+    `Hello ${user},`,
+    '',
+    'Your hosting provider asks you to turn on two-factor authentication for your account. Once it is on, logging in asks for your password and a 6-digit security code from an authenticator app on your phone, so a stolen password alone no longer opens your account.',
+    '',
+    'To turn it on:',
+    '',
+    `  1. Log in to cPanel: ${base}`,
+    '  2. Open Security › Two-Factor Authentication',
+    ...page,
+    '  3. Choose "Set Up Two-Factor Authentication", scan the QR code with your app and',
+    '     enter the code it shows.',
+  ];
+  if (reminder.isReseller)
+    lines.push('', 'As a reseller you can also do it in WHM: Plugins › Two-Factor Authentication.');
+  lines.push(
+    '',
+    `Account:  ${user}`,
+    `Server:   ${host}`,
+    `Sent by:  ${reminder.actor}`,
+    '',
+    'This message never asks for your password or a code, and nobody should: do not send them to anyone. If you did not expect it, contact your hosting provider.',
+    '',
+    `-- Two-Factor Authentication on ${host}`,
+  );
+  return {
+    subject: `Please turn on two-factor authentication (${user} on ${host})`,
+    body: lines.join('\n'),
+  };
+}
+
+const RECORDS_WARNING =
+  'The reminders were sent, but whm2fa could not record them. Ask your host to run "whm2fa doctor".';
+
+/**
+ * Root or a reseller reminds `users` (each one it may manage, else FORBIDDEN and nothing
+ * is sent) to set 2FA up: accounts with 2FA and accounts reminded in the last
+ * {@link REMINDER_INTERVAL_DAYS} days are skipped (with when the next may go), accounts
+ * without a contact address are not sent, the others are emailed and audited.
+ */
+export function remindUsers(ctx: RequestContext, users: readonly string[]): RemindOutcome {
+  const { paths, caller, epochSeconds } = ctx;
+  assertCanManage(paths, caller, users);
+  const secrets = readSecrets(paths);
+  // Keyed by account names: null prototypes keep "constructor" and "__proto__" plain.
+  const skipped = Object.create(null) as Record<string, Skip>;
+  const notSent = Object.create(null) as Record<string, string>;
+  const addresses = new Map<string, string | undefined>();
+  for (const user of new Set(users)) {
+    if (secrets.has(user)) skipped[user] = { reason: 'Two-factor authentication is already on.' };
+    else addresses.set(user, contactEmail(paths, user));
+  }
+  // Claimed under the lock: a reminder sent by another request meanwhile is seen.
+  const { toSend, previous } = withLock(paths.lockFile, () => {
+    const reminded = readReminders(paths);
+    const claims: Array<{ user: string; to: string }> = [];
+    const before = new Map<string, number | undefined>();
+    for (const [user, to] of addresses) {
+      const last = reminded.get(user);
+      if (last !== undefined && epochSeconds < last + INTERVAL_SECONDS) {
+        skipped[user] = {
+          reason: `A reminder was sent less than ${String(REMINDER_INTERVAL_DAYS)} days ago.`,
+          nextAllowed: iso(last + INTERVAL_SECONDS),
+        };
+      } else if (to === undefined) notSent[user] = 'no contact address on file';
+      else {
+        claims.push({ user, to });
+        before.set(user, last);
+        reminded.set(user, epochSeconds);
+      }
+    }
+    if (claims.length > 0) writeRemindersLocked(paths, reminded);
+    return { toSend: claims, previous: before };
+  });
+  const host = serverHostname(paths);
+  const resellers = readResellers(paths);
+  const sent: string[] = [];
+  const failed: string[] = [];
+  for (const { user, to } of toSend) {
+    const text = reminderText({
+      user,
+      actor: caller.user,
+      host,
+      theme: accountTheme(paths, user),
+      isReseller: resellers.has(user),
+    });
+    const problem = sendMail(paths, { to, ...text, from: `Two-Factor Authentication <root@${host}>` });
+    if (problem === undefined) sent.push(user);
+    else {
+      notSent[user] = problem;
+      failed.push(user);
+    }
+  }
+  const entries: AuditInput[] = sent.map((user) => ({
+    epochSeconds,
+    actor: caller.user,
+    subject: user,
+    action: 'remind',
+    ip: ctx.ip,
+    result: 'sent to the contact address',
+  }));
+  const recorded = bestEffort(() =>
+    withLock(paths.lockFile, () => {
+      if (failed.length > 0) {
+        // A reminder that did not go out does not count: the claim is given back.
+        const reminded = readReminders(paths);
+        for (const user of failed) {
+          if (reminded.get(user) !== epochSeconds) continue;
+          const last = previous.get(user);
+          if (last === undefined) reminded.delete(user);
+          else reminded.set(user, last);
+        }
+        writeRemindersLocked(paths, reminded);
+      }
+      appendAuditLocked(paths, entries);
+    }),
+  );
+  const outcome = { sent, notSent: { ...notSent }, skipped: { ...skipped } };
+  return recorded ? outcome : { ...outcome, warning: RECORDS_WARNING };
+}
