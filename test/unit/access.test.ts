@@ -90,16 +90,16 @@ describe('identifyCaller', () => {
 describe('manageableAccounts', () => {
   it('root sees every account but root, sorted, with the first domain, owner and 2FA state', () => {
     expect(manageableAccounts(paths, ROOT)).toEqual([
-      { user: 'blog2', domain: 'blog2.example.com', owner: 'r2', enabled: false },
-      { user: 'boss', domain: '', owner: 'root', enabled: false },
+      { user: 'blog2', domain: 'blog2.example.com', owner: 'r2', enabled: false, lastReminded: null },
+      { user: 'boss', domain: '', owner: 'root', enabled: false, lastReminded: null },
       // A reseller without a line in trueuserowners is owned by root.
-      { user: 'lonely', domain: '', owner: 'root', enabled: false },
+      { user: 'lonely', domain: '', owner: 'root', enabled: false, lastReminded: null },
       // The later line for an account replaces the earlier one.
-      { user: 'moved', domain: '', owner: 'r2', enabled: false },
-      { user: 'nodomain', domain: '', owner: 'r1', enabled: false },
-      { user: 'r1', domain: 'r1.example', owner: 'root', enabled: false },
-      { user: 'r2', domain: '', owner: 'r2', enabled: false },
-      { user: 'shop1', domain: 'shop1.example.com', owner: 'r1', enabled: true },
+      { user: 'moved', domain: '', owner: 'r2', enabled: false, lastReminded: null },
+      { user: 'nodomain', domain: '', owner: 'r1', enabled: false, lastReminded: null },
+      { user: 'r1', domain: 'r1.example', owner: 'root', enabled: false, lastReminded: null },
+      { user: 'r2', domain: '', owner: 'r2', enabled: false, lastReminded: null },
+      { user: 'shop1', domain: 'shop1.example.com', owner: 'r1', enabled: true, lastReminded: null },
     ]);
   });
 
@@ -110,8 +110,8 @@ describe('manageableAccounts', () => {
 
   it('a reseller sees only the accounts it owns, never itself', () => {
     expect(manageableAccounts(paths, R1)).toEqual([
-      { user: 'nodomain', domain: '', owner: 'r1', enabled: false },
-      { user: 'shop1', domain: 'shop1.example.com', owner: 'r1', enabled: true },
+      { user: 'nodomain', domain: '', owner: 'r1', enabled: false, lastReminded: null },
+      { user: 'shop1', domain: 'shop1.example.com', owner: 'r1', enabled: true, lastReminded: null },
     ]);
     // r2 owns itself in trueuserowners, and still does not list itself.
     expect(manageableAccounts(paths, { user: 'r2', isRoot: false, isReseller: true }).map((a) => a.user)).toEqual([
