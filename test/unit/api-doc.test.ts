@@ -11,6 +11,7 @@ import {
   MAX_ISSUER_INPUT_LENGTH,
   MAX_ISSUER_LENGTH,
   MAX_REASON_LENGTH,
+  MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_USERS_PER_REMOVE,
 } from '../../plugin/src/rules';
 
@@ -62,7 +63,7 @@ describe('docs/api.md', () => {
   }
 
   it('finds the parameters it compares (the check itself can fail)', () => {
-    expect(paramsRead('users.remove')).toEqual(['reason', 'users']);
+    expect(paramsRead('users.remove')).toEqual(['reason', 'recoveryCode', 'users']);
     expect(paramsRead('audit.list')).toEqual(['auditAction', 'before', 'limit', 'skip', 'user']);
     expect(paramsRead('status')).toEqual([]);
     expect(paramsDocumented('enroll.confirm')).toEqual(['code', 'currentCode', 'keyId']);
@@ -87,6 +88,9 @@ describe('docs/api.md', () => {
       `1 to ${MAX_USERS_PER_REMOVE.toLocaleString('en-US')} account names`,
     );
     expect(flat(sections.get('users.remove'))).toContain(`at most ${String(MAX_REASON_LENGTH)} characters`);
+    expect(flat(sections.get('users.remove'))).toContain(
+      `\`recoveryCode\` (optional, with exactly one account: text of at most ${String(MAX_RECOVERY_CODE_INPUT_LENGTH)} characters`,
+    );
     expect(flat(sections.get('settings.set'))).toContain(`at most ${String(MAX_ISSUER_INPUT_LENGTH)} characters`);
     expect(flat(sections.get('settings.set'))).toContain(`1 to ${String(MAX_ISSUER_LENGTH)} letters`);
   });

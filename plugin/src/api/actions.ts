@@ -8,7 +8,13 @@ import { auditVisibility, manageableAccounts } from '../access';
 import { listAudit } from '../audit';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn } from '../removal';
-import { MAX_ISSUER_INPUT_LENGTH, MAX_REASON_LENGTH, MAX_USERS_PER_REMOVE } from '../rules';
+import { regenerateRecoveryCodes } from '../recovery';
+import {
+  MAX_ISSUER_INPUT_LENGTH,
+  MAX_REASON_LENGTH,
+  MAX_RECOVERY_CODE_INPUT_LENGTH,
+  MAX_USERS_PER_REMOVE,
+} from '../rules';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus, statusDetails } from '../accountStatus';
 import { isValidUsername } from '../accounts';
@@ -101,8 +107,11 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
     removeForUsers(
       ctx,
       requiredUsers(params, 'users', MAX_USERS_PER_REMOVE),
-      requiredString(params, 'reason', MAX_REASON_LENGTH * 2),
+      // Required unless a recovery code confirms the removal (removal.ts says so).
+      optionalString(params, 'reason', MAX_REASON_LENGTH * 2),
+      { recoveryCode: optionalString(params, 'recoveryCode', MAX_RECOVERY_CODE_INPUT_LENGTH) },
     ),
+  'recovery.regenerate': (ctx, params) => regenerateRecoveryCodes(ctx, requiredCode(params, 'code')),
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),
