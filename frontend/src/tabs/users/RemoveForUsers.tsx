@@ -82,7 +82,7 @@ export function RemoveForUsers(props: {
             </label>
             <input
               id="whm2fa-recovery-code"
-              class="form-control whm2fa-code"
+              class="form-control whm2fa-code whm2fa-recovery"
               autoComplete="off"
               spellcheck={false}
               maxLength={MAX_RECOVERY_CODE_INPUT_LENGTH}
