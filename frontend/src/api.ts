@@ -62,6 +62,8 @@ export interface Status {
   removedByAdmin: AdminRemoval | null;
   /** The app's name for the current key and when whm2fa saved it; null when whm2fa did not save it. */
   keyLabel: (Label & { at: string }) | null;
+  /** Unspent recovery codes for the current key; null when whm2fa holds none for it. */
+  recoveryCodesLeft: number | null;
 }
 
 /** A new setup as `enroll.start` answers it: the secret, its QR code and key URI, and when it expires. */
@@ -75,11 +77,15 @@ export interface Enrollment {
   keyId: string;
 }
 
-/** `enroll.confirm`'s answer: `replaced` names the old key's entry (null: whm2fa did not save that key). */
+/**
+ * `enroll.confirm`'s answer: `replaced` names the old key's entry (null: whm2fa did not
+ * save that key); `recoveryCodes`, the new key's, are in this answer only.
+ */
 export interface Confirmed {
   enabled: boolean;
   warning?: string;
   replaced?: Label | null;
+  recoveryCodes?: string[];
 }
 
 /** One row of Manage Users: `lastReminded` is when a reminder to set 2FA up last went out (ISO), or null. */
@@ -174,14 +180,17 @@ export const api = {
   remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
   usersList: () => call<{ users: Account[]; coverage: CoverageReport }>('users.list'),
   usersRemind: (users: string[]) => call<RemindOutcome>('users.remind', { users }),
-  usersRemove: (users: string[], reason: string) =>
+  /** `recoveryCode` (one account only): the account holder's, confirming who asked. */
+  usersRemove: (users: string[], reason: string, recoveryCode = '') =>
     call<{
       removed: string[];
       failed: Record<string, string>;
       mailed: string[];
       notMailed: Record<string, string>;
       warning?: string;
-    }>('users.remove', { users, reason }),
+    }>('users.remove', recoveryCode === '' ? { users, reason } : { users, reason, recoveryCode }),
+  recoveryRegenerate: (code: string) =>
+    call<{ recoveryCodes: string[]; warning?: string }>('recovery.regenerate', { code }),
   settingsGet: () => call<SettingsData>('settings.get'),
   settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
   policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),

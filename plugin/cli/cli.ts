@@ -32,6 +32,9 @@ Commands:
   status [USER]                  2FA state of USER (default: root)
   list                           every account with its 2FA state
   remove USER --reason TEXT      remove USER's 2FA (lost device); USER is emailed
+  remove USER --recovery-code CODE [--reason TEXT]
+                                 the same, confirmed by one of USER's recovery codes
+                                 (spent; 5 wrong codes lock USER's verification)
   audit [--user U] [--limit N]   the audit trail, newest first (changes made in
                                  cPanel's own pages are recorded first)
   doctor [--fix]                 check the installation, cPanel's tools and store;
@@ -49,7 +52,7 @@ interface Parsed {
   readonly options: Map<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(['reason', 'user', 'limit']);
+const VALUE_OPTIONS = new Set(['reason', 'user', 'limit', 'recovery-code']);
 
 function parse(argv: readonly string[]): Parsed {
   const args: string[] = [];
@@ -129,8 +132,8 @@ function list(ctx: RequestContext): Outcome {
   return { data: { users }, text };
 }
 
-function remove(ctx: RequestContext, user: string, reason: string): Outcome {
-  const outcome = removeForUsers(ctx, [user], reason, { allowSelf: true });
+function remove(ctx: RequestContext, user: string, reason: string | undefined, recoveryCode?: string): Outcome {
+  const outcome = removeForUsers(ctx, [user], reason, { allowSelf: true, recoveryCode });
   const failure = Object.hasOwn(outcome.failed, user) ? outcome.failed[user] : undefined;
   if (failure !== undefined) {
     const code = failure.startsWith('Two-factor authentication is not turned on') ? 'NOT_ENABLED' : 'CPANEL_FAILED';
@@ -139,7 +142,11 @@ function remove(ctx: RequestContext, user: string, reason: string): Outcome {
   const warning = outcome.warning === undefined ? '' : `\nwarning: ${outcome.warning}`;
   const notMailed = Object.hasOwn(outcome.notMailed, user) ? outcome.notMailed[user] : undefined;
   const mail = notMailed === undefined ? 'the account was emailed' : `no email was sent (${notMailed})`;
-  return { data: outcome, text: `Two-factor authentication removed from ${user}; ${mail}.${warning}` };
+  const identity =
+    (recoveryCode ?? '').trim() === ''
+      ? 'identity not confirmed'
+      : 'identity confirmed with a recovery code, now spent';
+  return { data: outcome, text: `Two-factor authentication removed from ${user} (${identity}); ${mail}.${warning}` };
 }
 
 function audit(ctx: RequestContext, user: string | undefined, limitText: string | undefined): Outcome {
@@ -191,8 +198,10 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
     case 'remove': {
       const user = userArg(parsed.args, true) ?? '';
       const reason = value('reason');
-      if (reason === undefined) throw new UsageError('remove needs --reason TEXT (it is recorded and emailed)');
-      return remove(ctx, user, reason);
+      const recoveryCode = value('recovery-code');
+      if (reason === undefined && recoveryCode === undefined)
+        throw new UsageError('remove needs --reason TEXT (it is recorded and emailed) or --recovery-code CODE');
+      return remove(ctx, user, reason, recoveryCode);
     }
     case 'audit':
       if (parsed.args.length > 0) throw new UsageError('audit takes --user U, not an argument');

@@ -4,7 +4,7 @@
  */
 import { policyEnabled, secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
-import { activeLock, labelOf, livePending, readUserState } from './userState';
+import { activeLock, labelOf, livePending, readUserState, recoveryCodesLeft } from './userState';
 import { iso, MAX_FAILURES } from './verification';
 import type { ServerPaths } from './paths';
 
@@ -55,10 +55,13 @@ export interface StatusDetails {
    * whm2fa did not save the current key (e.g. it was set in cPanel's own page).
    */
   readonly keyLabel: { readonly issuer: string; readonly account: string; readonly at: string } | null;
+  /** Unspent recovery codes for the current key; null when 2FA is off or whm2fa holds none for the key. */
+  readonly recoveryCodesLeft: number | null;
 }
 
 /**
- * Attempts left, the pending key's name, an administrator's removal and the app's name for the key. The removal is
+ * Attempts left, the pending key's name, an administrator's removal, the app's name for the
+ * key and the recovery codes left. The removal is
  * read from the audit trail only while 2FA is off, and only from the current log file:
  * status is on every page load and must stay cheap.
  */
@@ -66,12 +69,15 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
   const state = readUserState(paths, user);
   const pending = livePending(state, epochSeconds);
   const removal = enabled ? undefined : state.adminRemoval;
-  // The store is read again only when there is a name to check against its key.
-  const label = enabled && state.keyLabel !== undefined ? labelOf(state, secretOf(paths, user)) : undefined;
+  // The store is read again only when there is a name or codes to check against its key.
+  const secret =
+    enabled && (state.keyLabel !== undefined || state.recovery !== undefined) ? secretOf(paths, user) : undefined;
+  const label = state.keyLabel !== undefined ? labelOf(state, secret) : undefined;
   return {
     attemptsLeft: activeLock(state, epochSeconds) === undefined ? Math.max(0, MAX_FAILURES - state.failures) : 0,
     pendingKeyId: pending?.keyId ?? null,
     removedByAdmin: removal === undefined ? null : { by: removal.by, at: iso(removal.at), reason: removal.reason },
     keyLabel: label === undefined ? null : { ...label, at: iso(state.keyLabel?.at ?? 0) },
+    recoveryCodesLeft: recoveryCodesLeft(state, secret),
   };
 }

@@ -33,6 +33,7 @@ export type AuditAction =
   | 'replace'
   | 'remove'
   | 'admin.remove'
+  | 'recovery.regenerate'
   | 'verify'
   | 'lock'
   | 'issuer.set'

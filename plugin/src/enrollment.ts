@@ -19,6 +19,7 @@ import { activeLock, labelOf, livePending, readUserState, withoutPending, writeU
 import { iso, lockMessage, verifyCodes } from './verification';
 import { bestEffort, withLock } from './store';
 import { qrSvg } from './qr';
+import { makeRecoveryCodes } from './recoveryCodes';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -84,6 +85,11 @@ export interface EnrollmentOutcome {
    * whm2fa did not save that key (e.g. it was set in cPanel's own page).
    */
   readonly replaced?: { readonly issuer: string; readonly account: string } | null;
+  /**
+   * The new key's recovery codes, shown this once (whm2fa keeps only their hashes);
+   * missing only when whm2fa could not update its records (`warning` says so).
+   */
+  readonly recoveryCodes?: readonly string[];
 }
 
 /**
@@ -132,6 +138,8 @@ export async function confirmEnrollment(
     ip: ctx.ip,
     result,
   });
+  // Hashed before cPanel is called, so the state lock is not held for it.
+  const recovery = makeRecoveryCodes(keyFingerprint(pending.secret));
   const saved = saveKey(ctx, user, pending.secret);
   if (!saved.ok) {
     appendAudit(paths, audit(`failed: ${saved.audit}`));
@@ -146,21 +154,30 @@ export async function confirmEnrollment(
         issuer === undefined
           ? {}
           : { keyLabel: { key: keyFingerprint(pending.secret), issuer, account: user, at: epochSeconds } };
+      // The new key's recovery codes replace any earlier ones.
       writeUserState(paths, user, {
         ...(state.pending?.secret === pending.secret ? withoutPending(state) : state),
         ...keyLabel,
+        recovery: recovery.set,
       });
       rememberKeysLocked(paths, new Map([[user, pending.secret]]));
       appendAuditLocked(paths, [audit(saved.audit)]);
     }),
   );
-  notify(paths, { kind: current === undefined ? 'enabled' : 'replaced', user, actor: user, ip: ctx.ip, epochSeconds });
+  notify(paths, {
+    kind: current === undefined ? 'enabled' : 'replaced',
+    user,
+    actor: user,
+    ip: ctx.ip,
+    epochSeconds,
+    ...(recorded ? { newRecoveryCodes: true } : {}),
+  });
   return recorded
-    ? replaced
+    ? { ...replaced, recoveryCodes: recovery.codes }
     : {
         ...replaced,
         warning:
-          'Two-factor authentication is on with the new device, but whm2fa could not update its own records. Ask your host to run "whm2fa doctor".',
+          'Two-factor authentication is on with the new device, but whm2fa could not update its own records, so it made no recovery codes. Ask your host to run "whm2fa doctor", then make new recovery codes.',
       };
 }
 

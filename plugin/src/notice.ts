@@ -12,7 +12,13 @@ import type { ServerPaths } from './paths';
 
 /** The changes a user (or an account's owner) is emailed about. */
 export type NoticeKind =
-  'enabled' | 'replaced' | 'removed' | 'removed-by-admin' | 'renamed-lost' | 'renamed-lost-owner';
+  | 'enabled'
+  | 'replaced'
+  | 'removed'
+  | 'removed-by-admin'
+  | 'recovery-regenerated'
+  | 'renamed-lost'
+  | 'renamed-lost-owner';
 
 /** One change to tell a user about, with who made it, from where and when. */
 export interface Notice {
@@ -24,6 +30,10 @@ export interface Notice {
   readonly reason?: string;
   /** For a notice to an account's owner: the account it is about. */
   readonly account?: string;
+  /** For an administrator's removal: whether one of the user's recovery codes confirmed who asked. */
+  readonly identity?: 'recovery-code' | 'not-confirmed';
+  /** New recovery codes were made (and shown once on the page). */
+  readonly newRecoveryCodes?: boolean;
 }
 
 const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
@@ -31,6 +41,7 @@ const SUBJECTS: Readonly<Record<NoticeKind, string>> = {
   replaced: 'Your two-factor authentication device was replaced',
   removed: 'Two-factor authentication was turned off',
   'removed-by-admin': 'Two-factor authentication was removed from your account',
+  'recovery-regenerated': 'New recovery codes were made for your two-factor authentication',
   'renamed-lost': 'Set up two-factor authentication again after your account was renamed',
   'renamed-lost-owner': 'An account you own lost two-factor authentication when it was renamed',
 };
@@ -43,6 +54,8 @@ const WHAT: Readonly<Record<NoticeKind, string>> = {
   removed: 'Two-factor authentication was turned off. Logging in no longer asks for a security code.',
   'removed-by-admin':
     'Two-factor authentication was removed from your account by an administrator. Logging in no longer asks for a security code until you set it up again.',
+  'recovery-regenerated':
+    'New recovery codes were made for your two-factor authentication and shown once on the page. Your earlier recovery codes no longer work.',
   'renamed-lost':
     'Your account was renamed, and two-factor authentication could not be carried over to the new name. Log in and set it up again under "Two-Factor Authentication".',
   'renamed-lost-owner':
@@ -64,6 +77,14 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
     `From:     ${notice.ip === '' ? 'the server itself' : notice.ip}`,
   ];
   if (notice.reason !== undefined) lines.push(`Reason:   ${notice.reason}`);
+  if (notice.identity !== undefined)
+    lines.push(
+      `Identity: ${notice.identity === 'recovery-code' ? 'confirmed with one of your recovery codes' : 'not confirmed with a recovery code'}`,
+      '',
+      'Your recovery codes no longer work. You get new ones when you set up two-factor authentication again.',
+    );
+  if (notice.newRecoveryCodes === true)
+    lines.push('', 'New recovery codes were made and shown once on the page; any earlier ones no longer work.');
   lines.push(
     '',
     'If this was not you or someone you trust, change your password now and contact your hosting provider.',

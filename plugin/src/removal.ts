@@ -1,8 +1,9 @@
 /**
  * Turning 2FA off: by the user with a current code, or by root / the owning reseller for
- * accounts it manages (the lost-device path: a reason is required, recorded and mailed).
+ * accounts it manages (the lost-device path: a reason is required, recorded and mailed,
+ * unless the user gave them one of their recovery codes, which confirms who asked).
  * Whatever cPanel's tool answers, its store is read back: the answer, the audit entry and
- * the email follow what the store holds.
+ * the email follow what the store holds. Removing 2FA drops the recovery codes.
  */
 import { Whm2faError, badRequest, cpanelFailed } from './errors';
 import { appendAudit, appendAuditLocked, type AuditInput } from './audit';
@@ -10,7 +11,7 @@ import { assertCanManage } from './access';
 import { readSecrets, secretOf } from './cpanelState';
 import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from './cpanel';
 import { notify } from './notice';
-import { readUserState, writeUserState } from './userState';
+import { readUserState, withoutRecovery, writeUserState } from './userState';
 import { verifyCodes } from './verification';
 import { loadTotp } from './totp';
 import { bestEffort, withLock } from './store';
@@ -87,6 +88,7 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
   }
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {
+      writeUserState(paths, user, withoutRecovery(readUserState(paths, user)));
       rememberKeysLocked(paths, new Map([[user, undefined]]));
       const note =
         readBack.callProblem === undefined ? '' : `: cPanel reported ${readBack.callProblem}, but the key is gone`;
@@ -110,32 +112,73 @@ export interface AdminRemoveOutcome {
 
 /** Checks a reason typed by an administrator. */
 export function validReason(input: string): string {
+  const reason = optionalReason(input);
+  if (reason === undefined)
+    throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
+  return reason;
+}
+
+/** A reason that may be left out (with a recovery code): undefined when empty. */
+function optionalReason(input: string | undefined): string | undefined {
   // Control and format characters (Unicode Cc and Cf: C1 controls such as U+009B, the
   // bidi overrides such as U+202E) would reach root's terminal, Activity, the CSV and mail.
-  const reason = input.replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
-  if (reason === '')
-    throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
+  const reason = (input ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
   if (reason.length > MAX_REASON_LENGTH)
     throw badRequest(`The reason can be at most ${String(MAX_REASON_LENGTH)} characters.`);
-  return reason;
+  return reason === '' ? undefined : reason;
+}
+
+/** What an administrator's removal records about who asked for it. */
+const CONFIRMED = 'ok: identity confirmed with a recovery code';
+const NOT_CONFIRMED = 'ok: identity not confirmed (no recovery code)';
+
+/** Options of an administrator's removal. */
+export interface AdminRemoveOptions {
+  /** Root at the server's command line only: over SSH, root's own lost device is recovered this way. */
+  readonly allowSelf?: boolean;
+  /**
+   * One of the account's recovery codes, given by its holder (one account only): checked
+   * and counted like a security code, spent, and the removal recorded as confirmed. The
+   * reason may then be left out.
+   */
+  readonly recoveryCode?: string | undefined;
 }
 
 /**
  * Root or a reseller removes 2FA from accounts it manages. Every target is checked
  * before anything changes; the users cPanel could not serve are reported one by one.
- * `allowSelf` is for root at the server's command line only: over SSH, root's own
- * lost device is recovered this way.
+ * A recovery code is checked only once the caller may manage the account, and spent
+ * before cPanel is asked: it was told to someone, so it is not used again whatever
+ * cPanel answers.
  */
 export function removeForUsers(
   ctx: RequestContext,
   users: readonly string[],
-  reasonInput: string,
-  options: { allowSelf?: boolean } = {},
+  reasonInput: string | undefined,
+  options: AdminRemoveOptions = {},
 ): AdminRemoveOutcome {
   const { paths, caller, epochSeconds } = ctx;
-  const reason = validReason(reasonInput);
+  const recoveryCode = options.recoveryCode?.trim() === '' ? undefined : options.recoveryCode;
+  if (recoveryCode !== undefined && new Set(users).size !== 1)
+    throw badRequest('A recovery code confirms one account: name exactly one account with it.');
+  const reason = recoveryCode === undefined ? validReason(reasonInput ?? '') : optionalReason(reasonInput);
   assertCanManage(paths, caller, users, options);
   const secrets = readSecrets(paths);
+  const confirmed = recoveryCode !== undefined && users[0] !== undefined && secrets.has(users[0]);
+  if (recoveryCode !== undefined && users[0] !== undefined) {
+    const secret = secrets.get(users[0]);
+    // Without 2FA there is nothing to confirm: the account is reported below, as without a code.
+    if (secret !== undefined) {
+      verifyCodes({
+        paths,
+        user: users[0],
+        actor: caller.user,
+        ip: ctx.ip,
+        epochSeconds,
+        checks: [{ kind: 'recovery', secret, code: recoveryCode, field: 'recoveryCode' }],
+      });
+    }
+  }
   // The failed map is keyed by account names: a null prototype keeps "constructor" plain.
   const failed = Object.create(null) as Record<string, string>;
   const targets: string[] = [];
@@ -153,19 +196,19 @@ export function removeForUsers(
     subject: user,
     action: 'admin.remove',
     ip: ctx.ip,
-    result: removed.includes(user) ? 'ok' : `failed: ${failed[user] ?? ''}`,
-    reason,
+    result: removed.includes(user) ? (confirmed ? CONFIRMED : NOT_CONFIRMED) : `failed: ${failed[user] ?? ''}`,
+    ...(reason === undefined ? {} : { reason }),
   }));
   // A lost-device removal also clears the user's lock and pending setup, so they can start over.
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {
       for (const user of removed) {
-        const { pending: _p, lockedUntil: _l, ...rest } = readUserState(paths, user);
+        const { pending: _p, lockedUntil: _l, recovery: _r, ...rest } = readUserState(paths, user);
         writeUserState(paths, user, {
           ...rest,
           failures: 0,
           lockCount: 0,
-          adminRemoval: { by: caller.user, at: epochSeconds, reason },
+          adminRemoval: { by: caller.user, at: epochSeconds, reason: reason ?? '' },
         });
       }
       rememberKeysLocked(paths, new Map(removed.map((user) => [user, undefined])));
@@ -181,7 +224,8 @@ export function removeForUsers(
       actor: caller.user,
       ip: ctx.ip,
       epochSeconds,
-      reason,
+      ...(reason === undefined ? {} : { reason }),
+      identity: confirmed ? 'recovery-code' : 'not-confirmed',
     });
     if (problem === undefined) mailed.push(user);
     else notMailed[user] = problem;

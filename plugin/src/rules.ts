@@ -43,6 +43,25 @@ export const HOOK_INPUT_IDLE_MS = 10_000;
 /** … or after this long in all, for a writer that trickles bytes and never finishes. */
 export const HOOK_INPUT_CEILING_MS = 60_000;
 
+/** How many recovery codes a setup or a regeneration makes. */
+export const RECOVERY_CODE_COUNT = 10;
+/** The page warns when this many recovery codes or fewer are left. */
+export const RECOVERY_CODES_LOW = 3;
+/**
+ * The characters of a recovery code: 32 (5 bits each) without 0, 1, I and O, which are
+ * read and typed for one another. Twelve of them make a code: 60 random bits.
+ */
+export const RECOVERY_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+/** A recovery code as checked: 12 characters of {@link RECOVERY_ALPHABET}, once cleaned. */
+export const RECOVERY_CODE_PATTERN = /^[A-HJ-NP-Z2-9]{12}$/;
+/** The longest recovery code field the API accepts before cleaning it ("abcd efgh jklm" and pasted noise). */
+export const MAX_RECOVERY_CODE_INPUT_LENGTH = 32;
+
+/** A recovery code as typed, upper-cased, with spaces and hyphens removed. */
+export function cleanRecoveryCode(value: string): string {
+  return value.replace(/[\s-]+/g, '').toUpperCase();
+}
+
 /** The longest reason an administrator may give for removing someone's 2FA. */
 export const MAX_REASON_LENGTH = 500;
 /** The most accounts one `users.remove` request may name. */
@@ -98,6 +117,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   'replace',
   'remove',
   'admin.remove',
+  'recovery.regenerate',
   'verify',
   'lock',
   'issuer.set',

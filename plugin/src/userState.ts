@@ -1,12 +1,14 @@
 /**
  * whm2fa's own record for one user: the last time step accepted with each of its keys
- * (codes are accepted once), the failure count and lock, and the pending enrollment. One
- * file per user under /var/cpanel/whm2fa/users/, changed only under the state lock.
+ * (codes are accepted once), the failure count and lock, the pending enrollment and the
+ * recovery codes' hashes. One file per user under /var/cpanel/whm2fa/users/, changed only
+ * under the state lock.
  */
 import { join } from 'node:path';
 import { StateError } from './errors';
 import { keyFingerprint } from './keyFingerprint';
 import { readJson, removeFile, writeJsonAtomic } from './store';
+import type { RecoverySet, StoredCode } from './recoveryCodes';
 import type { ServerPaths } from './paths';
 
 /** A setup waiting for its first code: the new secret and when it expires. */
@@ -54,6 +56,8 @@ export interface UserState {
   readonly adminRemoval?: AdminRemovalRecord;
   /** The app's name for the key whm2fa saved last. */
   readonly keyLabel?: KeyLabel;
+  /** The unspent recovery codes' hashes, for the key they were made with (recoveryCodes.ts). */
+  readonly recovery?: RecoverySet;
 }
 
 /** Who removed this account's 2FA, when (epoch seconds) and why. */
@@ -124,6 +128,7 @@ function parse(file: string, value: unknown): UserState {
     if (!isTime(r['at'])) throw bad();
     adminRemoval = { by: r['by'], at: r['at'], reason: r['reason'] };
   }
+  const recovery = v['recovery'] === undefined ? undefined : parseRecovery(v['recovery'], bad);
   return {
     ...(adminRemoval === undefined ? {} : { adminRemoval }),
     failures: v['failures'],
@@ -133,7 +138,32 @@ function parse(file: string, value: unknown): UserState {
     ...(v['lockedUntil'] === undefined ? {} : { lockedUntil: v['lockedUntil'] }),
     ...(pending === undefined ? {} : { pending }),
     ...(keyLabel === undefined ? {} : { keyLabel }),
+    ...(recovery === undefined ? {} : { recovery }),
   };
+}
+
+const isBase64 = (v: unknown, bytes: number): v is string =>
+  typeof v === 'string' && /^[A-Za-z0-9+/]+=*$/.test(v) && Buffer.from(v, 'base64').length === bytes;
+/** scrypt's cost as read back: within what a request can afford (a damaged file must not stall one). */
+const isCost = (v: unknown, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+
+function parseRecovery(value: unknown, bad: () => StateError): RecoverySet {
+  const r = value as Record<string, unknown> | null;
+  if (typeof r !== 'object' || r === null || typeof r['key'] !== 'string' || !/^[0-9a-f]{16}$/.test(r['key']))
+    throw bad();
+  const params = r['scrypt'] as Record<string, unknown> | null;
+  if (typeof params !== 'object' || params === null) throw bad();
+  const { N, r: blockSize, p } = params;
+  if (!isCost(N, 2 ** 16) || (N & (N - 1)) !== 0 || N < 2 || !isCost(blockSize, 16) || !isCost(p, 4)) throw bad();
+  const list = r['codes'];
+  if (!Array.isArray(list) || list.length > 100) throw bad();
+  const codes: StoredCode[] = list.map((item: unknown) => {
+    const c = item as Record<string, unknown> | null;
+    if (typeof c !== 'object' || c === null || !isBase64(c['salt'], 16) || !isBase64(c['hash'], 32)) throw bad();
+    return { salt: c['salt'], hash: c['hash'] };
+  });
+  return { key: r['key'], scrypt: { N, r: blockSize, p }, codes };
 }
 
 /** The user's record, or the empty one when whm2fa has none yet. */
@@ -154,7 +184,8 @@ export function writeUserState(paths: ServerPaths, user: string, state: UserStat
     state.lockedUntil === undefined &&
     state.pending === undefined &&
     state.adminRemoval === undefined &&
-    state.keyLabel === undefined;
+    state.keyLabel === undefined &&
+    state.recovery === undefined;
   if (empty) removeFile(file);
   else writeJsonAtomic(file, state);
 }
@@ -162,6 +193,18 @@ export function writeUserState(paths: ServerPaths, user: string, state: UserStat
 /** Removes the user's record (account removed). */
 export function deleteUserState(paths: ServerPaths, user: string): void {
   removeFile(fileOf(paths, user));
+}
+
+/** The record without its recovery codes (2FA removed). */
+export function withoutRecovery(state: UserState): UserState {
+  const { recovery: _dropped, ...rest } = state;
+  return rest;
+}
+
+/** How many recovery codes are left for the key `secret`; null when whm2fa holds none for it. */
+export function recoveryCodesLeft(state: UserState, secret: string | undefined): number | null {
+  const set = state.recovery;
+  return set === undefined || secret === undefined || set.key !== keyFingerprint(secret) ? null : set.codes.length;
 }
 
 /** The pending enrollment, if it has not expired at `epochSeconds`. */

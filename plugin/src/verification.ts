@@ -3,7 +3,8 @@
  * per user and key (a new device's first code is not refused because the old key was used
  * in the same 30 seconds), and 5 consecutive failures lock that user's verifications for 5 minutes,
  * doubling on each further lock up to an hour. All of it under the state lock, so
- * concurrent requests count exactly (docs/totp.md, requirements 2–4).
+ * concurrent requests count exactly (docs/totp.md, requirements 2–4). A recovery code is
+ * checked here too, with the same counter and lock, and spent in the same write.
  */
 import { Whm2faError } from './errors';
 import { appendAuditLocked, type AuditInput } from './audit';
@@ -18,6 +19,7 @@ import {
   type UserState,
 } from './userState';
 import { keyFingerprint } from './keyFingerprint';
+import { matchRecoveryCode, withoutCode } from './recoveryCodes';
 import { withLock } from './store';
 import { firstRefusalWhileLocked } from './rateLimit';
 import type { ServerPaths } from './paths';
@@ -35,6 +37,8 @@ export interface CodeCheck {
   readonly code: string;
   /** The request parameter the code came in (e.g. `currentCode`), named back in a refusal. */
   readonly field?: string;
+  /** `recovery`: `code` is one of the recovery codes made for `secret`; it is spent when it passes. */
+  readonly kind?: 'totp' | 'recovery';
 }
 
 /** A verification: whose, by whom, from where, when, and the codes. */
@@ -64,6 +68,11 @@ export function lockSecondsAfter(lockCount: number): number {
 const WRONG_MESSAGE =
   'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.';
 const MALFORMED_MESSAGE = 'Enter the 6-digit security code from your authenticator app.';
+const RECOVERY_WRONG_MESSAGE =
+  'That recovery code is not correct. Check it with the account holder: each code works once, and codes made before their last setup or new codes no longer work.';
+const RECOVERY_MALFORMED_MESSAGE = 'A recovery code has 12 letters and digits, like ABCD-EFGH-JKLM.';
+const RECOVERY_NONE_MESSAGE =
+  'whm2fa holds no recovery codes for this account’s current key, so none can be accepted. Remove it without a recovery code, giving a reason.';
 const REPLAYED_MESSAGE =
   'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.';
 
@@ -95,8 +104,22 @@ export function verifyCodes(request: VerifyRequest): void {
     const malformed: string[] = [];
     const wrong: string[] = [];
     const replayed: string[] = [];
+    const none: string[] = [];
+    let spent: number | undefined;
+    let recoveryRefused = false;
     for (const check of request.checks) {
       const fp = keyFingerprint(check.secret);
+      if (check.kind === 'recovery') {
+        const match = matchRecoveryCode(state.recovery, fp, check.code);
+        if (match.valid) spent = match.index;
+        else {
+          recoveryRefused = true;
+          (match.reason === 'malformed' ? malformed : match.reason === 'none' ? none : wrong).push(
+            check.field ?? 'code',
+          );
+        }
+        continue;
+      }
       const result = verifyCode({
         secret: check.secret,
         code: check.code,
@@ -109,35 +132,49 @@ export function verifyCodes(request: VerifyRequest): void {
       else if (result.reason === 'replayed') replayed.push(check.field ?? 'code');
       else wrong.push(check.field ?? 'code');
     }
-    if (malformed.length > 0) return new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE, { fields: malformed });
-    if (wrong.length > 0) return recordFailure(state, wrong);
+    if (malformed.length > 0)
+      return new Whm2faError('CODE_INVALID', recoveryRefused ? RECOVERY_MALFORMED_MESSAGE : MALFORMED_MESSAGE, {
+        fields: malformed,
+      });
+    // No code could pass: nothing to guess, so nothing is counted.
+    if (none.length > 0) {
+      appendAuditLocked(paths, [audit('verify', 'refused: no recovery codes for the current key')]);
+      return new Whm2faError('CODE_INVALID', RECOVERY_NONE_MESSAGE, { fields: none });
+    }
+    if (wrong.length > 0) return recordFailure(state, wrong, recoveryRefused);
     if (replayed.length > 0) {
       appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
       return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE, { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
-    const passed: UserState = withSteps({ ...rest, failures: 0, lockCount: 0 }, accepted);
+    const reset: UserState = { ...rest, failures: 0, lockCount: 0 };
+    // A recovery code alone accepts no time step.
+    const steps = accepted.size === 0 ? reset : withSteps(reset, accepted);
+    const passed: UserState =
+      spent === undefined || state.recovery === undefined
+        ? steps
+        : { ...steps, recovery: withoutCode(state.recovery, spent) };
     writeUserState(paths, user, request.onSuccess === undefined ? passed : request.onSuccess(passed));
     return undefined;
   });
   if (outcome !== undefined) throw outcome;
 
-  function recordFailure(state: UserState, fields: string[]): Whm2faError {
+  function recordFailure(state: UserState, fields: string[], recovery: boolean): Whm2faError {
     const failures = state.failures + 1;
+    const what = recovery ? 'wrong recovery code' : 'wrong code';
+    const message = recovery ? RECOVERY_WRONG_MESSAGE : WRONG_MESSAGE;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
-      appendAuditLocked(paths, [
-        audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
-      ]);
-      return new Whm2faError('CODE_INVALID', WRONG_MESSAGE, { fields });
+      appendAuditLocked(paths, [audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`)]);
+      return new Whm2faError('CODE_INVALID', message, { fields });
     }
     const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
     writeUserState(paths, user, { ...state, failures: 0, lockCount: state.lockCount + 1, lockedUntil });
     appendAuditLocked(paths, [
-      audit('verify', `failed: wrong code (${String(failures)} of ${String(MAX_FAILURES)})`),
+      audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`),
       audit('lock', `locked until ${iso(lockedUntil)}`),
     ]);
-    return new Whm2faError('CODE_INVALID', `${WRONG_MESSAGE} ${lockMessage(lockedUntil)}`, {
+    return new Whm2faError('CODE_INVALID', `${message} ${lockMessage(lockedUntil)}`, {
       lockedUntil: iso(lockedUntil),
       fields,
     });

@@ -109,7 +109,7 @@ describe('enrollment when uapi (the account’s one-key save) misbehaves before 
         pending: true,
       });
       const retry = await api(server, user, { action: 'enroll.confirm', code: codeForStep(secret, step + 1) });
-      expect(retry.json()).toEqual({ ok: true, data: { enabled: true } });
+      expect(retry.json()).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
       expect(cpanelSecrets(server)[user]).toEqual({ secret });
     });
   });
@@ -160,7 +160,7 @@ describe('cPanel’s 2FA files', () => {
       const start = await api(server, 'n5', { action: 'enroll.start' });
       const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
       const r = await api(server, 'n5', { action: 'enroll.confirm', code: codeForStep(secret, stepNow()) });
-      expect(r.json()).toEqual({ ok: true, data: { enabled: true } });
+      expect(r.json()).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
       expect(cpanelSecrets(server)['n5']).toEqual({ secret });
     } finally {
       const now = JSON.parse(readFileSync(file(), 'utf8')) as Record<string, unknown>;

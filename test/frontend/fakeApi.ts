@@ -24,7 +24,13 @@ const DEFAULT_STATUS = {
   pendingKeyId: null as string | null,
   removedByAdmin: null as { by: string; at: string; reason: string } | null,
   keyLabel: null as { issuer: string; account: string; at: string } | null,
+  recoveryCodesLeft: null as number | null,
 };
+
+/** Ten recovery codes as the plugin shows them; `n` makes each set different. */
+export function recoveryCodes(n: number): string[] {
+  return Array.from({ length: 10 }, (_, i) => `${'ABCDEFGHJK'[i] ?? 'A'}${String(n + 2).padStart(3, '2')}-QRST-UVWX`);
+}
 
 export const state = {
   status: { ...DEFAULT_STATUS },
@@ -46,6 +52,10 @@ export const state = {
   recordsBroken: false,
   /** The server's clock minus the page's (ms): the page's clock is off by this much. */
   serverClockMs: 0,
+  /** Each account's recovery codes (the fake keeps them as given; the plugin keeps hashes). */
+  recovery: {} as Record<string, string[]>,
+  /** How many sets of recovery codes were made. */
+  codeSets: 0,
 };
 
 /** The fake server's time: its expiry and lock times, and its Date header. */
@@ -101,6 +111,17 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   };
   state.recordsBroken = false;
   state.serverClockMs = 0;
+  state.recovery = {};
+  state.codeSets = 0;
+}
+
+/** A new set of codes for the caller, as `enroll.confirm` and `recovery.regenerate` make them. */
+function newCodes(): string[] {
+  state.codeSets += 1;
+  const codes = recoveryCodes(state.codeSets);
+  state.recovery[state.status.user] = codes;
+  state.status.recoveryCodesLeft = codes.length;
+  return codes;
 }
 
 const ok = (data: unknown) => HttpResponse.json({ ok: true, data });
@@ -200,7 +221,7 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
       account: state.status.user,
       at: new Date(serverNow()).toISOString(),
     };
-    return ok(withWarning({ enabled: true, ...replaced }));
+    return ok(withWarning({ enabled: true, ...replaced, recoveryCodes: newCodes() }));
   },
   'enroll.cancel': () => {
     state.status.pending = false;
@@ -213,7 +234,14 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
     if (refused !== undefined) return refused;
     state.status.enabled = false;
+    state.status.recoveryCodesLeft = null;
     return ok(withWarning({ enabled: false }));
+  },
+  'recovery.regenerate': (body) => {
+    if (!state.status.enabled)
+      return fail(409, 'NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');
+    const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
+    return refused ?? ok({ recoveryCodes: newCodes() });
   },
   'users.list': () => ok({ users: state.users.map((u) => ({ lastReminded: null, ...u })), coverage: state.coverage }),
   'users.remind': (body) => {
@@ -247,7 +275,17 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const removed: string[] = [];
     const failed: Record<string, string> = {};
     const notMailed: Record<string, string> = {};
-    for (const name of body['users'] as string[]) {
+    const users = body['users'] as string[];
+    const code = body['recoveryCode'] as string | undefined;
+    if (code !== undefined) {
+      if (users.length !== 1) return fail(400, 'BAD_REQUEST', 'A recovery code confirms one account.');
+      const codes = state.recovery[users[0] ?? ''] ?? [];
+      const index = codes.indexOf(code.toUpperCase());
+      if (index === -1) return wrongCode(['recoveryCode']);
+      codes.splice(index, 1);
+    } else if (typeof body['reason'] !== 'string' || body['reason'].trim() === '')
+      return fail(400, 'BAD_REQUEST', 'Give a reason.');
+    for (const name of users) {
       const account = state.users.find((u) => u.user === name);
       if (account === undefined) return fail(403, 'FORBIDDEN', `You cannot manage the account "${name}".`);
       const refusal = state.refuse[name];

@@ -13,6 +13,7 @@ import {
   CURRENT_SECRET,
   fail,
   override,
+  recoveryCodes,
   RECORDS_WARNING,
   reset,
   SECRET,
@@ -580,5 +581,66 @@ describe('the login policy banner', () => {
     render(<App />);
     expect(await screen.findByText('Ask your host to turn it on.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Turn on the login policy' })).toBeNull();
+  });
+});
+
+describe('recovery codes', () => {
+  it('are shown once after setup, with Copy, Download and Print, until the user has saved them', async () => {
+    await openSetup();
+    type('Security code', codeNow(SECRET));
+    configure();
+    const panel = (await screen.findByRole('heading', { name: 'Recovery codes for reseller1' })).closest('section');
+    expect(panel).not.toBeNull();
+    const inPanel = within(panel as HTMLElement);
+    expect(inPanel.getAllByRole('listitem').map((li) => li.textContent)).toEqual(recoveryCodes(1));
+    expect(inPanel.getByText(/They are shown only now/)).toBeTruthy();
+    for (const name of ['Copy', 'Download as text', 'Print'])
+      expect(inPanel.getByRole('button', { name })).toBeTruthy();
+    expect(await screen.findByText('10 of 10 recovery codes left.')).toBeTruthy();
+    fireEvent.click(inPanel.getByRole('button', { name: 'I have saved them' }));
+    expect(screen.queryByText(recoveryCodes(1)[0] ?? '')).toBeNull();
+  });
+
+  it('are not shown again on the next visit: only how many are left', async () => {
+    reset({ enabled: true, recoveryCodesLeft: 10 });
+    render(<App />);
+    expect(await screen.findByText('10 of 10 recovery codes left.')).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /Recovery codes for/ })).toBeNull();
+  });
+
+  it('warn at 3 or fewer, and say when there are none for this device', async () => {
+    reset({ enabled: true, recoveryCodesLeft: 4 });
+    const { unmount } = render(<App />);
+    expect((await screen.findByText('4 of 10 recovery codes left.')).className).not.toMatch(/alert/);
+    unmount();
+    reset({ enabled: true, recoveryCodesLeft: 3 });
+    const second = render(<App />);
+    const low = await screen.findByText(/^3 of 10 recovery codes left\. Make new ones soon/);
+    expect(low.className).toMatch(/alert-warning/);
+    second.unmount();
+    reset({ enabled: true, recoveryCodesLeft: null });
+    render(<App />);
+    expect((await screen.findByText('You have no recovery codes for this device.')).className).toMatch(/alert-warning/);
+  });
+
+  it('new ones need a current code: a wrong one is refused, a right one shows the new codes', async () => {
+    reset({ enabled: true, recoveryCodesLeft: 2 });
+    render(<App />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Make new recovery codes' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Make new recovery codes?' });
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: wrongFor(CURRENT_SECRET) } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Make new codes' }));
+    expect(await within(dialog).findByText(/sets its time automatically/)).toBeTruthy();
+    expect(state.codeSets).toBe(0);
+    fireEvent.input(within(dialog).getByLabelText('Security code'), { target: { value: codeNow(CURRENT_SECRET) } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Make new codes' }));
+    expect(await screen.findByText('New recovery codes are made. Your earlier codes no longer work.')).toBeTruthy();
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(screen.getAllByRole('listitem').map((li) => li.textContent)).toEqual(recoveryCodes(1));
+    expect(await screen.findByText('10 of 10 recovery codes left.')).toBeTruthy();
+    expect(calls.filter((c) => c.action === 'recovery.regenerate').at(-1)).toEqual({
+      action: 'recovery.regenerate',
+      code: codeNow(CURRENT_SECRET),
+    });
   });
 });

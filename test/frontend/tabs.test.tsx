@@ -4,7 +4,7 @@ import { App } from '../../frontend/src/App';
 import { ApiError, type ErrorCode } from '../../frontend/src/api';
 import { errorMessage } from '../../frontend/src/messages';
 import { HTTP_STATUS } from '../../plugin/src/errors';
-import { calls, clearOverrides, fail, override, reset, state } from './fakeApi';
+import { calls, clearOverrides, fail, override, recoveryCodes, reset, state } from './fakeApi';
 
 beforeEach(() => {
   reset();
@@ -137,6 +137,47 @@ describe('Manage Users', () => {
     fireEvent.input(within(dialog).getByLabelText('Reason'), { target: { value: 'x' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
     expect(await within(dialog).findByText('You cannot manage the account "shop1".')).toBeTruthy();
+  });
+
+  it('removes one account with a recovery code it was given: no reason needed, a wrong code refused', async () => {
+    state.recovery['shop1'] = recoveryCodes(1);
+    await openTab('Manage Users');
+    fireEvent.click(await screen.findByRole('button', { name: "Remove shop1's two-factor authentication" }));
+    const dialog = await screen.findByRole('dialog');
+    const remove = () =>
+      fireEvent.click(within(dialog).getByRole('button', { name: 'Remove Two-Factor Authentication' }));
+    remove();
+    expect(within(dialog).getByText('Enter a reason or a recovery code: it is required.')).toBeTruthy();
+    const field = within(dialog).getByLabelText('Recovery code (if the user gave you one)');
+    fireEvent.input(field, { target: { value: 'ZZZZ-ZZZZ-ZZZZ' } });
+    remove();
+    expect(await within(dialog).findByText(/not correct/)).toBeTruthy();
+    await waitFor(() => expect(field.getAttribute('aria-invalid')).toBe('true'));
+    await waitFor(() => expect(document.activeElement).toBe(field));
+    fireEvent.input(field, { target: { value: ` ${recoveryCodes(1)[2] ?? ''} ` } });
+    remove();
+    expect(
+      await screen.findByText(
+        'Two-factor authentication removed from shop1: identity confirmed with a recovery code. Emailed: shop1.',
+      ),
+    ).toBeTruthy();
+    expect(calls.filter((c) => c.action === 'users.remove').at(-1)).toEqual({
+      action: 'users.remove',
+      users: ['shop1'],
+      reason: '',
+      recoveryCode: recoveryCodes(1)[2],
+    });
+  });
+
+  it('offers the recovery code only when one account is removed', async () => {
+    state.users.push({ user: 'shop3', domain: 'shop3.example.com', owner: 'reseller1', enabled: true });
+    await openTab('Manage Users');
+    await screen.findByText('2 of 3 accounts protected');
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop1' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select shop3' }));
+    fireEvent.click(screen.getByRole('button', { name: /Remove Two-Factor Authentication \(2 selected\)/ }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).queryByLabelText(/Recovery code/)).toBeNull();
   });
 
   it('select all checks only accounts with 2FA on this page; the dialog counts and sends exactly those', async () => {

@@ -52,6 +52,7 @@ describe('status', () => {
         pendingKeyId: null,
         removedByAdmin: null,
         keyLabel: null,
+        recoveryCodesLeft: null,
       },
     });
   });
@@ -115,7 +116,7 @@ describe('a reseller sets up, then replaces its device', () => {
   it('a valid code saves the secret into cPanel through uapi, audits and emails', async () => {
     enabledAt = stepNow();
     const r = await api(server, 'reseller1', { action: 'enroll.confirm', code: codeForStep(secret, enabledAt) });
-    expect(r.json()).toEqual({ ok: true, data: { enabled: true } });
+    expect(r.json()).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)['reseller1']).toEqual({ secret });
     expect((await api(server, 'reseller1', { action: 'status' })).json().data).toMatchObject({
       enabled: true,
@@ -162,7 +163,10 @@ describe('a reseller sets up, then replaces its device', () => {
       currentCode: codeForStep(secret, enabledAt + 1),
     });
     // The answer names the old key as the app shows it, for the page to say which entry to delete.
-    expect(ok.json()).toEqual({ ok: true, data: { enabled: true, replaced: { issuer: HOST, account: 'reseller1' } } });
+    expect(ok.json()).toEqual({
+      ok: true,
+      data: { enabled: true, replaced: { issuer: HOST, account: 'reseller1' }, recoveryCodes: expect.any(Array) },
+    });
     expect(cpanelSecrets(server)['reseller1']).toEqual({ secret: next });
     expect(auditLines(server).some((l) => l['action'] === 'replace' && l['result'] === 'ok')).toBe(true);
     expect(mails(server).some((m) => m.includes('To: reseller1@example.com') && m.includes('replaced'))).toBe(true);
@@ -219,7 +223,7 @@ describe('root sets up its own 2FA through whmapi1', () => {
     const start = await api(server, 'root', { action: 'enroll.start' });
     const secret = (start.json().data as Record<string, string>)['secret'] ?? '';
     const r = await api(server, 'root', { action: 'enroll.confirm', code: codeForStep(secret, stepNow()) });
-    expect(r.json()).toEqual({ ok: true, data: { enabled: true } });
+    expect(r.json()).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)['root']).toEqual({ secret });
     expect(mails(server).some((m) => m.includes('To: admin@sandbox.test'))).toBe(true);
   });
@@ -300,7 +304,7 @@ describe('authorization, case by case', () => {
     expect(auditLines(server).find((l) => l['action'] === 'admin.remove' && l['subject'] === 'shop1')).toMatchObject({
       actor: 'reseller1',
       reason: 'Customer lost their phone',
-      result: 'ok',
+      result: 'ok: identity not confirmed (no recovery code)',
     });
     const mail = mails(server).find((m) => m.includes('To: owner@shop1.example.com'));
     expect(mail).toContain('Customer lost their phone');

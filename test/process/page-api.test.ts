@@ -63,7 +63,7 @@ describe('pending keys are named, and a code for a replaced key is not a wrong g
       keyId: key['keyId'],
       code: codeForStep(secret, stepNow()),
     });
-    expect(ok.json()).toEqual({ ok: true, data: { enabled: true } });
+    expect(ok.json()).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(await status('reseller1')).toMatchObject({ attemptsLeft: 5, pendingKeyId: null });
   });
 

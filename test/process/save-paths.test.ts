@@ -32,7 +32,7 @@ describe('saving into cPanel’s store', () => {
   it('a reseller without a cPanel account is saved like any other', async () => {
     open();
     const { secret, result } = await enroll('nodomain');
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(result).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)['nodomain']).toEqual({ secret });
   });
 
@@ -40,7 +40,7 @@ describe('saving into cPanel’s store', () => {
     open();
     const before = cpanelSecrets(server);
     const { secret, result } = await enroll('shop1');
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(result).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)).toEqual({ ...before, shop1: { secret } });
     expect(before['info@shop1.example.com']).toBeDefined();
     expect(before['dev@shop1']).toBeDefined();
@@ -78,7 +78,7 @@ describe('saving into cPanel’s store', () => {
     withoutFeature('reseller1');
     const before = cpanelSecrets(server);
     const { secret, result } = await enroll('reseller1');
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(result).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)).toEqual({ ...before, reseller1: { secret } });
   });
 
@@ -86,7 +86,7 @@ describe('saving into cPanel’s store', () => {
     open('11.120.0.16');
     const before = cpanelSecrets(server);
     const { secret, result } = await enroll(user);
-    expect(result).toEqual({ ok: true, data: { enabled: true } });
+    expect(result).toEqual({ ok: true, data: { enabled: true, recoveryCodes: expect.any(Array) } });
     expect(cpanelSecrets(server)).toEqual({ ...before, [user]: { secret } });
   });
 

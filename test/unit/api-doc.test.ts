@@ -12,6 +12,7 @@ import {
   MAX_ISSUER_LENGTH,
   MAX_REASON_LENGTH,
   MAX_USERS_PER_REMIND,
+  MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_USERS_PER_REMOVE,
   REMINDER_INTERVAL_DAYS,
 } from '../../plugin/src/rules';
@@ -64,7 +65,7 @@ describe('docs/api.md', () => {
   }
 
   it('finds the parameters it compares (the check itself can fail)', () => {
-    expect(paramsRead('users.remove')).toEqual(['reason', 'users']);
+    expect(paramsRead('users.remove')).toEqual(['reason', 'recoveryCode', 'users']);
     expect(paramsRead('users.remind')).toEqual(['users']);
     expect(paramsRead('audit.list')).toEqual(['auditAction', 'before', 'limit', 'skip', 'user']);
     expect(paramsRead('status')).toEqual([]);
@@ -94,6 +95,9 @@ describe('docs/api.md', () => {
       `1 to ${MAX_USERS_PER_REMIND.toLocaleString('en-US')} account names`,
     );
     expect(flat(sections.get('users.remind'))).toContain(`every ${String(REMINDER_INTERVAL_DAYS)} days`);
+    expect(flat(sections.get('users.remove'))).toContain(
+      `\`recoveryCode\` (optional, with exactly one account: text of at most ${String(MAX_RECOVERY_CODE_INPUT_LENGTH)} characters`,
+    );
     expect(flat(sections.get('settings.set'))).toContain(`at most ${String(MAX_ISSUER_INPUT_LENGTH)} characters`);
     expect(flat(sections.get('settings.set'))).toContain(`1 to ${String(MAX_ISSUER_LENGTH)} letters`);
   });

@@ -145,7 +145,7 @@ describe('the name an app shows for each key', () => {
   it('a replace names the old key as it was set up, not under the issuer of today', async () => {
     issuer('vm');
     const first = await enroll(T0);
-    expect(first.outcome).toEqual({});
+    expect(first.outcome).toEqual({ recoveryCodes: expect.any(Array) });
     expect(statusDetails(paths, 'reseller1', true, T0 + 40).keyLabel).toEqual({
       issuer: 'vm',
       account: 'reseller1',
@@ -153,7 +153,10 @@ describe('the name an app shows for each key', () => {
     });
     issuer('Acme Hosting');
     const second = await enroll(T0 + 120, first.secret);
-    expect(second.outcome).toEqual({ replaced: { issuer: 'vm', account: 'reseller1' } });
+    expect(second.outcome).toEqual({
+      replaced: { issuer: 'vm', account: 'reseller1' },
+      recoveryCodes: expect.any(Array),
+    });
     expect(statusDetails(paths, 'reseller1', true, T0 + 200).keyLabel).toMatchObject({ issuer: 'Acme Hosting' });
     expect(statusDetails(paths, 'reseller1', false, T0 + 200).keyLabel).toBeNull();
   });
@@ -164,7 +167,7 @@ describe('the name an app shows for each key', () => {
     writeStore(paths, { reseller1: OTHER });
     expect(statusDetails(paths, 'reseller1', true, T0 + 60).keyLabel).toBeNull();
     const second = await enroll(T0 + 120, OTHER);
-    expect(second.outcome).toEqual({ replaced: null });
+    expect(second.outcome).toEqual({ replaced: null, recoveryCodes: expect.any(Array) });
     expect(second.secret).not.toBe(first.secret);
   });
 });
@@ -220,17 +223,24 @@ describe('confirmEnrollment', () => {
       adminRemoval: { by: 'root', at: T0 - 50, reason: 'lost phone' },
     });
     const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined, KEY_ID);
-    expect(outcome).toEqual({});
+    expect(Object.keys(outcome)).toEqual(['recoveryCodes']);
+    expect(outcome.recoveryCodes).toHaveLength(10);
     expect(storeSecrets(paths)['reseller1']).toBe(NEW);
     const state = readUserState(paths, 'reseller1');
     expect(state.pending).toBeUndefined();
     expect(state.adminRemoval).toBeUndefined();
+    // The new key's codes, kept as hashes only.
+    expect(statusDetails(paths, 'reseller1', true, T0 + 20).recoveryCodesLeft).toBe(10);
+    expect(state.recovery?.codes).toHaveLength(10);
+    for (const code of outcome.recoveryCodes ?? []) expect(JSON.stringify(state)).not.toContain(code);
     expect(audit().map((e) => [e.action, e.result])).toEqual([['enable', 'ok']]);
     // whm2fa remembered its own change: reconcile sees no outside change.
     expect(reconcile(paths, T0 + 20)).toBe(0);
     const mail = sentMail(paths);
     expect(mail.map((m) => m.to)).toEqual(['owner@shop.example']);
     expect(mail[0]?.subject).toMatch(/was turned on/);
+    expect(mail[0]?.body).toContain('New recovery codes were made');
+    for (const code of outcome.recoveryCodes ?? []) expect(mail[0]?.body).not.toContain(code);
   });
 
   it('asks for the current code before replacing a device, and checks both', async () => {
@@ -275,8 +285,10 @@ describe('confirmEnrollment', () => {
     cpanel.afterWrite = () => writeFileSync(join(paths.userStateDir, 'reseller1.json'), '{"failures":');
     const outcome = await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined);
     expect(outcome.warning).toBe(
-      'Two-factor authentication is on with the new device, but whm2fa could not update its own records. Ask your host to run "whm2fa doctor".',
+      'Two-factor authentication is on with the new device, but whm2fa could not update its own records, so it made no recovery codes. Ask your host to run "whm2fa doctor", then make new recovery codes.',
     );
+    // Codes that were not kept are not shown: they would never work.
+    expect(outcome.recoveryCodes).toBeUndefined();
     expect(storeSecrets(paths)['reseller1']).toBe(NEW);
     expect(sentMail(paths)).toHaveLength(1);
   });
@@ -303,14 +315,18 @@ describe('confirmEnrollment, every code checked', () => {
 
   it('ignores a current code sent when 2FA is off', async () => {
     pend(NEW);
-    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), '123456')).toEqual({});
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), '123456')).toEqual({
+      recoveryCodes: expect.any(Array),
+    });
     expect(storeSecrets(paths)['reseller1']).toBe(NEW);
   });
 
   it('finishes its records when the setup was cancelled in another tab meanwhile', async () => {
     pend(NEW);
     cpanel.afterWrite = () => writeUserState(paths, 'reseller1', { failures: 0, lockCount: 0 });
-    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined)).toEqual({});
+    expect(await confirmEnrollment(ctx(T0 + 10), totp(NEW, T0 + 10), undefined)).toEqual({
+      recoveryCodes: expect.any(Array),
+    });
   });
 });
 

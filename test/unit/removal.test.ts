@@ -1,10 +1,14 @@
 // Turning 2FA off, by the user or by an administrator, in-process against the fake bridge:
 // the answer, the audit trail and the emails follow what cPanel's store holds afterwards.
+// A recovery code confirms an administrator's removal; new codes need a current code.
 import { rmSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerPaths } from '../../plugin/src/paths';
 import { removeAndReadBack, removeForUsers, removeOwn, validReason } from '../../plugin/src/removal';
-import { readUserState, writeUserState } from '../../plugin/src/userState';
+import { readUserState, recoveryCodesLeft, writeUserState } from '../../plugin/src/userState';
+import { makeRecoveryCodes, matchRecoveryCode } from '../../plugin/src/recoveryCodes';
+import { regenerateRecoveryCodes } from '../../plugin/src/recovery';
+import { keyFingerprint } from '../../plugin/src/keyFingerprint';
 import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
 import { loadTotp } from '../../plugin/src/totp';
@@ -222,8 +226,8 @@ describe('removeForUsers', () => {
     expect(reconcile(paths, T0 + 10)).toBe(0);
     // The audit entries come before the mail's own entry (shop2 has no contact address).
     expect(audit().map((e) => [e.action, e.subject, e.actor, e.result, e.reason])).toEqual([
-      ['admin.remove', 'shop1', 'reseller1', 'ok', 'lost phone'],
-      ['admin.remove', 'shop2', 'reseller1', 'ok', 'lost phone'],
+      ['admin.remove', 'shop1', 'reseller1', 'ok: identity not confirmed (no recovery code)', 'lost phone'],
+      ['admin.remove', 'shop2', 'reseller1', 'ok: identity not confirmed (no recovery code)', 'lost phone'],
       ['mail', 'shop2', 'reseller1', 'not sent: no contact address on file', undefined],
     ]);
     const mail = sentMail(paths);
@@ -244,7 +248,7 @@ describe('removeForUsers', () => {
     });
     expect(readUserState(paths, 'shop2').adminRemoval).toBeUndefined();
     expect(audit().map((e) => [e.subject, e.result])).toEqual([
-      ['shop1', 'ok'],
+      ['shop1', 'ok: identity not confirmed (no recovery code)'],
       ['shop2', 'failed: cPanel kept the key.'],
     ]);
   });
@@ -276,5 +280,125 @@ describe('removeForUsers', () => {
       warning: 'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".',
     });
     expect(sentMail(paths)).toHaveLength(1);
+  });
+});
+
+describe('removal with a recovery code', () => {
+  const rootCaller = { user: 'root', isRoot: true, isReseller: false };
+  const giveCodes = (user: string, secret: string): string[] => {
+    const made = makeRecoveryCodes(keyFingerprint(secret));
+    writeUserState(paths, user, { failures: 0, lockCount: 0, recovery: made.set });
+    return made.codes;
+  };
+  const left = (user: string, secret: string): number | null => recoveryCodesLeft(readUserState(paths, user), secret);
+
+  it('confirms, spends the code, drops the others, and says so in the audit trail and the mail', () => {
+    writeStore(paths, { shop1: KEY });
+    const codes = giveCodes('shop1', KEY);
+    const outcome = removeForUsers(ctx(), ['shop1'], undefined, { recoveryCode: codes[4]?.toLowerCase() });
+    expect(outcome).toEqual({ removed: ['shop1'], failed: {}, mailed: ['shop1'], notMailed: {} });
+    expect(storeSecrets(paths)['shop1']).toBeUndefined();
+    expect(readUserState(paths, 'shop1')).toEqual({
+      failures: 0,
+      lockCount: 0,
+      adminRemoval: { by: 'reseller1', at: T0, reason: '' },
+    });
+    expect(audit().map((e) => [e.action, e.result, e.reason])).toEqual([
+      ['admin.remove', 'ok: identity confirmed with a recovery code', undefined],
+    ]);
+    const body = sentMail(paths)[0]?.body ?? '';
+    expect(body).toContain('Identity: confirmed with one of your recovery codes');
+    expect(body).not.toContain('Reason:');
+    for (const code of codes) expect(body).not.toContain(code);
+  });
+
+  it('says “not confirmed” in the mail of a removal without one', () => {
+    writeStore(paths, { shop1: KEY });
+    giveCodes('shop1', KEY);
+    removeForUsers(ctx(), ['shop1'], 'lost phone');
+    expect(sentMail(paths)[0]?.body).toContain('Identity: not confirmed with a recovery code');
+    expect(readUserState(paths, 'shop1').recovery).toBeUndefined();
+  });
+
+  it('refuses a wrong code before anything changes, counting it for the account', () => {
+    writeStore(paths, { shop1: KEY });
+    const codes = giveCodes('shop1', KEY);
+    const wrong = (codes[0] ?? '').startsWith('A') ? `B${(codes[0] ?? '').slice(1)}` : `A${(codes[0] ?? '').slice(1)}`;
+    const err = refusal(() => removeForUsers(ctx(), ['shop1'], 'x', { recoveryCode: wrong }));
+    expect(err.code).toBe('CODE_INVALID');
+    expect(err.fields).toEqual(['recoveryCode']);
+    expect(cpanel.calls).toEqual([]);
+    expect(readUserState(paths, 'shop1').failures).toBe(1);
+    expect(audit().map((e) => [e.actor, e.subject, e.action, e.result])).toEqual([
+      ['reseller1', 'shop1', 'verify', 'failed: wrong recovery code (1 of 5)'],
+    ]);
+  });
+
+  it('checks who may manage the account before the code: nothing counted, nothing spent', () => {
+    writeStore(paths, { blog9: KEY });
+    const codes = giveCodes('blog9', KEY);
+    expect(refusal(() => removeForUsers(ctx(), ['blog9'], undefined, { recoveryCode: codes[0] })).code).toBe(
+      'FORBIDDEN',
+    );
+    expect(readUserState(paths, 'blog9').failures).toBe(0);
+    expect(left('blog9', KEY)).toBe(10);
+  });
+
+  it('takes one account only, and needs a reason without a code', () => {
+    writeStore(paths, { shop1: KEY, shop2: KEY2 });
+    const codes = giveCodes('shop1', KEY);
+    expect(refusal(() => removeForUsers(ctx(), ['shop1', 'shop2'], 'x', { recoveryCode: codes[0] })).message).toMatch(
+      /exactly one account/,
+    );
+    expect(refusal(() => removeForUsers(ctx(), ['shop1'], undefined)).code).toBe('BAD_REQUEST');
+    expect(refusal(() => removeForUsers(ctx(), ['shop1'], '', { recoveryCode: ' ' })).code).toBe('BAD_REQUEST');
+    expect(cpanel.calls).toEqual([]);
+    expect(left('shop1', KEY)).toBe(10);
+  });
+
+  it('spends the code even when cPanel keeps the key: it was told to someone', () => {
+    writeStore(paths, { shop1: KEY });
+    const codes = giveCodes('shop1', KEY);
+    cpanel.silentlyKeeps.add('shop1');
+    expect(removeForUsers(ctx(rootCaller), ['shop1'], undefined, { recoveryCode: codes[1] }).failed).toEqual({
+      shop1: 'cPanel kept the key.',
+    });
+    expect(left('shop1', KEY)).toBe(9);
+    expect(refusal(() => removeForUsers(ctx(rootCaller), ['shop1'], 'x', { recoveryCode: codes[1] })).code).toBe(
+      'CODE_INVALID',
+    );
+  });
+
+  it('the user’s own removal drops the codes too', async () => {
+    writeStore(paths, { reseller1: KEY });
+    giveCodes('reseller1', KEY);
+    await removeOwn(ctx(reseller, T0), totp(KEY, T0));
+    expect(readUserState(paths, 'reseller1').recovery).toBeUndefined();
+  });
+});
+
+describe('new recovery codes', () => {
+  it('need a current security code, checked and counted; then the old codes stop working', async () => {
+    writeStore(paths, { reseller1: KEY });
+    const first = await regenerateRecoveryCodes(ctx(reseller, T0), totp(KEY, T0));
+    expect(first.recoveryCodes).toHaveLength(10);
+    const wrong = totp(KEY, T0 + 600);
+    expect((await refusalOf(regenerateRecoveryCodes(ctx(reseller, T0 + 30), wrong))).code).toBe('CODE_INVALID');
+    expect(readUserState(paths, 'reseller1').failures).toBe(1);
+    expect((await refusalOf(regenerateRecoveryCodes(ctx(reseller, T0 + 5), totp(KEY, T0)))).code).toBe('CODE_REPLAYED');
+    const second = await regenerateRecoveryCodes(ctx(reseller, T0 + 30), totp(KEY, T0 + 30));
+    const set = readUserState(paths, 'reseller1').recovery;
+    const fp = keyFingerprint(KEY);
+    expect(matchRecoveryCode(set, fp, first.recoveryCodes[0] ?? '')).toEqual({ valid: false, reason: 'wrong' });
+    expect(matchRecoveryCode(set, fp, second.recoveryCodes[0] ?? '')).toEqual({ valid: true, index: 0 });
+    expect(audit().filter((e) => e.action === 'recovery.regenerate')).toHaveLength(2);
+    expect(sentMail(paths).map((m) => m.subject)).toEqual([
+      expect.stringMatching(/^New recovery codes were made/),
+      expect.stringMatching(/^New recovery codes were made/),
+    ]);
+  });
+
+  it('are refused without 2FA', async () => {
+    expect((await refusalOf(regenerateRecoveryCodes(ctx(), '123456'))).code).toBe('NOT_ENABLED');
   });
 });

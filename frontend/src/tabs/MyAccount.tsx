@@ -6,6 +6,7 @@ import { listen } from '../setupChannel';
 import { AdminRemoved, LostDevice } from './account/Guidance';
 import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
+import { CodesLeft, NewCodes, ShownCodes } from './account/RecoveryCodes';
 import { Setup } from './Setup';
 
 type Mode = 'view' | 'setup' | 'reconfigure';
@@ -26,6 +27,9 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   const { status } = props;
   const [mode, setMode] = useState<Mode>('view');
   const [removing, setRemoving] = useState(false);
+  const [regenerating, setRegenerating] = useState(false);
+  // New recovery codes, in this component's memory only: shown until the user says they are saved.
+  const [codes, setCodes] = useState<string[] | undefined>();
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
   // Back from a setup (Cancel, Back): focus goes to this heading, not to <body>.
   const [back, setBack] = useState(0);
@@ -46,9 +50,11 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
     [],
   );
 
-  const finished = (text: string, tone?: 'warning', warning?: string) => {
+  const finished = (text: string, tone?: 'warning', warning?: string, made?: string[]) => {
     setMode('view');
     setRemoving(false);
+    setRegenerating(false);
+    setCodes(made);
     // A server warning (its own records not updated) is shown with the result, as a warning.
     const full = warning === undefined ? text : `${text} ${warning}`;
     setNotice(tone === undefined && warning === undefined ? { text: full } : { text: full, tone: 'warning' });
@@ -75,6 +81,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
                 : `Two-factor authentication is set up. Logins will ask for a code once ${status.isRoot ? 'you turn on the two-factor login policy in Settings' : 'the host turns on the two-factor login policy'}.`,
             undefined,
             done.warning,
+            done.recoveryCodes,
           )
         }
       />
@@ -86,6 +93,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
         Your account ({status.user})
       </h2>
       <Notice text={notice?.text} tone={notice?.tone} />
+      {codes === undefined ? null : <ShownCodes user={status.user} codes={codes} onDone={() => setCodes(undefined)} />}
       <AdminRemoved status={status} />
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}
       {locked && status.enabled ? <p>Logging in to WHM with your current phone still works.</p> : null}
@@ -97,7 +105,18 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
         onReconfigure={() => setMode('reconfigure')}
         onRemove={() => setRemoving(true)}
       />
+      <CodesLeft status={status} locked={locked} onNew={() => setRegenerating(true)} />
       <LostDevice status={status} />
+      {regenerating ? (
+        <NewCodes
+          status={status}
+          onClose={() => setRegenerating(false)}
+          onChanged={props.onChanged}
+          onDone={(made, warning) =>
+            finished('New recovery codes are made. Your earlier codes no longer work.', undefined, warning, made)
+          }
+        />
+      ) : null}
       {removing ? (
         <RemoveOwn
           status={status}

@@ -17,7 +17,14 @@ import { lastReminders, remindUsers } from '../reminders';
 import { listAudit } from '../audit';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn } from '../removal';
-import { MAX_ISSUER_INPUT_LENGTH, MAX_REASON_LENGTH, MAX_USERS_PER_REMIND, MAX_USERS_PER_REMOVE } from '../rules';
+import { regenerateRecoveryCodes } from '../recovery';
+import {
+  MAX_ISSUER_INPUT_LENGTH,
+  MAX_REASON_LENGTH,
+  MAX_RECOVERY_CODE_INPUT_LENGTH,
+  MAX_USERS_PER_REMIND,
+  MAX_USERS_PER_REMOVE,
+} from '../rules';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus, statusDetails } from '../accountStatus';
 import { isValidUsername } from '../accounts';
@@ -129,9 +136,12 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
     removeForUsers(
       ctx,
       requiredUsers(params, 'users', MAX_USERS_PER_REMOVE),
-      requiredString(params, 'reason', MAX_REASON_LENGTH * 2),
+      // Required unless a recovery code confirms the removal (removal.ts says so).
+      optionalString(params, 'reason', MAX_REASON_LENGTH * 2),
+      { recoveryCode: optionalString(params, 'recoveryCode', MAX_RECOVERY_CODE_INPUT_LENGTH) },
     ),
   'users.remind': (ctx, params) => remindUsers(ctx, requiredUsers(params, 'users', MAX_USERS_PER_REMIND)),
+  'recovery.regenerate': (ctx, params) => regenerateRecoveryCodes(ctx, requiredCode(params, 'code')),
   'settings.get': (ctx) => getSettings(ctx),
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),

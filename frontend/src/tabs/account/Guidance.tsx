@@ -34,8 +34,8 @@ export function LostDevice({ status }: { status: Status }) {
       ) : (
         <p>
           If you cannot get a code, ask your host (root), or the reseller that owns your account if there is one, to
-          remove two-factor authentication in Manage Users. Then set it up again with your new phone, or use Reconfigure
-          if you still have the old one.
+          remove two-factor authentication in Manage Users, and give them one of your recovery codes to prove it is you.
+          Then set it up again with your new phone, or use Reconfigure if you still have the old one.
         </p>
       )}
     </div>

@@ -11,6 +11,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   replace: 'Device replaced',
   remove: 'Turned off',
   'admin.remove': 'Removed by an administrator',
+  'recovery.regenerate': 'Recovery codes made',
   verify: 'Code check',
   lock: 'Locked after wrong codes',
   'issuer.set': 'Issuer changed',

@@ -1,4 +1,4 @@
-import { MAX_REASON_LENGTH } from '../../../../plugin/src/rules';
+import { MAX_REASON_LENGTH, MAX_RECOVERY_CODE_INPUT_LENGTH } from '../../../../plugin/src/rules';
 import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Dialog, RemoveActions } from '../../components/Dialog';
@@ -10,48 +10,58 @@ export interface RemovalOutcome {
   partial: boolean;
 }
 
-/** The lost-device removal for exactly `users`: which logins change, and a required reason. */
+/**
+ * The lost-device removal for exactly `users`: which logins change, and a required reason;
+ * for one account, a recovery code its holder gives instead confirms who asked.
+ */
 export function RemoveForUsers(props: {
   users: string[];
   onClose: () => void;
   onDone: (outcome: RemovalOutcome) => void;
 }) {
   const [reason, setReason] = useState('');
+  const [code, setCode] = useState('');
   const [error, setError] = useState<ApiError | undefined>();
   const [busy, setBusy] = useState(false);
   const [missing, setMissing] = useState(false);
   const submit = (e: Event) => {
     e.preventDefault();
     if (busy) return;
-    if (reason.trim() === '') {
+    if (reason.trim() === '' && code.trim() === '') {
       setMissing(true);
       document.getElementById('whm2fa-reason')?.focus();
       return;
     }
     setBusy(true);
     api
-      .usersRemove(props.users, reason)
-      .then((result) => {
-        // Per account: removed or not (why), and for each removed one whether it was emailed (why not).
-        const named = (m: Record<string, string>) =>
-          Object.entries(m)
-            .map(([user, why]) => `${user}: ${why}`)
-            .join('; ');
-        const failed = named(result.failed);
-        const notMailed = named(result.notMailed);
-        const text = [
-          result.removed.length > 0
-            ? `Two-factor authentication removed from ${result.removed.join(', ')}.`
-            : 'Nothing was removed.',
-          result.mailed.length > 0 ? `Emailed: ${result.mailed.join(', ')}.` : '',
-          notMailed === '' ? '' : `Not emailed: ${notMailed}.`,
-          failed === '' ? '' : `Not removed: ${failed}`,
-          result.warning ?? '',
-        ]
-          .filter(Boolean)
-          .join(' ');
-        props.onDone({ text, partial: failed !== '' || notMailed !== '' || result.warning !== undefined });
-      }, setError)
+      .usersRemove(props.users, reason, code.trim())
+      .then(
+        (result) => {
+          // Per account: removed or not (why), and for each removed one whether it was emailed (why not).
+          const named = (m: Record<string, string>) =>
+            Object.entries(m)
+              .map(([user, why]) => `${user}: ${why}`)
+              .join('; ');
+          const failed = named(result.failed);
+          const notMailed = named(result.notMailed);
+          const text = [
+            result.removed.length > 0
+              ? `Two-factor authentication removed from ${result.removed.join(', ')}${code.trim() === '' ? '' : ': identity confirmed with a recovery code'}.`
+              : 'Nothing was removed.',
+            result.mailed.length > 0 ? `Emailed: ${result.mailed.join(', ')}.` : '',
+            notMailed === '' ? '' : `Not emailed: ${notMailed}.`,
+            failed === '' ? '' : `Not removed: ${failed}`,
+            result.warning ?? '',
+          ]
+            .filter(Boolean)
+            .join(' ');
+          props.onDone({ text, partial: failed !== '' || notMailed !== '' || result.warning !== undefined });
+        },
+        (err: ApiError) => {
+          setError(err);
+          if (err.fields.includes('recoveryCode')) document.getElementById('whm2fa-recovery-code')?.focus();
+        },
+      )
       .finally(() => setBusy(false));
   };
   const many = props.users.length > 1;
@@ -65,6 +75,31 @@ export function RemoveForUsers(props: {
         </p>
         {many ? <p class="whm2fa-names">{props.users.join(', ')}</p> : null}
         <Problem error={error} />
+        {many ? null : (
+          <div class={`form-group${error?.fields.includes('recoveryCode') === true ? ' has-error' : ''}`}>
+            <label class="control-label" for="whm2fa-recovery-code">
+              Recovery code (if the user gave you one)
+            </label>
+            <input
+              id="whm2fa-recovery-code"
+              class="form-control whm2fa-code whm2fa-recovery"
+              autoComplete="off"
+              spellcheck={false}
+              maxLength={MAX_RECOVERY_CODE_INPUT_LENGTH}
+              aria-describedby="whm2fa-recovery-code-hint"
+              aria-invalid={error?.fields.includes('recoveryCode') === true}
+              value={code}
+              onInput={(e) => {
+                setCode((e.currentTarget as HTMLInputElement).value);
+                setMissing(false);
+              }}
+            />
+            <p class="help-block" id="whm2fa-recovery-code-hint">
+              One of the codes shown when they set up two-factor authentication: it confirms they asked. It is used up,
+              and wrong codes count toward locking the account’s verification.
+            </p>
+          </div>
+        )}
         <div class={`form-group${missing ? ' has-error' : ''}`}>
           <label class="control-label" for="whm2fa-reason">
             Reason
@@ -74,7 +109,7 @@ export function RemoveForUsers(props: {
             class="form-control"
             rows={3}
             maxLength={MAX_REASON_LENGTH}
-            required
+            required={code.trim() === ''}
             aria-invalid={missing}
             aria-describedby="whm2fa-reason-hint"
             value={reason}
@@ -85,8 +120,8 @@ export function RemoveForUsers(props: {
           />
           <p class="help-block" id="whm2fa-reason-hint">
             {missing
-              ? 'Enter a reason: it is required.'
-              : 'For example: “Customer lost their phone, identity checked by ticket 4411”.'}
+              ? `Enter a reason${many ? '' : ' or a recovery code'}: it is required.`
+              : `${many ? '' : 'Required without a recovery code. '}For example: “Customer lost their phone, identity checked by ticket 4411”.`}
           </p>
         </div>
         <RemoveActions busy={busy} onCancel={props.onClose} />
