@@ -339,7 +339,7 @@ describe('root’s and resellers’ tools', () => {
       .split('\r\n');
     expect(csv[0]).toBe('"time","actor","account","action","result","reason","ip"');
     expect(csv[1]).toMatch(
-      /^"[^"]+","root","gone1","Removed by an administrator","ok","Phone stolen, confirmed by ticket 4411","/,
+      /^"[^"]+","root","gone1","Removed by an administrator","ok: identity not confirmed \(no recovery code\)","Phone stolen, confirmed by ticket 4411","/,
     );
     expect(csv).toHaveLength(3);
     problems.push(...(await checkBothWidths(page, 'activity-filtered')));

@@ -279,7 +279,10 @@ describe('CSV export of Activity', () => {
     expect(lines[0]).toBe('"time","actor","account","action","result","reason","ip"');
     const rows = lines.slice(1, -1);
     expect(rows).toHaveLength(removals.length);
-    for (const row of rows) expect(row).toContain(`,"Removed by an administrator","ok","${REASON}",`);
+    for (const row of rows)
+      expect(row).toContain(
+        `,"Removed by an administrator","ok: identity not confirmed (no recovery code)","${REASON}",`,
+      );
     expect(new Set(rows).size).toBe(rows.length);
     // The button says what it exports.
     expect(await page.getByRole('button', { name: 'Export all matching entries as CSV' }).count()).toBe(1);
