@@ -48,6 +48,9 @@ function iso(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString();
 }
 
+/** 9999-12-31T23:59:59Z in Unix seconds. */
+const LATEST_TIME = 253_402_300_799;
+
 function parse(file: string, value: unknown): Map<string, number> {
   const reminded = new Map<string, number>();
   if (value === undefined) return reminded;
@@ -55,7 +58,8 @@ function parse(file: string, value: unknown): Map<string, number> {
   if (typeof map !== 'object' || map === null || Array.isArray(map))
     throw new StateError(`${file} does not hold whm2fa's reminders (left untouched)`);
   for (const [user, at] of Object.entries(map)) {
-    if (isValidUsername(user) && typeof at === 'number' && Number.isFinite(at)) reminded.set(user, at);
+    // A time a date can hold (up to the year 9999): anything else is damage, and skipped.
+    if (isValidUsername(user) && typeof at === 'number' && at >= 0 && at <= LATEST_TIME) reminded.set(user, at);
   }
   return reminded;
 }

@@ -73,6 +73,8 @@ const RECOVERY_WRONG_MESSAGE =
 const RECOVERY_MALFORMED_MESSAGE = 'A recovery code has 12 letters and digits, like ABCD-EFGH-JKLM.';
 const RECOVERY_NONE_MESSAGE =
   'whm2fa holds no recovery codes for this account’s current key, so none can be accepted. Remove it without a recovery code, giving a reason.';
+/** A replayed code is recorded at most once in a window this long (seconds). */
+const REPLAY_NOTE_SECONDS = 300;
 const REPLAYED_MESSAGE =
   'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.';
 
@@ -136,14 +138,16 @@ export function verifyCodes(request: VerifyRequest): void {
       return new Whm2faError('CODE_INVALID', recoveryRefused ? RECOVERY_MALFORMED_MESSAGE : MALFORMED_MESSAGE, {
         fields: malformed,
       });
-    // No code could pass: nothing to guess, so nothing is counted.
-    if (none.length > 0) {
-      appendAuditLocked(paths, [audit('verify', 'refused: no recovery codes for the current key')]);
-      return new Whm2faError('CODE_INVALID', RECOVERY_NONE_MESSAGE, { fields: none });
-    }
+    // No recovery code could pass, but one was tried: counted like any wrong code, so
+    // requests of it are bounded by the lock (and cannot flood the audit trail).
+    if (none.length > 0) return recordFailure(state, none, true, RECOVERY_NONE_MESSAGE);
     if (wrong.length > 0) return recordFailure(state, wrong, recoveryRefused);
     if (replayed.length > 0) {
-      appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
+      // Not a guess (the code was right once), so not counted; recorded once per
+      // REPLAY_NOTE_SECONDS, so replaying one code cannot push older entries out.
+      const windowEnd = (Math.floor(epochSeconds / REPLAY_NOTE_SECONDS) + 1) * REPLAY_NOTE_SECONDS;
+      if (firstRefusalWhileLocked(paths, `replay#${user}`, windowEnd, epochSeconds))
+        appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
       return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE, { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
@@ -159,10 +163,15 @@ export function verifyCodes(request: VerifyRequest): void {
   });
   if (outcome !== undefined) throw outcome;
 
-  function recordFailure(state: UserState, fields: string[], recovery: boolean): Whm2faError {
+  function recordFailure(
+    state: UserState,
+    fields: string[],
+    recovery: boolean,
+    said: string = recovery ? RECOVERY_WRONG_MESSAGE : WRONG_MESSAGE,
+  ): Whm2faError {
     const failures = state.failures + 1;
     const what = recovery ? 'wrong recovery code' : 'wrong code';
-    const message = recovery ? RECOVERY_WRONG_MESSAGE : WRONG_MESSAGE;
+    const message = said;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
       appendAuditLocked(paths, [audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`)]);

@@ -211,3 +211,24 @@ describe('coverage over time', () => {
     expect(snapshotDays()).toEqual([today()]);
   });
 });
+
+describe('users.remind at the same moment', () => {
+  it('six requests at once for one account send one reminder', async () => {
+    setReminded({});
+    // blog2 without 2FA (an earlier test turned it on), so it may be reminded.
+    const tfa = join(server.root, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json');
+    const store = JSON.parse(readFileSync(tfa, 'utf8')) as Record<string, unknown>;
+    delete store['blog2'];
+    writeFileSync(tfa, JSON.stringify(store));
+    const before = mails(server).filter((m) => m.includes('To: writer@blog2.example.com')).length;
+    const answers = await Promise.all(
+      ['root', 'reseller2', 'root', 'reseller2', 'root', 'reseller2'].map((user) =>
+        api(server, user, { action: 'users.remind', users: ['blog2'] }),
+      ),
+    );
+    const sent = answers.filter((r) => (r.json().data?.['sent'] as string[] | undefined)?.includes('blog2'));
+    expect(sent).toHaveLength(1);
+    expect(mails(server).filter((m) => m.includes('To: writer@blog2.example.com')).length - before).toBe(1);
+    setReminded({});
+  });
+});

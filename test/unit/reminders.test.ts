@@ -140,6 +140,14 @@ describe('users.remind', () => {
     expect(lastReminders(paths).size).toBe(0);
   });
 
+  it('skips a time no date can hold, so the list still shows everyone', () => {
+    mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
+    writeFileSync(paths.remindersFile, JSON.stringify({ reminded: { shop1: 9e12, blog2: -5, news1: 1e308 } }));
+    expect([...readReminders(paths)]).toEqual([]);
+    writeFileSync(paths.remindersFile, JSON.stringify({ reminded: { shop1: 253_402_300_799 } }));
+    expect(readReminders(paths).get('shop1')).toBe(253_402_300_799);
+  });
+
   it('keeps only accounts that exist, and follows an account’s rename and removal', () => {
     remindUsers(ctx(T0), ['shop2', 'constructor']);
     withLock(paths.lockFile, () => renameReminderLocked(paths, 'shop2', 'shop2new'));

@@ -243,6 +243,14 @@ describe('exact answers and records', () => {
       'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.',
     );
     expect(auditLines().at(-1)).toMatchObject({ action: 'verify', result: 'refused: code already used' });
+    // Replaying it again and again is recorded once in five minutes, and never counted.
+    for (let i = 0; i < 20; i += 1) expect(attempt(code, T0 + 1)?.code).toBe('CODE_REPLAYED');
+    expect(auditLines().filter((l) => l['result'] === 'refused: code already used')).toHaveLength(1);
+    // In the next window a replay is recorded again.
+    const later = totp(SECRET, T0 + 330);
+    expect(attempt(later, T0 + 330)).toBeUndefined();
+    expect(attempt(later, T0 + 331)?.code).toBe('CODE_REPLAYED');
+    expect(auditLines().filter((l) => l['result'] === 'refused: code already used')).toHaveLength(2);
   });
 
   it('the failure that locks, and the refusals after it, carry the lock end', () => {
