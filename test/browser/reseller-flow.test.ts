@@ -75,8 +75,11 @@ describe('reseller1 in the local WHM', () => {
     await page.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
     const dialog = page.getByRole('dialog', { name: 'Remove Two-Factor Authentication?' });
     await dialog.waitFor();
-    // The page behind the dialog is inert: the dialog's button is the only one to press.
-    expect(await page.getByRole('button', { name: 'Remove Two-Factor Authentication' }).count()).toBe(1);
+    // The page behind the dialog is inert (set as the dialog opens): the dialog's button is
+    // then the only one to press.
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Remove Two-Factor Authentication' }).count(), { timeout: 5000 })
+      .toBe(1);
     const fresh = await freshCode(page, secret, used);
     await dialog.getByLabel('Security code').fill(fresh.code);
     await dialog.getByRole('button', { name: 'Remove Two-Factor Authentication' }).click();
