@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Status } from './api';
+import { api, ApiError, SESSION_ENDED_EVENT, type Status } from './api';
 import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
@@ -31,6 +31,13 @@ export function App(props: { ownTitle?: boolean }) {
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   const [admin, setAdmin] = useState<AdminTabs | undefined>();
+  // Any request refused because WHM's session ended: said once, here (api.ts).
+  const [ended, setEnded] = useState<ApiError | undefined>();
+  useEffect(() => {
+    const show = () => setEnded(new ApiError('SESSION_ENDED', 'Your WHM session has ended.'));
+    window.addEventListener(SESSION_ENDED_EVENT, show);
+    return () => window.removeEventListener(SESSION_ENDED_EVENT, show);
+  }, []);
   const refresh = () => api.status().then(setStatus, setError);
   // The other tabs arrive with the first visit to one of them (admin.ts).
   useEffect(() => {
@@ -55,7 +62,7 @@ export function App(props: { ownTitle?: boolean }) {
     return (
       <div class="whm2fa-app">
         {title}
-        {error === undefined ? <p aria-busy="true">Loading…</p> : <Problem error={error} />}
+        {error === undefined ? <p aria-busy="true">Loading…</p> : <Problem error={error} page />}
       </div>
     );
   }
@@ -88,7 +95,7 @@ export function App(props: { ownTitle?: boolean }) {
           )}
         </div>
       )}
-      <Problem error={error} />
+      <Problem error={ended ?? error} page />
       <Notice text={notice} />
       <Tabs tabs={TABS} active={tab} onSelect={select}>
         {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}

@@ -141,6 +141,15 @@ export function serverNow(): number {
   return Date.now() + skew;
 }
 
+/** The event the page shows once, at its top, when WHM's session has ended (App.tsx). */
+export const SESSION_ENDED_EVENT = 'whm2fa:session-ended';
+
+/** The refusal of a request made after WHM's session ended; the page is told once. */
+function sessionEnded(): ApiError {
+  window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
+  return new ApiError('SESSION_ENDED', 'Your WHM session has ended.');
+}
+
 /** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */
 export async function call<T>(action: string, params: Record<string, unknown> = {}): Promise<T> {
   let response: Response;
@@ -162,7 +171,7 @@ export async function call<T>(action: string, params: Record<string, unknown> = 
     envelope = (await response.json()) as Envelope<T>;
   } catch {
     throw response.status === 401
-      ? new ApiError('SESSION_ENDED', 'Your WHM session has ended.')
+      ? sessionEnded()
       : new ApiError('INTERNAL', 'The server gave an answer the page could not read. Reload the page and try again.');
   }
   if (envelope.ok && envelope.data !== undefined) return envelope.data;

@@ -14,7 +14,7 @@ const SEEDED = {
   tabs4: 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ',
   lost1: 'MFRGGZDFMZTWQ2LKNNWG23TPOBYXE43U',
 };
-const USERS = ['named1', 'dead1', 'dead2', 'locked1', 'tabs3', 'tabs4', 'lost1', 'lost2'];
+const USERS = ['named1', 'dead1', 'dead2', 'locked1', 'tabs3', 'tabs4', 'lost1', 'lost2', 'ended1'];
 const ACLS = ['create-acct', 'list-accts'];
 /** The sizes issue 20 names: a desktop and a small phone. */
 const VIEWPORTS = [
@@ -260,5 +260,28 @@ describe('5. lost-phone help that is true for each role and state', () => {
     } finally {
       await api(stage.server, 'root', { action: 'policy.set', enabled: true });
     }
+  });
+});
+
+describe('6. an ended session is said once', () => {
+  it('a setup whose WHM session ended shows one alert with the login link, at both widths', async () => {
+    const { page, context } = await asUser('ended1');
+    await page.getByRole('button', { name: 'Set up Two-Factor Authentication' }).click();
+    const key = await readKey(page);
+    const other = await context.newPage();
+    await other.goto(`${stage.url}/logout/`);
+    await page.getByLabel('Security code', { exact: true }).fill(codeForStep(key, stepNow()));
+    await configure(page).click();
+    await page
+      .getByText(/Your WHM session has ended/)
+      .first()
+      .waitFor();
+    // Every request after it is refused too (the status read again, the setup's own checks).
+    await page.waitForTimeout(1500);
+    expect(await page.getByText(/Your WHM session has ended/).count()).toBe(1);
+    expect(await page.getByRole('link', { name: 'Log in to WHM again' }).count()).toBe(1);
+    const alert = page.getByText(/Your WHM session has ended/);
+    expect(await atBothSizes(page, 'session-ended-once', [alert])).toEqual([]);
+    await context.close();
   });
 });

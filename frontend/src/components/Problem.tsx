@@ -47,11 +47,21 @@ export function LockNotice({ until }: { until: string }) {
 }
 
 /** The one announced place for a failure (aria-live), empty when there is none. */
-export function Problem({ error, lead }: { error: ApiError | undefined; lead?: string | undefined }) {
+export function Problem({
+  error,
+  lead,
+  page = false,
+}: {
+  error: ApiError | undefined;
+  lead?: string | undefined;
+  /** The page's own place: an ended session is said there once, not beside every form. */
+  page?: boolean;
+}) {
   const lockedUntil = error?.lockedUntil;
+  const shown = error?.code === 'SESSION_ENDED' && !page ? undefined : error;
   return (
     <div class="whm2fa-problem" role="alert" aria-live="assertive" aria-atomic="true">
-      {error === undefined ? null : (
+      {shown === undefined || error === undefined ? null : (
         <div class="alert alert-danger">
           <p>
             {lead === undefined ? null : <strong>{lead} </strong>}
