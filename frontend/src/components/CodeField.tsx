@@ -1,4 +1,7 @@
 import type { Ref } from 'preact';
+import type { ApiError, Status } from '../api';
+import type { CodeForm } from '../codeForm';
+import { AttemptsLeft, LockNotice, Problem } from './Problem';
 
 /**
  * The security code input (docs/totp.md, requirement 10): one text field, one-time-code autofill,
@@ -46,3 +49,34 @@ export function CodeField(props: {
 
 /** The message for a code that cannot be one, checked before anything is sent. */
 export const MALFORMED_CODE = 'Enter the 6-digit code from your authenticator app (digits only).';
+
+/**
+ * The body of a dialog that asks for the current security code: the refusal, the lock
+ * while there is one, the field, and the attempts left.
+ */
+export function CurrentCodeCheck(props: {
+  id: string;
+  form: CodeForm<'code'>;
+  error: ApiError | undefined;
+  status: Status;
+  locked: boolean;
+}) {
+  const { form, error, status, locked } = props;
+  return (
+    <>
+      <Problem error={error} />
+      {locked && error?.lockedUntil === undefined && status.lockedUntil !== null ? (
+        <LockNotice until={status.lockedUntil} />
+      ) : null}
+      <CodeField
+        id={props.id}
+        label="Security code"
+        value={form.values.code}
+        onInput={(v) => form.set('code', v)}
+        error={form.errors.code}
+        inputRef={form.refs.code}
+      />
+      <AttemptsLeft status={status} locked={locked} />
+    </>
+  );
+}

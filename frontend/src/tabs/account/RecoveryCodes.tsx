@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Status } from '../../api';
 import { useCodeForm } from '../../codeForm';
-import { CodeField } from '../../components/CodeField';
+import { CurrentCodeCheck } from '../../components/CodeField';
 import { Dialog } from '../../components/Dialog';
-import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
+import { useSecondsLeft } from '../../components/Problem';
 import { Submit } from '../../components/Submit';
 import { RECOVERY_CODE_COUNT, RECOVERY_CODES_LOW } from '../../../../plugin/src/rules';
 
@@ -115,19 +115,7 @@ export function NewCodes(props: {
     <Dialog title="Make new recovery codes?" onClose={props.onClose}>
       <form onSubmit={submit} noValidate>
         <p>Your current recovery codes stop working. Enter a current code to confirm it is you.</p>
-        <Problem error={error} />
-        {locked && error?.lockedUntil === undefined && props.status.lockedUntil !== null ? (
-          <LockNotice until={props.status.lockedUntil} />
-        ) : null}
-        <CodeField
-          id="whm2fa-new-codes-code"
-          label="Security code"
-          value={form.values.code}
-          onInput={(v) => form.set('code', v)}
-          error={form.errors.code}
-          inputRef={form.refs.code}
-        />
-        <AttemptsLeft status={props.status} locked={locked} />
+        <CurrentCodeCheck id="whm2fa-new-codes-code" form={form} error={error} status={props.status} locked={locked} />
         <p>
           <Submit class="btn-primary" busy={busy} busyText="Making codes…" disabled={locked}>
             Make new codes

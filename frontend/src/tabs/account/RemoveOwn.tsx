@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type Status } from '../../api';
 import { useCodeForm } from '../../codeForm';
-import { CodeField } from '../../components/CodeField';
+import { CurrentCodeCheck } from '../../components/CodeField';
 import { Dialog, RemoveActions } from '../../components/Dialog';
-import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
+import { useSecondsLeft } from '../../components/Problem';
 
 /**
  * "Remove Two-Factor Authentication?": what it changes at which logins, Reconfigure
@@ -53,19 +53,7 @@ export function RemoveOwn(props: {
           </button>{' '}
           instead.
         </p>
-        <Problem error={error} />
-        {locked && error?.lockedUntil === undefined && props.status.lockedUntil !== null ? (
-          <LockNotice until={props.status.lockedUntil} />
-        ) : null}
-        <CodeField
-          id="whm2fa-remove-code"
-          label="Security code"
-          value={form.values.code}
-          onInput={(v) => form.set('code', v)}
-          error={form.errors.code}
-          inputRef={form.refs.code}
-        />
-        <AttemptsLeft status={props.status} locked={locked} />
+        <CurrentCodeCheck id="whm2fa-remove-code" form={form} error={error} status={props.status} locked={locked} />
         <RemoveActions busy={busy} disabled={locked} onCancel={props.onClose} />
       </form>
     </Dialog>
