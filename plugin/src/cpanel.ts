@@ -24,7 +24,6 @@ import { pause } from './descriptor';
 import { cpanelVersion } from './cpanelState';
 import { toolTimeoutMs } from './installConfig';
 import { redactCpanelWords } from './redact';
-import type { EntrySet } from './userEntries';
 import type { ServerPaths } from './paths';
 
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -73,10 +72,11 @@ export interface CpanelBridge {
    */
   setAccountKey(user: string, secret: string, token: string): void;
   /**
-   * Replaces `user`'s whole set in cPanel's store (its key, and the keys of its existing
-   * mailboxes and team users) with `set`, through set_tfa_config_for_user (11.122+).
+   * Sets `user`'s key through set_tfa_config_for_user (11.122+), which also deletes the
+   * keys of the account's existing mailboxes and team users: the caller checks first that
+   * the store holds none.
    */
-  setUserEntries(user: string, set: EntrySet): void;
+  setKeyAlone(user: string, secret: string): void;
   /** Removes the secrets of `users` from cPanel's store. */
   removeSecrets(users: readonly string[]): RemoveOutcome;
   setPolicy(enabled: boolean): void;
@@ -160,20 +160,9 @@ function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-function entriesObject(entries: ReadonlyMap<string, string>): Record<string, { secret: string }> {
-  // Keys are cPanel's (user@domain): a null-prototype object keeps them plain data.
-  const out = Object.create(null) as Record<string, { secret: string }>;
-  for (const [key, secret] of entries) out[key] = { secret };
-  return out;
-}
-
-/** The JSON body of set_tfa_config_for_user for one account (docs/cpanel.md). */
-export function setForUserBody(user: string, set: EntrySet): string {
-  const body: Record<string, unknown> = {};
-  if (set.primary !== undefined) body['primary_account'] = { secret: set.primary };
-  if (set.email.size > 0) body['email'] = entriesObject(set.email);
-  if (set.team.size > 0) body['team'] = entriesObject(set.team);
-  return JSON.stringify({ [user]: body });
+/** The JSON body of set_tfa_config_for_user that sets an account's own key alone (docs/cpanel.md). */
+export function keyAloneBody(user: string, secret: string): string {
+  return JSON.stringify({ [user]: { primary_account: { secret } } });
 }
 
 /** The cPanel bridge for a server tree. */
@@ -235,9 +224,9 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
     setAccountKey(user, secret, token) {
       uapi(user, 'TwoFactorAuth', 'set_user_configuration', JSON.stringify({ secret, tfa_token: token }));
     },
-    setUserEntries(user, set) {
+    setKeyAlone(user, secret) {
       // The body arrives on stdin (--input=json): the key is never on a command line.
-      whmapi1('twofactorauth_set_tfa_config_for_user', [], setForUserBody(user, set));
+      whmapi1('twofactorauth_set_tfa_config_for_user', [], keyAloneBody(user, secret));
     },
     removeSecrets(users) {
       if (users.length === 0) return { removed: [], failed: new Map() };

@@ -259,7 +259,7 @@ function callSave(
   }
   // A WHM user without a cPanel account has no mailboxes or team users for the purge to
   // delete (its keys under `…@user`, if any, are orphans cPanel leaves alone).
-  cpanel.setUserEntries(user, { primary: secret, email: new Map(), team: new Map() });
+  cpanel.setKeyAlone(user, secret);
   return undefined;
 }
 

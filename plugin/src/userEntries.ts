@@ -9,9 +9,8 @@ import { domainsOf } from './accounts';
 import { isAccountKey } from './cpanelState';
 import type { ServerPaths } from './paths';
 
-/** What set_tfa_config_for_user takes for one account: its key and the entries to keep. */
+/** An account's email-account and team-user keys (key → secret). */
 export interface EntrySet {
-  readonly primary?: string;
   readonly email: ReadonlyMap<string, string>;
   readonly team: ReadonlyMap<string, string>;
 }

@@ -6,7 +6,6 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { CpanelCallError, type CpanelBridge, type RemoveOutcome } from '../../plugin/src/cpanel';
-import type { EntrySet } from '../../plugin/src/userEntries';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { totp } from './rfc6238';
 
@@ -23,12 +22,10 @@ export type Fault =
 
 /** One call the fake received. */
 export interface Call {
-  readonly fn: 'setRootKey' | 'setAccountKey' | 'setUserEntries' | 'removeSecrets';
+  readonly fn: 'setRootKey' | 'setAccountKey' | 'setKeyAlone' | 'removeSecrets';
   readonly user?: string;
   readonly users?: readonly string[];
   readonly primary?: string | undefined;
-  readonly email?: Record<string, string>;
-  readonly team?: Record<string, string>;
 }
 
 export interface FakeCpanel extends CpanelBridge {
@@ -137,31 +134,16 @@ export function fakeCpanel(
     },
     canSetForUser: () => version[0] > 11 || (version[0] === 11 && version[1] >= 122),
     versionText: () => `${String(version[0])}.${String(version[1])}`,
-    setUserEntries(user: string, set: EntrySet) {
-      fake.calls.push({
-        fn: 'setUserEntries',
-        user,
-        primary: set.primary,
-        email: Object.fromEntries(set.email),
-        team: Object.fromEntries(set.team),
-      });
+    setKeyAlone(user: string, secret: string) {
+      fake.calls.push({ fn: 'setKeyAlone', user, primary: secret });
       const fault = fake.faults.shift();
       if (fault?.kind === 'crash') throw new Error('a bug, not a cPanel failure');
       if (fault?.kind === 'refuse') throw new CpanelCallError(fault.reason, true);
       if (fault?.kind === 'died-before') throw new CpanelCallError(fault.reason, false);
-      // cPanel checks the whole body before it changes anything.
-      for (const key of set.email.keys()) {
-        if (!mailboxes(user).includes(key))
-          throw new CpanelCallError(`‘${user}’ does not own an email account named ‘${key}’`, true);
-      }
-      for (const key of set.team.keys()) {
-        if (!teamKeys(user).includes(key))
-          throw new CpanelCallError(`‘${user}’ does not own a team user named ‘${key}’`, true);
-      }
+      // As cPanel: the account's key and its existing mailboxes' and team users' go, then the body's.
       const store = readStore(paths);
       for (const key of [user, ...mailboxes(user), ...teamKeys(user)]) delete store[key];
-      if (set.primary !== undefined) store[user] = { secret: set.primary };
-      for (const [key, secret] of [...set.email, ...set.team]) store[key] = { secret };
+      store[user] = { secret };
       mkdirSync(dirname(paths.tfaUserdata), { recursive: true });
       writeFileSync(paths.tfaUserdata, JSON.stringify(store));
       fake.afterWrite?.();

@@ -364,7 +364,7 @@ describe('saveKey', () => {
     writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
     writeStore(paths, MAILBOX_AND_TEAM);
     expect(save('nodomain')).toEqual({ ok: true, audit: 'ok' });
-    expect(cpanel.calls).toEqual([{ fn: 'setUserEntries', user: 'nodomain', primary: NEW, email: {}, team: {} }]);
+    expect(cpanel.calls).toEqual([{ fn: 'setKeyAlone', user: 'nodomain', primary: NEW }]);
     expect(storeSecrets(paths)).toEqual({ ...MAILBOX_AND_TEAM, nodomain: NEW });
   });
 
@@ -372,7 +372,7 @@ describe('saveKey', () => {
     cpanel = fakeCpanel(paths, { noFeature: ['new1'] });
     writeStore(paths, { reseller1: OLD, 'info@shop.example': OTHER });
     expect(save('new1')).toEqual({ ok: true, audit: 'ok' });
-    expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey', 'setUserEntries']);
+    expect(cpanel.calls.map((c) => c.fn)).toEqual(['setAccountKey', 'setKeyAlone']);
     expect(storeSecrets(paths)).toEqual({ reseller1: OLD, 'info@shop.example': OTHER, new1: NEW });
   });
 
@@ -405,7 +405,7 @@ describe('saveKey', () => {
     writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
     writeStore(paths, { 'ops@nodomain': OLD });
     expect(save('nodomain')).toEqual({ ok: true, audit: 'ok' });
-    expect(cpanel.calls).toEqual([{ fn: 'setUserEntries', user: 'nodomain', primary: NEW, email: {}, team: {} }]);
+    expect(cpanel.calls).toEqual([{ fn: 'setKeyAlone', user: 'nodomain', primary: NEW }]);
   });
 
   it('on cPanel 11.120 saves through the one-key calls, and refuses a user no call can serve', () => {
