@@ -77,6 +77,7 @@ export function fakeCpanel(
   const version = options.version ?? [11, 122];
   const exists = (user: string): boolean => {
     if (user === 'root') return true;
+    if (!/^[a-z0-9][a-z0-9_.-]{0,31}$/.test(user)) return false;
     try {
       if (readFileSync(join(paths.cpanelUsersDir, user), 'utf8') !== '') return true;
     } catch {
@@ -140,6 +141,8 @@ export function fakeCpanel(
       if (fault?.kind === 'crash') throw new Error('a bug, not a cPanel failure');
       if (fault?.kind === 'refuse') throw new CpanelCallError(fault.reason, true);
       if (fault?.kind === 'died-before') throw new CpanelCallError(fault.reason, false);
+      // As cPanel: the user must exist (its `accountexists` check), else nothing changes.
+      if (!exists(user)) throw new CpanelCallError(`Invalid user: ${user}`, true);
       // As cPanel: the account's key and its existing mailboxes' and team users' go, then the body's.
       const store = readStore(paths);
       for (const key of [user, ...mailboxes(user), ...teamKeys(user)]) delete store[key];

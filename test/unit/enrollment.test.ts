@@ -401,6 +401,16 @@ describe('saveKey', () => {
     expect(storeSecrets(paths)).toEqual({ 'ops@new1': OLD });
   });
 
+  it('changes nothing for a name that is no longer a WHM user: cPanel refuses the whole-set call', () => {
+    // The fake answers as cPanel does (its `accountexists` check), not as whm2fa hopes.
+    writeStore(paths, { 'ops@gone1': OLD });
+    const result = save('gone1');
+    expect(cpanel.calls).toEqual([{ fn: 'setKeyAlone', user: 'gone1', primary: NEW }]);
+    expect(result.ok).toBe(false);
+    expect(result.ok === false && result.audit).toMatch(/Invalid user: gone1/);
+    expect(storeSecrets(paths)).toEqual({ 'ops@gone1': OLD });
+  });
+
   it('sends a WHM user without a cPanel account its own key alone, whatever keys sit under its name', () => {
     writeFileSync(paths.resellers, 'reseller1:list-accts\nnodomain:list-accts\n');
     writeStore(paths, { 'ops@nodomain': OLD });
