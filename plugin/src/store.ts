@@ -141,11 +141,12 @@ export function appendLine(file: string, line: string): void {
  * hard link to a private file that already holds the owner's pid (docs/decisions/
  * state-lock.md); a lock left by a killed process is taken over once its pid is gone,
  * and what that process left behind (temporary files, its private lock file) is swept.
- * The work done under it is a few small file operations.
+ * The work done under it is a few small file operations. `waitMs` (how long to wait for
+ * another holder) is for tests, which never wait the full ten seconds.
  */
-export function withLock<T>(lockFile: string, fn: () => T): T {
+export function withLock<T>(lockFile: string, fn: () => T, options: { readonly waitMs?: number } = {}): T {
   ensurePrivateDir(dirname(lockFile));
-  acquire(lockFile);
+  acquire(lockFile, options.waitMs ?? LOCK_WAIT_MS);
   try {
     return fn();
   } finally {
@@ -153,8 +154,8 @@ export function withLock<T>(lockFile: string, fn: () => T): T {
   }
 }
 
-function acquire(lockFile: string): void {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+function acquire(lockFile: string, waitMs: number): void {
+  const deadline = Date.now() + waitMs;
   // The lock appears with its owner's pid already in it (written to a private file, then
   // hard-linked into place, which fails if the lock exists): a waiter never sees an
   // empty lock and mistakes a live owner for a dead one.

@@ -59,6 +59,9 @@ describe('editCpanelStore', () => {
 
   it('waits for a live holder, then says plainly that nothing changed', () => {
     writeFileSync(lock(), '1\n');
+    // Four minutes old: younger than cPanel's five-minute limit, so still the holder's.
+    const fourMinutesAgo = Date.now() / 1000 - 240;
+    utimesSync(lock(), fourMinutesAgo, fourMinutesAgo);
     const before = readFileSync(paths.tfaUserdata, 'utf8');
     let error: unknown;
     try {

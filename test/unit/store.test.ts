@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,30 @@ describe('withLock', () => {
     }).stdout;
     writeFileSync(lock, dead);
     expect(withLock(lock, () => 'ran')).toBe('ran');
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  it('respects a live holder’s lock that is younger than 30 s, and takes it over once older', () => {
+    const lock = join(dir, 'state.lock');
+    // pid 1 runs for as long as the machine does: only the lock's age can make it stale.
+    writeFileSync(lock, '1');
+    const tenSecondsAgo = Date.now() / 1000 - 10;
+    utimesSync(lock, tenSecondsAgo, tenSecondsAgo);
+    let ran = false;
+    expect(() =>
+      withLock(
+        lock,
+        () => {
+          ran = true;
+        },
+        { waitMs: 100 },
+      ),
+    ).toThrow(/timed out waiting for lock/);
+    expect(ran).toBe(false);
+    expect(readFileSync(lock, 'utf8')).toBe('1');
+    const old = Date.now() / 1000 - 31;
+    utimesSync(lock, old, old);
+    expect(withLock(lock, () => 'ran', { waitMs: 100 })).toBe('ran');
     expect(existsSync(lock)).toBe(false);
   });
 
