@@ -16,7 +16,7 @@ import { accountCreated, accountRemoved, accountRemoving, accountRenamed, rename
 import { reconcile } from '../src/reconcile';
 import { recordCoverageIfDue } from '../src/coverage';
 import { isValidUsername } from '../src/accounts';
-import { redactText } from '../src/redact';
+import { errorLogText } from '../src/redact';
 import { loadTotp } from '../src/totp';
 import { bestEffort } from '../src/store';
 import { HOOK_INPUT_CEILING_MS, HOOK_INPUT_IDLE_MS } from '../src/rules';
@@ -201,9 +201,7 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
   try {
     message = handle(root, doc, Date.now() / 1000);
   } catch (err) {
-    process.stderr.write(
-      `whm2fa hook: ${redactText(err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err))}\n`,
-    );
+    process.stderr.write(errorLogText('hook', err));
     message = quiet
       ? undefined
       : 'whm2fa: could not update its records (see the error log); the account operation is not affected';

@@ -6,7 +6,7 @@
 import { readSync } from 'node:fs';
 import { pause, writeAll } from './descriptor';
 import { statusText } from './errors';
-import { redactText } from './redact';
+import { errorLogText } from './redact';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
 
 /** A body that has not fully arrived by then is refused. */
@@ -73,8 +73,7 @@ export function respond(response: CgiResponse): void {
   writeAll(1, response.body);
 }
 
-/** Details of an unexpected failure for the server's error log, secrets removed. */
+/** Writes the details of an unexpected failure to the server's error log (stderr). */
 export function logError(where: string, err: unknown): void {
-  const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
-  writeAll(2, `whm2fa ${where}: ${redactText(detail)}\n`);
+  writeAll(2, errorLogText(where, err));
 }

@@ -16,3 +16,12 @@ export function redactCpanelWords(text: string, sent: readonly string[] = []): s
   for (const body of sent) if (body !== '') out = out.split(body).join('[request]');
   return out.replace(/\{[^]*\}/g, '[request]').replace(/[A-Za-z2-7]{16,}/g, '[redacted]');
 }
+
+/**
+ * The error-log line of an unexpected failure (api.cgi, index.cgi, the hook): its message
+ * and stack, every secret-looking run removed, because a bug may put a key in a message.
+ */
+export function errorLogText(where: string, err: unknown): string {
+  const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
+  return `whm2fa ${where}: ${redactText(detail)}\n`;
+}
