@@ -6,6 +6,7 @@ import { policyEnabled, secretOf } from './cpanelState';
 import { issuerFor } from './issuer';
 import { activeLock, labelOf, livePending, readUserState, recoveryCodesLeft } from './userState';
 import { iso, MAX_FAILURES } from './verification';
+import { cleanTextMembers, cleanUserText } from './userText';
 import type { ServerPaths } from './paths';
 
 /** One account's 2FA state as the page's status and `whm2fa status` show it. */
@@ -76,8 +77,9 @@ export function statusDetails(paths: ServerPaths, user: string, enabled: boolean
   return {
     attemptsLeft: activeLock(state, epochSeconds) === undefined ? Math.max(0, MAX_FAILURES - state.failures) : 0,
     pendingKeyId: pending?.keyId ?? null,
-    removedByAdmin: removal === undefined ? null : { by: removal.by, at: iso(removal.at), reason: removal.reason },
-    keyLabel: label === undefined ? null : { ...label, at: iso(state.keyLabel?.at ?? 0) },
+    removedByAdmin:
+      removal === undefined ? null : { by: removal.by, at: iso(removal.at), reason: cleanUserText(removal.reason) },
+    keyLabel: label === undefined ? null : { ...cleanTextMembers(label), at: iso(state.keyLabel?.at ?? 0) },
     recoveryCodesLeft: recoveryCodesLeft(state, secret),
   };
 }

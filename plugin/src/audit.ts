@@ -14,6 +14,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
 import { StateError } from './errors';
 import { readOwners } from './accounts';
+import { cleanTextMembers } from './userText';
 import type { ServerPaths } from './paths';
 
 /** Past this size the current log is compacted into the archive (audit.log.1). */
@@ -235,7 +236,8 @@ export function listAudit(
         skip -= 1;
         if (skip >= 0) continue;
       }
-      if (shown) found.push(entry);
+      // Entries written before reasons were cleaned may hold control characters (userText.ts).
+      if (shown) found.push(cleanTextMembers(entry));
     }
     if (found.length >= options.limit) break;
   }

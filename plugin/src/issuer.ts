@@ -6,9 +6,15 @@ import { badRequest } from './errors';
 import { readCpanelIssuers, serverHostname } from './cpanelState';
 import { ownIssuer, readSettings } from './settings';
 import { issuerProblem } from './rules';
+import { cleanUserText } from './userText';
 import type { ServerPaths } from './paths';
 
-/** Trims and checks an issuer typed by a person; "" means "use the default". */
+/**
+ * Trims and checks an issuer typed by a person; "" means "use the default". Its character
+ * rule already refuses every control and format character, with a message naming it: a
+ * typed one is refused, not silently dropped. Issuers already in cPanel's file or whm2fa's
+ * settings are cleaned when shown (userText.ts).
+ */
 export function validIssuer(input: string): string {
   const issuer = input.trim();
   const problem = issuerProblem(issuer);
@@ -18,7 +24,7 @@ export function validIssuer(input: string): string {
 
 /** The server-wide issuer: root's choice in cPanel, else the hostname as cPanel finds it ({@link serverHostname}). */
 export function systemWideIssuer(paths: ServerPaths): string {
-  return readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname(paths);
+  return cleanUserText(readCpanelIssuers(paths).get('system_wide_issuer') ?? serverHostname(paths));
 }
 
 /**
@@ -29,9 +35,9 @@ export function issuerFor(paths: ServerPaths, user: string, isReseller: boolean)
   const cpanelIssuers = readCpanelIssuers(paths);
   if (isReseller) {
     const own = ownIssuer(readSettings(paths), user);
-    if (own !== undefined && own !== '') return own;
+    if (own !== undefined && own !== '') return cleanUserText(own);
     const cpanelOwn = own === undefined ? cpanelIssuers.get(user) : undefined;
-    if (cpanelOwn !== undefined) return cpanelOwn;
+    if (cpanelOwn !== undefined) return cleanUserText(cpanelOwn);
   }
-  return cpanelIssuers.get('system_wide_issuer') ?? serverHostname(paths);
+  return cleanUserText(cpanelIssuers.get('system_wide_issuer') ?? serverHostname(paths));
 }

@@ -8,6 +8,7 @@ import { contactEmail } from './accounts';
 import { serverHostname } from './cpanelState';
 import { sendMail } from './mailer';
 import { bestEffort } from './store';
+import { cleanUserText } from './userText';
 import type { ServerPaths } from './paths';
 
 /** The changes a user (or an account's owner) is emailed about. */
@@ -76,7 +77,7 @@ export function noticeText(notice: Notice, host: string): { subject: string; bod
     `By:       ${notice.actor === notice.user ? `${notice.actor} (you)` : notice.actor}`,
     `From:     ${notice.ip === '' ? 'the server itself' : notice.ip}`,
   ];
-  if (notice.reason !== undefined) lines.push(`Reason:   ${notice.reason}`);
+  if (notice.reason !== undefined) lines.push(`Reason:   ${cleanUserText(notice.reason)}`);
   if (notice.identity !== undefined)
     lines.push(
       `Identity: ${notice.identity === 'recovery-code' ? 'confirmed with one of your recovery codes' : 'not confirmed with a recovery code'}`,

@@ -17,6 +17,7 @@ import { loadTotp } from './totp';
 import { bestEffort, withLock } from './store';
 import { rememberKeysLocked } from './reconcile';
 import { MAX_REASON_LENGTH } from './rules';
+import { cleanUserText } from './userText';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -120,9 +121,7 @@ export function validReason(input: string): string {
 
 /** A reason that may be left out (with a recovery code): undefined when empty. */
 function optionalReason(input: string | undefined): string | undefined {
-  // Control and format characters (Unicode Cc and Cf: C1 controls such as U+009B, the
-  // bidi overrides such as U+202E) would reach root's terminal, Activity, the CSV and mail.
-  const reason = (input ?? '').replace(/[\p{Cc}\p{Cf}]+/gu, ' ').trim();
+  const reason = cleanUserText(input ?? '').trim();
   if (reason.length > MAX_REASON_LENGTH)
     throw badRequest(`The reason can be at most ${String(MAX_REASON_LENGTH)} characters.`);
   return reason === '' ? undefined : reason;

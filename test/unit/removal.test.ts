@@ -172,10 +172,11 @@ describe('removeOwn', () => {
 });
 
 describe('validReason', () => {
-  it('turns control characters into spaces, trims, and bounds the length', () => {
-    expect(validReason('  lost\u0000\u001f\u007fphone\n ')).toBe('lost phone');
+  it('strips control and format characters (a line break becomes a space), trims, and bounds the length', () => {
+    expect(validReason('  lost\u0000\u001f\u007f\u001b[2Jphone\n ')).toBe('lost[2Jphone');
+    expect(validReason('lost\r\nphone\tnew')).toBe('lost phone new');
     // C1 controls and format characters: a CSI, the bidi override, a zero-width space.
-    expect(validReason('lost\u009b31m phone\u202egnp.exe\u200b')).toBe('lost 31m phone gnp.exe');
+    expect(validReason('lost\u009b31m phone\u202egnp.exe\u200b')).toBe('lost31m phonegnp.exe');
     expect(refusal(() => validReason(' \u0001\t ')).message).toBe(
       'Give a reason for removing two-factor authentication; it is recorded and sent to the user.',
     );
