@@ -52,7 +52,11 @@ function runHookFed(pieces: string[], end: boolean): Promise<{ out: string; err:
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
+    // A hook that never exits while its stdin stays open is killed here, well after the
+    // second it is allowed, so the test fails on its time instead of hanging.
+    const bound = setTimeout(() => child.kill('SIGKILL'), 5000);
     child.on('close', () => {
+      clearTimeout(bound);
       child.stdin.destroy();
       resolve({ out, err, ms: Date.now() - started });
     });
