@@ -1,9 +1,10 @@
-// How the account hook reads its event (plugin/hook/hook.ts): however slowly it arrives,
+// How the account hook reads its event (plugin/src/hookInput.ts) and answers it (hookEvents.ts): however slowly it arrives,
 // at once when it is whole even if stdin stays open, and never for longer than the bounds
 // in plugin/src/rules.ts. The clock is Vitest's fake one, so the pauses cost nothing.
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { GAVE_UP_ANSWER, answer, readEvent, type EventInput } from '../../plugin/hook/hook';
+import { readEvent, type EventInput } from '../../plugin/src/hookInput';
+import { GAVE_UP_ANSWER, answer } from '../../plugin/src/hookEvents';
 import { HOOK_INPUT_CEILING_MS, HOOK_INPUT_IDLE_MS } from '../../plugin/src/rules';
 
 beforeEach(() => {
@@ -44,6 +45,21 @@ describe('readEvent', () => {
     }
     // Pauses of nearly the idle bound each, and the input never ends.
     expect(result()).toEqual({ doc: JSON.parse(DOC) as unknown, text: DOC, gaveUp: false });
+  });
+
+  it('stops reading an input held open once the document is whole, so nothing keeps the hook waiting', async () => {
+    const { input, result } = reading();
+    input.write(DOC);
+    await pass(0);
+    expect(result()?.doc).toEqual(JSON.parse(DOC));
+    // The writer never closes: the input is no longer read, and a later write or error is harmless.
+    expect(input.isPaused()).toBe(true);
+    expect(input.listenerCount('data')).toBe(0);
+    expect(input.listenerCount('end')).toBe(0);
+    input.write('more');
+    input.emit('error', new Error('writer gone'));
+    await pass(HOOK_INPUT_CEILING_MS);
+    expect(result()?.text).toBe(DOC);
   });
 
   it('does not take a piece that ends in "}" for the whole document', async () => {
