@@ -18,6 +18,7 @@ import { reconcile } from '../src/reconcile';
 import { recordCoverageIfDue } from '../src/coverage';
 import { lastReminders } from '../src/reminders';
 import { bestEffort } from '../src/store';
+import { redactText } from '../src/redact';
 import type { RequestContext } from '../src/context';
 
 /** What the installed `whm2fa` wrapper passes to `main`: the server root and the arguments. */
@@ -243,8 +244,9 @@ export function main(options: CliOptions): void {
       exitCode = 2;
     } else {
       const coded = toWhm2faError(err);
+      // An unexpected failure's own words, secret-looking runs removed (redact.ts).
       if (coded.code === 'INTERNAL')
-        process.stderr.write(`whm2fa: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`whm2fa: ${redactText(err instanceof Error ? err.message : String(err))}\n`);
       if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: coded.toJSON() })}\n`);
       else process.stderr.write(`whm2fa: ${coded.message}\n`);
       exitCode = 1;
