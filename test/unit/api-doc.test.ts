@@ -1,9 +1,12 @@
 // docs/api.md must describe the API the code serves: the same actions, the parameters
-// each one reads, the error codes with their HTTP statuses, and the limits of rules.ts.
+// each one reads, the error codes each may answer (as api/actionErrors.ts declares them,
+// which the handler enforces), the error codes with their HTTP statuses, and the limits
+// of rules.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../plugin/src/api/actions';
+import { ACTION_ERRORS } from '../../plugin/src/api/actionErrors';
 import { MAX_BODY_BYTES } from '../../plugin/src/api/handler';
 import { HTTP_STATUS } from '../../plugin/src/errors';
 import {
@@ -71,6 +74,20 @@ describe('docs/api.md', () => {
     expect(paramsRead('status')).toEqual([]);
     expect(paramsDocumented('enroll.confirm')).toEqual(['code', 'currentCode', 'keyId']);
   });
+
+  it('declares the error codes of exactly the actions the API serves', () => {
+    expect(Object.keys(ACTION_ERRORS).sort()).toEqual(Object.keys(ACTIONS).sort());
+  });
+
+  for (const action of Object.keys(ACTIONS)) {
+    it(`lists exactly the error codes ${action} may answer (INTERNAL aside: every action may)`, () => {
+      const line = /^- Errors: (.*(?:\n {2}.*)*)/m.exec(sections.get(action) ?? '')?.[1];
+      expect(line, `an "- Errors:" line for ${action}`).toBeDefined();
+      const listed = new Set([...(line ?? '').matchAll(/`([A-Z][A-Z_]+)`/g)].map((m) => m[1] as string));
+      listed.delete('INTERNAL');
+      expect([...listed].sort()).toEqual([...(ACTION_ERRORS[action] ?? [])].sort());
+    });
+  }
 
   it('lists every error code with its HTTP status, and names only real codes', () => {
     const table = Object.fromEntries(

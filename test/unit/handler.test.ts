@@ -3,6 +3,7 @@
 // starts like it.
 import { describe, expect, it } from 'vitest';
 import { checkApiRequest } from '../../plugin/src/api/handler';
+import { ACTION_ERRORS, mayAnswer } from '../../plugin/src/api/actionErrors';
 import { Whm2faError } from '../../plugin/src/errors';
 import { serverPaths } from '../../plugin/src/paths';
 import type { CgiRequest } from '../../plugin/src/cgiTypes';
@@ -58,5 +59,17 @@ describe('checkApiRequest, the content type', () => {
       expect(err.code, String(type)).toBe('BAD_REQUEST');
       expect(err.status, String(type)).toBe(415);
     }
+  });
+});
+
+describe('mayAnswer', () => {
+  it('lets every action answer INTERNAL, and only its own codes otherwise', () => {
+    expect(ACTION_ERRORS['enroll.cancel']).toEqual([]);
+    expect(mayAnswer('enroll.cancel', 'INTERNAL')).toBe(true);
+    expect(mayAnswer('enroll.cancel', 'BAD_REQUEST')).toBe(false);
+    expect(mayAnswer('policy.set', 'FORBIDDEN')).toBe(true);
+    expect(mayAnswer('policy.set', 'LOCKED')).toBe(false);
+    expect(mayAnswer('constructor', 'BAD_REQUEST')).toBe(false);
+    expect(mayAnswer('toString', 'INTERNAL')).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ import { Whm2faError, badRequest, toWhm2faError } from '../errors';
 import { checkSession } from '../session';
 import { cpanelBridge } from '../cpanel';
 import { ACTIONS } from './actions';
+import { mayAnswer } from './actionErrors';
 import { JsonText } from './jsonText';
 import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
@@ -93,8 +94,11 @@ export async function runApiRequest(
   epochSeconds: number,
 ): Promise<ApiOutcome> {
   const caller = request.caller;
+  let action: string | undefined;
   try {
-    const { action, params } = parseBody(body);
+    const parsed = parseBody(body);
+    action = parsed.action;
+    const params = parsed.params;
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (handler === undefined) throw badRequest('Unknown action.');
     const ctx = { paths, caller, ip: request.remoteAddr ?? '', epochSeconds, cpanel: cpanelBridge(paths) };
@@ -104,6 +108,17 @@ export async function runApiRequest(
     }
     return { response: jsonResponse(200, { ok: true, data }) };
   } catch (err) {
-    return errorResponse(err);
+    return errorResponse(action === undefined ? err : declared(action, err));
   }
+}
+
+/**
+ * `err` as `action` may answer it: a coded error the action does not declare
+ * (actionErrors.ts) becomes an unexpected failure, answered INTERNAL and logged.
+ */
+function declared(action: string, err: unknown): unknown {
+  if (!(err instanceof Whm2faError) || mayAnswer(action, err.code)) return err;
+  return new Error(`"${action}" answered ${err.code}, which api/actionErrors.ts does not declare: ${err.message}`, {
+    cause: err,
+  });
 }
