@@ -8,6 +8,7 @@
  */
 import type { ErrorCode } from '../errors';
 
+/** Each action's error codes, INTERNAL aside (docs/api.md lists the same). */
 export const ACTION_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = Object.freeze({
   status: ['CPANEL_FAILED'],
   'enroll.start': ['CPANEL_FAILED', 'LOCKED', 'RATE_LIMITED'],
