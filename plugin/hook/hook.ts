@@ -26,7 +26,7 @@ export function main(options: HookOptions): void {
     .then(async (input) => {
       // A rename saves the account's key with cPanel's one-key call, which wants a code.
       if (input.doc !== undefined && eventOf(input.doc) === 'Whostmgr/Accounts::Modify/post') await loadTotp();
-      return answer(options.root, input, process.getuid?.() === 0);
+      return answer(options.root, input, process.getuid?.() === 0, Date.now() / 1000);
     })
     .catch(() => '')
     .then((out) => {

@@ -95,9 +95,9 @@ export const GAVE_UP_ANSWER =
 
 /**
  * What the hook prints for what it read (`1 …`, or "" for nothing), after acting on it.
- * Only root acts: whm2fa's records are root's.
+ * Only root acts: whm2fa's records are root's. `epochSeconds` is the time it acts at.
  */
-export function answer(root: string, input: EventInput, isRoot: boolean): string {
+export function answer(root: string, input: EventInput, isRoot: boolean, epochSeconds: number): string {
   const { doc } = input;
   if (doc === undefined) {
     // Unreadable (cut at 1 MiB, not JSON, or never completed): it may be a Cpanel event,
@@ -105,8 +105,8 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
     // a document that does not name that category. As root, still compare cPanel's store
     // with whm2fa's records, which needs nothing from the event.
     if (isRoot) {
-      bestEffort(() => reconcile(serverPaths(root), Date.now() / 1000));
-      bestEffort(() => recordCoverageIfDue(serverPaths(root), Date.now() / 1000));
+      bestEffort(() => reconcile(serverPaths(root), epochSeconds));
+      bestEffort(() => recordCoverageIfDue(serverPaths(root), epochSeconds));
     }
     return input.gaveUp && !CPANEL_CATEGORY.test(input.text) ? GAVE_UP_ANSWER : '';
   }
@@ -116,7 +116,7 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
   if (!isRoot) return quiet ? '' : '1 whm2fa: not running as root; nothing to do\n';
   let message: string | undefined;
   try {
-    message = handle(root, doc, Date.now() / 1000);
+    message = handle(root, doc, epochSeconds);
   } catch (err) {
     process.stderr.write(errorLogText('hook', err));
     message = quiet
@@ -124,6 +124,6 @@ export function answer(root: string, input: EventInput, isRoot: boolean): string
       : 'whm2fa: could not update its records (see the error log); the account operation is not affected';
   }
   // The day's coverage snapshot, if no one kept it yet (coverage.ts).
-  bestEffort(() => recordCoverageIfDue(serverPaths(root), Date.now() / 1000));
+  bestEffort(() => recordCoverageIfDue(serverPaths(root), epochSeconds));
   return message === undefined ? '' : `1 ${message.replace(/\s+/g, ' ')}\n`;
 }

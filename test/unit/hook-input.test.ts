@@ -139,14 +139,16 @@ describe('readEvent', () => {
 describe('answer, for input that is not an event', () => {
   const root = '/nonexistent/whm2fa-hook-test';
   it('says it stopped waiting, unless what arrived names the Cpanel category', () => {
-    expect(answer(root, { doc: undefined, text: DOC.slice(0, 50), gaveUp: true }, false)).toBe(GAVE_UP_ANSWER);
-    expect(answer(root, { doc: undefined, text: '', gaveUp: true }, false)).toBe(GAVE_UP_ANSWER);
+    expect(answer(root, { doc: undefined, text: DOC.slice(0, 50), gaveUp: true }, false, 1_800_000_000)).toBe(
+      GAVE_UP_ANSWER,
+    );
+    expect(answer(root, { doc: undefined, text: '', gaveUp: true }, false, 1_800_000_000)).toBe(GAVE_UP_ANSWER);
     expect(GAVE_UP_ANSWER).toMatch(/^1 whm2fa: \S[^\n]*\n$/);
     const cpanel = '{"context":{"category" : "Cpanel","event":"UAPI::TwoFactorAuth::set_user_configuration"';
-    expect(answer(root, { doc: undefined, text: cpanel, gaveUp: true }, false)).toBe('');
+    expect(answer(root, { doc: undefined, text: cpanel, gaveUp: true }, false, 1_800_000_000)).toBe('');
   });
 
   it('says nothing for input that ended unreadable', () => {
-    expect(answer(root, { doc: undefined, text: 'not json', gaveUp: false }, false)).toBe('');
+    expect(answer(root, { doc: undefined, text: 'not json', gaveUp: false }, false, 1_800_000_000)).toBe('');
   });
 });
