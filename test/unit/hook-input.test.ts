@@ -4,7 +4,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readEvent, type EventInput } from '../../plugin/src/hookInput';
-import { GAVE_UP_ANSWER, answer } from '../../plugin/src/hookEvents';
+import { GAVE_UP_ANSWER, answer, describe as hookRegistrations } from '../../plugin/src/hookEvents';
 import { HOOK_INPUT_CEILING_MS, HOOK_INPUT_IDLE_MS } from '../../plugin/src/rules';
 
 beforeEach(() => {
@@ -150,5 +150,38 @@ describe('answer, for input that is not an event', () => {
 
   it('says nothing for input that ended unreadable', () => {
     expect(answer(root, { doc: undefined, text: 'not json', gaveUp: false }, false, 1_800_000_000)).toBe('');
+  });
+});
+
+describe('answer, for an event the hook cannot act on', () => {
+  const root = '/nonexistent/whm2fa-hook-test';
+  const input = (category: string, event: string): EventInput => {
+    const text = JSON.stringify({ context: { category, event, stage: 'post' }, data: { user: 'shop1' } });
+    return { doc: JSON.parse(text) as Record<string, unknown>, text, gaveUp: false };
+  };
+
+  it('says it is not root for a Whostmgr event, and nothing for a Cpanel one (its words would reach the user)', () => {
+    expect(answer(root, input('Whostmgr', 'Accounts::Create'), false, 1_800_000_000)).toBe(
+      '1 whm2fa: not running as root; nothing to do\n',
+    );
+    expect(answer(root, input('Cpanel', 'UAPI::TwoFactorAuth::set_user_configuration'), false, 1_800_000_000)).toBe('');
+  });
+});
+
+describe('the hooks registered', () => {
+  it('registers six hooks at the given path, none blocking, only the Cpanel ones escalated', () => {
+    const hooks = hookRegistrations('/x/whm2fa-hook') as Record<string, unknown>[];
+    expect(hooks.map((h) => `${String(h['category'])}/${String(h['event'])}/${String(h['stage'])}`)).toEqual([
+      'Whostmgr/Accounts::Create/post',
+      'Whostmgr/Accounts::Remove/pre',
+      'Whostmgr/Accounts::Remove/post',
+      'Whostmgr/Accounts::Modify/post',
+      'Cpanel/UAPI::TwoFactorAuth::set_user_configuration/post',
+      'Cpanel/UAPI::TwoFactorAuth::remove_user_configuration/post',
+    ]);
+    for (const h of hooks) {
+      expect(h).toMatchObject({ hook: '/x/whm2fa-hook', exectype: 'script', blocking: 0 });
+      expect(h['escalateprivs']).toBe(h['category'] === 'Cpanel' ? 1 : undefined);
+    }
   });
 });
