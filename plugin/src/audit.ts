@@ -48,6 +48,7 @@ export type AuditAction =
   | 'lock'
   | 'issuer.set'
   | 'policy.set'
+  | 'settings.set'
   | 'mail'
   | 'remind'
   | 'account.create'
