@@ -3,14 +3,13 @@
 // that install.sh (scripts/rpm.mjs; rpmbuild is installed from Debian's `rpm` package
 // when missing), and SHA256SUMS for both (`sha256sum -c SHA256SUMS` in dist/). A server
 // needs Node, not npm.
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { ensureDependencies, ensureRpmbuild, runStep, TOP } from './ensure.mjs';
 
 ensureDependencies();
 runStep('build', process.execPath, ['scripts/build.mjs']);
-const { packRelease } = await import('./release.mjs');
+const { packRelease, writeChecksums } = await import('./release.mjs');
 const { buildRpm } = await import('./rpm.mjs');
 const dist = join(TOP, 'dist');
 const tarball = packRelease(dist);
@@ -20,9 +19,5 @@ if (missing !== undefined) {
   process.exit(1);
 }
 const rpm = buildRpm(tarball, dist);
-const sums = [tarball, rpm].map(
-  (file) => `${createHash('sha256').update(readFileSync(file)).digest('hex')}  ${basename(file)}\n`,
-);
-writeFileSync(join(dist, 'SHA256SUMS'), sums.join(''));
-for (const file of [tarball, rpm, join(dist, 'SHA256SUMS')])
-  console.log(`${file} (${(statSync(file).size / 1024).toFixed(0)} KB)`);
+const sums = writeChecksums([tarball, rpm]);
+for (const file of [tarball, rpm, sums]) console.log(`${file} (${(statSync(file).size / 1024).toFixed(0)} KB)`);

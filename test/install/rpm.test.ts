@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
 // @ts-expect-error: plain JavaScript module
-import { packRelease } from '../../scripts/release.mjs';
+import { packRelease, writeChecksums } from '../../scripts/release.mjs';
 // @ts-expect-error: plain JavaScript module
 import { buildRpm, PAYLOAD_DIR } from '../../scripts/rpm.mjs';
 import { ensureRpmbuild } from '../../scripts/ensure.mjs';
@@ -35,11 +35,12 @@ let release: string;
 let rpm1: string;
 let rpm2: string;
 let tarFiles: string[];
+let tarball: string;
 
 beforeAll(() => {
   if (missing !== undefined) return;
   work = mkdtempSync(join(tmpdir(), 'whm2fa-rpm-test-'));
-  const tarball = (packRelease as (dir: string) => string)(work);
+  tarball = (packRelease as (dir: string) => string)(work);
   tarFiles = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' })
     .stdout.split('\n')
     .filter((f) => f !== '' && !f.endsWith('/'));
@@ -120,6 +121,22 @@ describe.skipIf(missing !== undefined)('the RPM', () => {
     expect(run('rpm', ['-qp', '--queryformat', '%{NAME} %{VERSION} %{RELEASE} %{ARCH}', rpm1]).out).toContain(
       'whm2fa 1.0.0 1 noarch',
     );
+  });
+
+  it('has SHA256SUMS beside the tarball that sha256sum -c accepts, and that catches a changed byte', () => {
+    const sums = (writeChecksums as (files: string[]) => string)([tarball, rpm1]);
+    expect(readFileSync(sums, 'utf8')).toMatch(
+      /^[0-9a-f]{64} {2}whm2fa-1\.0\.0\.tar\.gz\n[0-9a-f]{64} {2}whm2fa-1\.0\.0-1\.noarch\.rpm\n$/,
+    );
+    expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: work }).status).toBe(0);
+    const copy = join(work, 'copy');
+    mkdirSync(copy);
+    writeFileSync(join(copy, 'SHA256SUMS'), readFileSync(sums));
+    const bytes = readFileSync(rpm1);
+    bytes.writeUInt8((bytes.at(-1) ?? 0) ^ 1, bytes.length - 1);
+    writeFileSync(join(copy, 'whm2fa-1.0.0-1.noarch.rpm'), bytes);
+    writeFileSync(join(copy, 'whm2fa-1.0.0.tar.gz'), readFileSync(tarball));
+    expect(spawnSync('sha256sum', ['-c', 'SHA256SUMS'], { cwd: copy }).status).toBe(1);
   });
 
   it('installs, upgrades and erases into a tree exactly as install.sh does, keeping the state', () => {
