@@ -29,7 +29,8 @@ export default tseslint.config(
             { name: 'otplib', message: 'Only plugin/src/totp.ts uses otplib, through plugin/src/vendor/.' },
             {
               name: 'node:child_process',
-              message: 'Programs run through program.ts, used by the cPanel bridge and the mailer only.',
+              message:
+                'Programs run through program.ts, used by the cPanel bridge, the mailer and the syslog writer only.',
             },
           ],
           patterns: [

@@ -48,7 +48,7 @@ export type AuditAction =
   | 'lock'
   | 'issuer.set'
   | 'policy.set'
-  | 'settings.set'
+  | 'config.set'
   | 'mail'
   | 'remind'
   | 'account.create'

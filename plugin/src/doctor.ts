@@ -130,7 +130,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
     ok: registered,
     detail: registered ? 'whm2fa is registered with WHM' : 'not registered: run install.sh again',
   });
-  const bridge = cpanelBridge(paths);
+  const bridge = cpanelBridge(paths, { epochSeconds });
   const hookPath = join(paths.programDir, 'whm2fa-hook');
   try {
     const listed = bridge.listHooks().includes(hookPath);

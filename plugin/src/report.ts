@@ -17,6 +17,7 @@ import { activeLock, livePending, readUserState } from './userState';
 import { readOwnSettings } from './settingsFile';
 import type { ServerPaths } from './paths';
 
+/** A check's verdict, and the report's: the worst of them. */
 export type Level = 'ok' | 'warning' | 'critical';
 
 /** One judged fact: its name, its level and a line saying why. */
@@ -33,6 +34,7 @@ export interface OwnerCoverage {
   readonly without2fa: number;
 }
 
+/** Everything `whm2fa report` says about the server (its JSON form is docs/report.schema.json). */
 export interface Report {
   readonly status: Level;
   readonly generatedAt: string;

@@ -64,7 +64,7 @@ const OWN_KEYS: ReadonlyArray<readonly [keyof OwnSettings, SettingKey]> = [
 /**
  * Applies a checked request as root: cPanel's settings first (each through the page's own
  * path, audited; a refusal stops here with nothing of whm2fa's own changed), then
- * whm2fa's own in one atomic write, audited as `settings.set`.
+ * whm2fa's own in one atomic write, audited as `config.set`.
  */
 export function applySettings(ctx: RequestContext, request: SettingsRequest): Applied {
   const { paths } = ctx;
@@ -101,7 +101,7 @@ export function applySettings(ctx: RequestContext, request: SettingsRequest): Ap
         epochSeconds: ctx.epochSeconds,
         actor: ctx.caller.user,
         subject: ctx.caller.user,
-        action: 'settings.set',
+        action: 'config.set',
         ip: ctx.ip,
         result: own.length === 0 ? 'settings file rewritten' : own.join(', '),
       },

@@ -41,6 +41,7 @@ export const MIN_AUDIT_MIB = 2;
 
 /** Every key a settings file may hold, in the order `config get` prints them. */
 export const SETTING_KEYS = ['issuer', 'login_policy', 'syslog', 'audit_days', 'audit_mib', 'tool_timeout'] as const;
+/** A key a settings file may hold. */
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /** What a settings file asks for: only the keys it names. */

@@ -12,8 +12,9 @@
 import { startProgram } from './program';
 import type { ServerPaths } from './paths';
 
-/** The syslog tag and priority of every line. */
+/** The syslog tag of every line. */
 export const SYSLOG_TAG = 'whm2fa';
+/** Facility authpriv (access records), level info. */
 export const SYSLOG_PRIORITY = 'authpriv.info';
 /** A `logger` still running after this is killed: a stuck daemon must not gather processes. */
 export const LOGGER_LIMIT_SECONDS = 10;

@@ -105,7 +105,7 @@ describe('config check and set --file', () => {
         .map((e) => [e['action'], e['result']]),
     ).toEqual([
       ['issuer.set', 'system-wide set to "Example Hosting"'],
-      ['settings.set', 'syslog: on -> off, audit_days: 0 -> 400, audit_mib: 6 -> 64, tool_timeout: 20 -> 45'],
+      ['config.set', 'syslog: on -> off, audit_days: 0 -> 400, audit_mib: 6 -> 64, tool_timeout: 20 -> 45'],
     ]);
     expect(get()).toBe(
       [

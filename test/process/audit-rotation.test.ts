@@ -77,7 +77,7 @@ describe('rotation by age and size', () => {
       data: { entries: Array<Record<string, unknown>> };
     };
     const all = cli.data.entries;
-    expect(all[0]).toMatchObject({ action: 'settings.set', result: 'syslog: off -> on' });
+    expect(all[0]).toMatchObject({ action: 'config.set', result: 'syslog: off -> on' });
     expect(reasons(all.filter((e) => e['actor'] === 'reseller2')).at(0)).toBe('b1299');
     expect(reasons(all.filter((e) => e['actor'] === 'reseller1')).at(0)).toBe('a1199');
     const times = all.map((e) => String(e['at']));

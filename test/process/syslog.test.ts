@@ -96,7 +96,7 @@ describe('a log daemon that is down, gone or stuck', () => {
       expect(whm2fa(server, 'config', 'set', 'syslog', 'on').status).toBe(0);
       // The switch back on is itself an audited change: it is the first line the daemon gets.
       const [first] = await socket.waitFor(1);
-      expect(entryOf(first ?? '')).toMatchObject({ action: 'settings.set', result: 'syslog: off -> on' });
+      expect(entryOf(first ?? '')).toMatchObject({ action: 'config.set', result: 'syslog: off -> on' });
     } finally {
       socket.stop();
     }

@@ -92,7 +92,7 @@ describe('applying a request', () => {
     expect(audit()).toEqual([
       'issuer.set: system-wide set to "Host B"',
       'policy.set: off',
-      'settings.set: audit_days: 0 -> 30, tool_timeout: 20 -> 5',
+      'config.set: audit_days: 0 -> 30, tool_timeout: 20 -> 5',
     ]);
   });
 
@@ -120,7 +120,7 @@ describe('applying a request', () => {
     const applied = applySettings(ctx, { own: { syslog: false } });
     expect(applied.resetDamaged).toBe(true);
     expect(readOwnSettings(paths)).toEqual({ syslog: false, auditDays: 0, auditMib: 6, toolTimeoutSeconds: 20 });
-    expect(audit()).toEqual(['settings.set: syslog: on -> off']);
+    expect(audit()).toEqual(['config.set: syslog: on -> off']);
   });
 
   it('stops at a cPanel refusal with whm2fa’s own settings untouched', () => {
