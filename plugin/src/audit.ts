@@ -110,7 +110,7 @@ function legacyFiles(paths: ServerPaths): string[] {
   return Array.from({ length: LEGACY_FILES }, (_, i) => `${paths.auditFile}.${String(i + 1)}`);
 }
 
-const SEGMENT = /^audit-(\d{6})-(\d+)\.log\.gz$/;
+const SEGMENT = /^audit-([0-9]{6})-(\d+)\.log\.gz$/;
 
 /** A compressed segment of the archive: its order (higher is newer) and its oldest entry's time. */
 export interface Segment {
