@@ -2,7 +2,8 @@
 // issuer and policy, settings.conf for whm2fa's own), a request applied through the page's
 // own paths, only what differs changed and audited, a damaged file replaced whole, and the
 // syslog command line (fixed flags only, the lines on stdin).
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { applySettings, currentSetting, currentSettingsLines } from '../../plugin/src/serverConfig';
@@ -109,6 +110,20 @@ describe('applying a request', () => {
     expect(audit()).toEqual([]);
   });
 
+  it('names each of whm2fa’s own settings it changes', () => {
+    expect(applySettings(ctx, { own: { auditMib: 9 } }).changed).toEqual(['audit_mib: 6 -> 9']);
+    expect(applySettings(ctx, { own: { syslog: false } }).changed).toEqual(['syslog: on -> off']);
+    expect(applySettings(ctx, { own: { syslog: true } }).changed).toEqual(['syslog: off -> on']);
+    expect(readOwnSettings(paths)).toEqual({ syslog: true, auditDays: 0, auditMib: 9, toolTimeoutSeconds: 20 });
+  });
+
+  it('rewrites a damaged file even when the request changes no value', () => {
+    writeFileSync(paths.ownSettingsFile, 'audit_days=never\n');
+    expect(applySettings(ctx, { own: { syslog: true } })).toEqual({ changed: [], resetDamaged: true });
+    expect(readOwnSettings(paths)).toEqual({ syslog: true, auditDays: 0, auditMib: 6, toolTimeoutSeconds: 20 });
+    expect(audit()).toEqual(['config.set: settings file rewritten']);
+  });
+
   it('turns the policy on and says so', () => {
     writeFileSync(paths.cpanelConfig, 'SecurityPolicy::TwoFactorAuth=0\n');
     expect(applySettings(ctx, { loginPolicy: true, own: {} }).changed).toEqual(['login_policy: off -> on']);
@@ -158,11 +173,35 @@ describe('the syslog command', () => {
     expect(LOGGER_LIMIT_SECONDS).toBe(10);
   });
 
+  it('hands logger the lines on stdin, one per entry, with a plain environment', async () => {
+    mkdirSync(join(paths.timeoutTool, '..'), { recursive: true });
+    const fifo = join(root, 'syslog.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    writeFileSync(
+      paths.timeoutTool,
+      `#!/bin/sh\n{ printf 'PATH=%s LANG=%s\\n' "$PATH" "$LANG"; printf '%s\\n' "$@"; cat; } > '${fifo}'\n`,
+      { mode: 0o755 },
+    );
+    // Read as the stand-in writes: the stream ends when it closes the pipe.
+    const received = new Promise<string>((resolve, reject) => {
+      let text = '';
+      createReadStream(fifo, 'utf8')
+        .on('data', (chunk) => (text += String(chunk)))
+        .on('end', () => resolve(text))
+        .on('error', reject);
+    });
+    expect(sendToSyslog(paths, ['{"a":1}', '{"b":2}'])).toBe(true);
+    const lines = (await received).split('\n');
+    expect(lines[0]).toBe('PATH=/usr/bin:/bin LANG=C');
+    expect(lines.slice(1, 13)).toEqual(loggerCommand(paths).args);
+    expect(lines.slice(13)).toEqual(['{"a":1}', '{"b":2}', '']);
+  });
+
   it('sends nothing for no lines, and reports a program that cannot start', () => {
-    expect(sendToSyslog(paths, [])).toBe(false);
     expect(sendToSyslog(paths, ['{"a":1}'])).toBe(false);
     mkdirSync(join(paths.timeoutTool, '..'), { recursive: true });
-    writeFileSync(paths.timeoutTool, '#!/bin/sh\ncat >/dev/null\n', { mode: 0o755 });
+    writeFileSync(paths.timeoutTool, `#!/bin/sh\necho ran >> '${join(root, 'ran')}'\n`, { mode: 0o755 });
+    expect(sendToSyslog(paths, [])).toBe(false);
     expect(sendToSyslog(paths, ['{"a":1}'])).toBe(true);
   });
 });

@@ -62,6 +62,7 @@ describe('values', () => {
       problem: 'audit_days takes a whole number of days (0: no age limit) from 0 to 3650',
     });
     expect(parseValue('audit_mib', '1')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 1024' });
+    expect(parseValue('audit_mib', 'ten')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 1024' });
     expect(parseValue('tool_timeout', '0')).toEqual({
       problem: 'tool_timeout takes a whole number of seconds from 1 to 600',
     });
@@ -121,6 +122,11 @@ describe('a file', () => {
     ]);
   });
 
+  it('asks nothing when it holds nothing', () => {
+    expect(parseSettingsText('')).toEqual({ request: { own: {} }, problems: [] });
+    expect(parseSettingsText('# only a comment\n')).toEqual({ request: { own: {} }, problems: [] });
+  });
+
   it('refuses a file with a NUL byte as not text', () => {
     expect(parseSettingsText('syslog=on\u0000').problems).toEqual([{ line: 1, reason: 'not a text file' }]);
   });
@@ -158,6 +164,11 @@ describe('the installed file', () => {
   it('cannot be read when it is a folder', () => {
     mkdirSync(paths.ownSettingsFile);
     expect(() => readOwnSettings(paths)).toThrow(new StateError(`cannot read ${paths.ownSettingsFile}`));
+    try {
+      readOwnSettings(paths);
+    } catch (err) {
+      expect((err as Error).cause).toMatchObject({ code: 'EISDIR' });
+    }
   });
 
   it('is written whole, 0600, and reads back as written', () => {
