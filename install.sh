@@ -20,7 +20,7 @@ node=""
 uninstall=0
 purge=0
 yes=0
-tool_timeout=20
+tool_timeout=""
 
 usage() {
   cat <<'USAGE'
@@ -29,7 +29,9 @@ Usage: ./install.sh [--root DIR] [--node PATH] [--tool-timeout SECONDS] [--unins
   --root DIR     install into the server tree at DIR (default: /)
   --node PATH    use this Node.js (18 or newer) instead of finding one
   --tool-timeout SECONDS
-                 how long whm2fa waits for one of cPanel's tools (1-600, default 20)
+                 how long whm2fa waits for one of cPanel's tools (1-600, default 20);
+                 kept in the settings file (whm2fa config set tool_timeout), so an
+                 upgrade without it keeps the value set before
   --uninstall    unregister whm2fa and remove its files (its saved state is kept)
   --purge        with --uninstall: also delete whm2fa's state and audit log
   --yes          do not ask for confirmation
@@ -59,8 +61,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ "$purge" -eq 0 ] || [ "$uninstall" -eq 1 ] || die 2 "--purge goes with --uninstall"
-case "$tool_timeout" in ''|*[!0-9]*) die 2 "--tool-timeout takes whole seconds from 1 to 600" ;; esac
-[ "$tool_timeout" -ge 1 ] && [ "$tool_timeout" -le 600 ] || die 2 "--tool-timeout takes whole seconds from 1 to 600"
+if [ -n "$tool_timeout" ]; then
+  case "$tool_timeout" in *[!0-9]*) die 2 "--tool-timeout takes whole seconds from 1 to 600" ;; esac
+  [ "$tool_timeout" -ge 1 ] && [ "$tool_timeout" -le 600 ] || die 2 "--tool-timeout takes whole seconds from 1 to 600"
+fi
 [ -d "$root" ] || die 2 "--root $root is not a directory"
 root=$(cd "$root" && pwd)
 # Server paths under the root ("/" gives plain absolute paths).
@@ -215,7 +219,13 @@ for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode cod
 for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
 put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
 [ -f "$here/LICENSE" ] && put 0644 "$here/LICENSE" "$program_dir/LICENSE"
-put_text 0644 "$program_dir/install.json" "{\"version\": \"$version\", \"node\": \"$node\", \"root\": \"$root\", \"toolTimeoutSeconds\": $tool_timeout}"
+# Releases before the settings file kept the tool timeout in install.json: carried over
+# once, unless --tool-timeout names one or the settings file already has one.
+if [ -z "$tool_timeout" ] && ! grep -q '^[[:space:]]*tool_timeout[[:space:]]*=' "$state_dir/settings.conf" 2>/dev/null; then
+  tool_timeout=$(sed -n 's/.*"toolTimeoutSeconds": *\([0-9][0-9]*\).*/\1/p' "$program_dir/install.json" 2>/dev/null || true)
+  { [ -n "$tool_timeout" ] && [ "$tool_timeout" -ge 1 ] && [ "$tool_timeout" -le 600 ] && [ "$tool_timeout" != 20 ]; } || tool_timeout=""
+fi
+put_text 0644 "$program_dir/install.json" "{\"version\": \"$version\", \"node\": \"$node\", \"root\": \"$root\"}"
 put_text 0755 "$hook_script" "$(wrapper hook ', argv: process.argv.slice(2)')"
 put_text 0755 "$program_dir/$NAME" "$(wrapper cli ', argv: process.argv.slice(2)')"
 put_text 0755 "$cli_link" "$(wrapper cli ', argv: process.argv.slice(2)')"
@@ -239,6 +249,13 @@ fi
 # NODE_OPTIONS), and nothing of root's shell (TMPDIR and the like) reaches the warm-up.
 env -i PATH=/usr/bin:/bin "$node" "$program_dir/code-cache.js" "$program_dir" >/dev/null 2>&1 || echo "Note: whm2fa could not write its code cache; it works without it (run install.sh again after a Node.js upgrade)."
 if [ "$(id -u)" -eq 0 ]; then chown 0:0 "$program_dir"/*.cache 2>/dev/null || true; fi
+
+# The settings file (/var/cpanel/whm2fa/settings.conf) is whm2fa's state: an upgrade keeps
+# it as it is; only --tool-timeout (or the value carried over above) changes it, through
+# the same command a config tool uses.
+if [ -n "$tool_timeout" ]; then
+  "$program_dir/$NAME" config set tool_timeout "$tool_timeout" >/dev/null || die 2 "could not save --tool-timeout $tool_timeout in the settings file (whm2fa config check says why)"
+fi
 
 # --- Registration through cPanel's tools (never by writing /var/cpanel/apps) ---
 out=$("$bin/register_appconfig" "$program_dir/whm2fa.conf" 2>&1) || die 7 "register_appconfig refused whm2fa.conf: $out"

@@ -16,5 +16,7 @@ export function dependencyState(top?: string): {
 export function ensureDependencies(options?: { top?: string; install?: () => void }): boolean;
 /** Installs Debian's Chromium for the browser tests when it is missing. */
 export function ensureChromium(): void;
+/** Installs Debian's rpm package when rpmbuild is missing; undefined when rpmbuild runs, else why not. */
+export function ensureRpmbuild(): string | undefined;
 /** Prints a step's label and runs it, stopping the script if it fails. */
 export function runStep(label: string, command: string, args: readonly string[], options?: object): void;

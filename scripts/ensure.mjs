@@ -87,18 +87,49 @@ export function ensureDependencies({
   return !state.current;
 }
 
+/** Installs Debian's `package` with apt-get (through sudo when not root). */
+function aptInstall(packageName, runner = run) {
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  runner(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update'], { env });
+  runner(
+    sudo[0] ?? 'apt-get',
+    [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', packageName],
+    { env },
+  );
+}
+
 /** Installs Debian's Chromium for the browser tests when it is missing. */
 export function ensureChromium() {
   if (existsSync(CHROMIUM)) return;
   console.log('Installing Chromium from Debian packages for the browser tests…');
-  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run(sudo[0] ?? 'apt-get', [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'update'], { env });
-  run(
-    sudo[0] ?? 'apt-get',
-    [...sudo.slice(1), ...(sudo.length ? ['apt-get'] : []), 'install', '-y', '--no-install-recommends', 'chromium'],
-    { env },
-  );
+  aptInstall('chromium');
+}
+
+/** Whether `command` runs (is on the PATH). */
+function runs(command) {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Makes sure rpmbuild is there (`npm run package` builds the RPM with it): installs
+ * Debian's `rpm` package when it is missing. Returns undefined when rpmbuild runs, else
+ * why it cannot be had (no apt-get, or the install failed): the caller says so.
+ */
+export function ensureRpmbuild() {
+  if (runs('rpmbuild')) return undefined;
+  if (!runs('apt-get'))
+    return 'rpmbuild is missing and there is no apt-get to install it (install the rpm-build package)';
+  console.log('Installing rpmbuild (Debian package rpm) to build the RPM…');
+  let failed;
+  aptInstall('rpm', (command, args, options) => {
+    if (failed !== undefined) return;
+    const result = spawnSync(command, args, { stdio: 'inherit', cwd: TOP, ...options });
+    if (result.status !== 0)
+      failed = `${command} ${args.join(' ')} failed (exit ${String(result.status ?? result.signal)})`;
+  });
+  if (failed !== undefined) return failed;
+  return runs('rpmbuild') ? undefined : 'the rpm package was installed but rpmbuild does not run';
 }
 
 /** Prints a step's label and runs it, stopping the script if it fails. */

@@ -1,9 +1,10 @@
 // Packs the release tarball from an already built dist/: install.sh, the bundles and
 // page, README and licence — everything a server needs, nothing it does not.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { TOP } from './ensure.mjs';
 
 /** Writes whm2fa-<version>.tar.gz into `outDir` and returns its path. */
@@ -26,4 +27,19 @@ export function packRelease(outDir) {
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/**
+ * Writes SHA256SUMS beside `files` (all in one folder) in sha256sum's format, so
+ * `sha256sum -c SHA256SUMS` in that folder checks them. Returns its path.
+ */
+export function writeChecksums(files) {
+  const dir = dirname(files[0]);
+  const lines = files.map((file) => {
+    if (dirname(file) !== dir) throw new Error(`${file} is not in ${dir}`);
+    return `${createHash('sha256').update(readFileSync(file)).digest('hex')}  ${basename(file)}\n`;
+  });
+  const target = join(dir, 'SHA256SUMS');
+  writeFileSync(target, lines.join(''));
+  return target;
 }

@@ -19,6 +19,11 @@ import { recordCoverageIfDue } from '../src/coverage';
 import { lastReminders } from '../src/reminders';
 import { bestEffort } from '../src/store';
 import { redactText } from '../src/redact';
+import { readFileSync } from 'node:fs';
+import { buildReport, exitCodeOf } from '../src/report';
+import { prometheusText, reportText } from '../src/reportText';
+import { applySettings, currentSetting, currentSettingsLines } from '../src/serverConfig';
+import { parseSettingsText, readOwnSettings, requestWith, SETTING_KEYS, type SettingKey } from '../src/settingsFile';
 import type { RequestContext } from '../src/context';
 
 /** What the installed `whm2fa` wrapper passes to `main`: the server root and the arguments. */
@@ -41,9 +46,19 @@ Commands:
   doctor [--fix]                 check the installation, cPanel's tools and store;
                                  --fix removes orphan 2FA entries and crash leftovers
   sync                           record changes made outside whm2fa (install.sh runs it)
+  report [--json | --prometheus] the server at a glance for monitoring; exits 0 ok,
+                                 1 warning, 2 critical (docs/fleet.md)
+  config get [KEY]               the settings as key=value lines (or one value)
+  config set KEY VALUE           change one setting
+  config set --file FILE         apply a settings file (checked whole first)
+  config check [FILE]            check a settings file (default: the installed one)
+
+Settings: issuer, login_policy (on|off), syslog (on|off), audit_days (0-3650, 0: no
+age limit), audit_mib (2-1024), tool_timeout (1-600 seconds)
 
 Options: --json (machine-readable output), --help
-Exit codes: 0 done, 1 failed, 2 usage error, 3 doctor found a problem`;
+Exit codes: 0 done, 1 failed, 2 usage error, 3 doctor found a problem;
+report: 0 ok, 1 warning, 2 critical`;
 
 class UsageError extends Error {}
 
@@ -53,7 +68,8 @@ interface Parsed {
   readonly options: Map<string, string | true>;
 }
 
-const VALUE_OPTIONS = new Set(['reason', 'user', 'limit', 'recovery-code']);
+const VALUE_OPTIONS = new Set(['reason', 'user', 'limit', 'recovery-code', 'file']);
+const FLAG_OPTIONS = new Set(['json', 'help', 'fix', 'prometheus']);
 
 function parse(argv: readonly string[]): Parsed {
   const args: string[] = [];
@@ -67,7 +83,7 @@ function parse(argv: readonly string[]): Parsed {
         const value = eq === -1 ? argv[(i += 1)] : arg.slice(eq + 1);
         if (value === undefined) throw new UsageError(`--${name} needs a value`);
         options.set(name, value);
-      } else if (name === 'json' || name === 'help' || name === 'fix') options.set(name, true);
+      } else if (FLAG_OPTIONS.has(name)) options.set(name, true);
       else throw new UsageError(`unknown option --${name}`);
     } else args.push(arg);
   }
@@ -77,7 +93,7 @@ function parse(argv: readonly string[]): Parsed {
 
 function rootContext(root: string, epochSeconds: number): RequestContext {
   const paths = serverPaths(root);
-  return { paths, caller: ROOT_CALLER, ip: '', epochSeconds, cpanel: cpanelBridge(paths) };
+  return { paths, caller: ROOT_CALLER, ip: '', epochSeconds, cpanel: cpanelBridge(paths, { epochSeconds }) };
 }
 
 function userArg(args: readonly string[], required: boolean): string | undefined {
@@ -183,6 +199,93 @@ function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
   return { data: { checks, ok: failed === 0 }, text, exitCode: failed === 0 ? 0 : 3 };
 }
 
+function report(ctx: RequestContext, prometheus: boolean): Outcome {
+  const data = buildReport(ctx.paths, ctx.cpanel, ctx.epochSeconds);
+  const text = prometheus ? prometheusText(data).trimEnd() : reportText(data);
+  return { data, text, exitCode: exitCodeOf(data.status) };
+}
+
+function isSettingKey(key: string): key is SettingKey {
+  return (SETTING_KEYS as readonly string[]).includes(key);
+}
+
+/** A file's problems as `FILE:LINE: reason` lines, or nothing to apply. */
+function checkedFile(file: string): ReturnType<typeof parseSettingsText> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Whm2faError('BAD_REQUEST', `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const checked = parseSettingsText(text);
+  if (checked.problems.length > 0) {
+    throw new Whm2faError(
+      'BAD_REQUEST',
+      checked.problems.map((p) => `${file}:${String(p.line)}: ${p.reason}`).join('\n') + '\nNothing was changed.',
+    );
+  }
+  return checked;
+}
+
+function config(ctx: RequestContext, args: readonly string[], file: string | undefined): Outcome {
+  const [verb, ...rest] = args;
+  switch (verb) {
+    case 'get': {
+      if (rest.length > 1) throw new UsageError('config get takes at most one KEY');
+      const [key] = rest;
+      if (key === undefined) {
+        const lines = currentSettingsLines(ctx.paths);
+        return {
+          data: { settings: Object.fromEntries(lines.map((l) => l.split(/=(.*)/s).slice(0, 2))) },
+          text: lines.join('\n'),
+        };
+      }
+      if (!isSettingKey(key)) throw new UsageError(`unknown setting "${key}" (known: ${SETTING_KEYS.join(', ')})`);
+      const value = currentSetting(ctx.paths, key);
+      return { data: { [key]: value }, text: value };
+    }
+    case 'set': {
+      let request;
+      if (file !== undefined) {
+        if (rest.length > 0) throw new UsageError('config set takes KEY VALUE or --file FILE, not both');
+        request = checkedFile(file).request;
+      } else {
+        if (rest.length !== 2) throw new UsageError('config set takes KEY VALUE (or --file FILE)');
+        const [key = '', value = ''] = rest;
+        const next = requestWith({ own: {} }, key, value.trim());
+        if ('problem' in next) throw new Whm2faError('BAD_REQUEST', `${next.problem}. Nothing was changed.`);
+        request = next.request;
+      }
+      const applied = applySettings(ctx, request);
+      const note = applied.resetDamaged
+        ? '\nnote: the settings file was damaged; the settings not named are back to their defaults'
+        : '';
+      return {
+        data: applied,
+        text:
+          (applied.changed.length === 0 ? 'unchanged' : applied.changed.map((c) => `changed ${c}`).join('\n')) + note,
+      };
+    }
+    case 'check': {
+      if (rest.length > 1 || (rest.length === 1 && file !== undefined))
+        throw new UsageError('config check takes at most one FILE');
+      const target = rest[0] ?? file;
+      if (target === undefined) {
+        try {
+          readOwnSettings(ctx.paths);
+        } catch (err) {
+          throw new Whm2faError('BAD_REQUEST', err instanceof Error ? err.message : 'the settings file is damaged');
+        }
+        return { data: { ok: true, file: ctx.paths.ownSettingsFile }, text: `${ctx.paths.ownSettingsFile}: ok` };
+      }
+      checkedFile(target);
+      return { data: { ok: true, file: target }, text: `${target}: ok` };
+    }
+    default:
+      throw new UsageError(verb === undefined ? 'config needs get, set or check' : `unknown config command "${verb}"`);
+  }
+}
+
 function run(options: CliOptions, parsed: Parsed): Outcome {
   const ctx = rootContext(options.root, Date.now() / 1000);
   const value = (name: string): string | undefined => {
@@ -210,6 +313,13 @@ function run(options: CliOptions, parsed: Parsed): Outcome {
       return audit(ctx, value('user'), value('limit'));
     case 'doctor':
       return doctor(options.root, parsed.options.has('fix'), ctx.epochSeconds);
+    case 'report':
+      if (parsed.args.length > 0) throw new UsageError('report takes no argument');
+      if (parsed.options.has('json') && parsed.options.has('prometheus'))
+        throw new UsageError('report takes --json or --prometheus, not both');
+      return report(ctx, parsed.options.has('prometheus'));
+    case 'config':
+      return config(ctx, parsed.args, value('file'));
     case 'sync': {
       const recorded = reconcile(ctx.paths, ctx.epochSeconds);
       return { data: { recorded }, text: `${String(recorded)} change(s) made outside whm2fa recorded.` };

@@ -2,29 +2,39 @@
  * The audit trail: one JSON line per change and per failed or locked verification, in
  * /var/cpanel/whm2fa/audit.log. Never a secret or a code: entries are built from the
  * fixed fields below only. Each entry also records the subject's owner in
- * /etc/trueuserowners when it is written, so a reseller later sees only the history of
- * accounts it owned then (access.ts).
+ * /etc/trueuserowners when it is written, so a reader later sees only the history of
+ * accounts it owned then (access.ts). Each entry also goes to the system log when the
+ * settings say so (syslog.ts), after it is written here.
  *
- * Retention is fair (docs/decisions/audit-retention.md): past {@link ROTATE_BYTES} the
- * log is compacted into audit.log.1, where each actor keeps its newest
- * {@link PER_ACTOR_KEEP} entries whatever others write, and the rest of
- * {@link ARCHIVE_BYTES} goes to the newest other entries.
+ * Retention is fair and set in the settings file (docs/decisions/audit-retention.md):
+ * past {@link ROTATE_BYTES} the active log is rotated into a gzip segment
+ * (`audit-NNNNNN-OLDEST.log.gz`), entries older than `audit_days` are dropped, and when the
+ * trail is over `audit_mib`, each account keeps its newest {@link PER_ACTOR_KEEP} entries
+ * whatever others write and the rest of the budget goes to the newest other entries. An
+ * entry counts against its actor, except a change made in cPanel's own pages, which counts
+ * against the account it concerns ({@link retentionKey}).
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
 import { StateError } from './errors';
 import { readOwners } from './accounts';
 import { cleanTextMembers } from './userText';
+import { readOwnSettings, type OwnSettings } from './settingsFile';
+import { sendToSyslog } from './syslog';
 import type { ServerPaths } from './paths';
 
-/** Past this size the current log is compacted into the archive (audit.log.1). */
+/** Past this size the active log is rotated into a compressed segment. */
 export const ROTATE_BYTES = 1024 * 1024;
-/** The archive's bound after a compaction: the trail never holds much more than this plus {@link ROTATE_BYTES}. */
+/** The archive's bound with the default settings (6 MiB in all, the active file included). */
 export const ARCHIVE_BYTES = 5 * 1024 * 1024;
 /** Each actor's newest entries that survive a compaction whatever other actors wrote. */
 export const PER_ACTOR_KEEP = 1000;
-/** Rotated files of earlier versions (audit.log.2 … .5): read, and folded into the archive. */
+/** Rotated files of earlier versions (audit.log.1 … .5, plain text): read, and folded into a segment. */
 const LEGACY_FILES = 5;
+/** An age-driven compaction waits until the oldest entry is this far past the limit, so it runs at most about daily. */
+const AGE_SLACK_SECONDS = 86_400;
+const MIB = 1024 * 1024;
 
 /** What an audit entry says was done. */
 export type AuditAction =
@@ -39,6 +49,7 @@ export type AuditAction =
   | 'lock'
   | 'issuer.set'
   | 'policy.set'
+  | 'config.set'
   | 'mail'
   | 'remind'
   | 'account.create'
@@ -81,32 +92,117 @@ function entryLine(input: AuditInput, owner: string): string {
   return JSON.stringify(entry);
 }
 
-function archiveFiles(paths: ServerPaths): string[] {
+/**
+ * Which budget an entry counts against: its actor's, except a change made in cPanel's own
+ * pages (actor `cPanel`), which counts against the account it concerns, so one account's
+ * toggles there cannot evict other accounts' entries.
+ */
+export function retentionKey(entry: {
+  readonly actor?: unknown;
+  readonly subject?: unknown;
+  readonly action?: unknown;
+}): string {
+  const actor = typeof entry.actor === 'string' ? entry.actor : '';
+  if (entry.action === 'cpanel.change' && typeof entry.subject === 'string') return `account:${entry.subject}`;
+  return `actor:${actor}`;
+}
+
+function legacyFiles(paths: ServerPaths): string[] {
   return Array.from({ length: LEGACY_FILES }, (_, i) => `${paths.auditFile}.${String(i + 1)}`);
+}
+
+const SEGMENT = /^audit-([0-9]{6})-(\d+)\.log\.gz$/;
+
+/** A compressed segment of the archive: its order (higher is newer) and its oldest entry's time. */
+export interface Segment {
+  readonly file: string;
+  readonly seq: number;
+  readonly oldest: number;
+}
+
+/** The archive's gzip segments, oldest first. */
+export function auditSegments(paths: ServerPaths): Segment[] {
+  let names: string[];
+  try {
+    names = readdirSync(paths.stateDir);
+  } catch (err) {
+    if (isNoEntry(err)) return [];
+    throw err;
+  }
+  const segments: Segment[] = [];
+  for (const name of names) {
+    const match = SEGMENT.exec(name);
+    if (match === null) continue;
+    segments.push({ file: `${paths.stateDir}/${name}`, seq: Number(match[1]), oldest: Number(match[2]) });
+  }
+  return segments.sort((a, b) => a.seq - b.seq);
+}
+
+function segmentFile(paths: ServerPaths, seq: number, oldest: number): string {
+  return `${paths.stateDir}/audit-${String(seq).padStart(6, '0')}-${String(oldest)}.log.gz`;
 }
 
 interface Line {
   readonly text: string;
-  readonly actor: string;
+  readonly key: string;
   readonly bytes: number;
+  /** Epoch seconds of the entry, NaN when it has none. */
+  readonly at: number;
+}
+
+function parseLines(text: string): Line[] {
+  const lines: Line[] = [];
+  for (const raw of text.split('\n')) {
+    if (raw === '') continue;
+    let entry: { at?: unknown };
+    try {
+      entry = JSON.parse(raw) as { at?: unknown };
+    } catch {
+      continue; // A line cut by a crash is dropped here.
+    }
+    lines.push({
+      text: raw,
+      key: retentionKey(entry as Record<string, unknown>),
+      bytes: Buffer.byteLength(raw) + 1,
+      at: typeof entry.at === 'string' ? Date.parse(entry.at) / 1000 : Number.NaN,
+    });
+  }
+  return lines;
+}
+
+function readSegmentText(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    if (isNoEntry(err)) return '';
+    throw new StateError(`cannot read ${file}`, { cause: err });
+  }
+  try {
+    return gunzipSync(bytes).toString('utf8');
+  } catch (err) {
+    throw new StateError(`${file} is not a readable gzip file (left untouched for inspection)`, { cause: err });
+  }
 }
 
 /**
- * Which of `lines` (oldest first) a compaction keeps: each actor's newest `n` entries,
- * with `n` the largest number up to {@link PER_ACTOR_KEEP} whose total fits
- * {@link ARCHIVE_BYTES} (max-min fair: only the busiest actors are cut, all to the same
- * count); then the newest of the other entries while they fit.
+ * Which of `lines` (oldest first) a compaction keeps: none older than `cutoff` (epoch
+ * seconds; entries without a time are kept); then, within `budget` bytes, each retention
+ * key's ({@link retentionKey}) newest `n` entries, with `n` the largest number up to
+ * {@link PER_ACTOR_KEEP} whose total fits (max-min fair: only the busiest are cut, all to
+ * the same count); then the newest of the other entries while they fit.
  */
-function selectRetained(lines: readonly Line[]): boolean[] {
-  const byActor = new Map<string, number[]>();
+export function selectRetained(lines: readonly Line[], budget: number, cutoff: number): boolean[] {
+  const byKey = new Map<string, number[]>();
   for (let i = lines.length - 1; i >= 0; i -= 1) {
-    const actor = lines[i]?.actor ?? '';
-    const list = byActor.get(actor);
-    if (list === undefined) byActor.set(actor, [i]);
+    const line = lines[i];
+    if (line === undefined || line.at < cutoff) continue;
+    const list = byKey.get(line.key);
+    if (list === undefined) byKey.set(line.key, [i]);
     else list.push(i);
   }
-  // prefix[a][k] = bytes of actor a's newest k entries.
-  const prefixes = [...byActor.values()].map((indexes) => {
+  // prefix[a][k] = bytes of key a's newest k entries.
+  const prefixes = [...byKey.values()].map((indexes) => {
     const prefix = [0];
     for (const i of indexes) prefix.push((prefix.at(-1) ?? 0) + (lines[i]?.bytes ?? 0));
     return prefix;
@@ -117,67 +213,146 @@ function selectRetained(lines: readonly Line[]): boolean[] {
   let high = PER_ACTOR_KEEP;
   while (low < high) {
     const mid = Math.ceil((low + high) / 2);
-    if (bytesFor(mid) <= ARCHIVE_BYTES) low = mid;
+    if (bytesFor(mid) <= budget) low = mid;
     else high = mid - 1;
   }
   const keep = lines.map(() => false);
   let used = 0;
-  for (const indexes of byActor.values()) {
+  for (const indexes of byKey.values()) {
     for (const i of indexes.slice(0, low)) {
       keep[i] = true;
       used += lines[i]?.bytes ?? 0;
     }
   }
   for (let i = lines.length - 1; i >= 0; i -= 1) {
-    if (keep[i] === true) continue;
-    const bytes = lines[i]?.bytes ?? 0;
-    if (used + bytes > ARCHIVE_BYTES) break;
+    const line = lines[i];
+    if (keep[i] === true || line === undefined || line.at < cutoff) continue;
+    if (used + line.bytes > budget) break;
     keep[i] = true;
-    used += bytes;
+    used += line.bytes;
   }
   return keep;
 }
 
-/** Folds the current log (and any older rotated files) into a fair, bounded archive. */
-function compactIfLarge(paths: ServerPaths): void {
-  const file = paths.auditFile;
-  let size = 0;
+/** The active log's first entry's time (epoch seconds), NaN when it has none. */
+function firstEntryTime(file: string): number {
+  let fd: number;
   try {
-    size = statSync(file).size;
+    fd = openSync(file, 'r');
+  } catch {
+    return Number.NaN;
+  }
+  try {
+    const head = Buffer.alloc(512);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const match = /"at":"([^"]+)"/.exec(head.subarray(0, n).toString('utf8'));
+    return match?.[1] === undefined ? Number.NaN : Date.parse(match[1]) / 1000;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
   } catch (err) {
-    if (isNoEntry(err)) return;
+    if (isNoEntry(err)) return 0;
     throw err;
   }
-  if (size < ROTATE_BYTES) return;
-  const lines: Line[] = [];
-  for (const source of [...archiveFiles(paths).reverse(), file]) {
-    for (const text of readTextOrEmpty(source).split('\n')) {
-      if (text === '') continue;
-      let actor: unknown;
-      try {
-        actor = (JSON.parse(text) as { actor?: unknown }).actor;
-      } catch {
-        continue; // A line cut by a crash is dropped here.
-      }
-      lines.push({ text, actor: typeof actor === 'string' ? actor : '', bytes: Buffer.byteLength(text) + 1 });
-    }
-  }
-  const keep = selectRetained(lines);
-  const kept = lines.filter((_, i) => keep[i] === true).map((l) => `${l.text}\n`);
-  const [archive, ...legacy] = archiveFiles(paths);
-  if (archive === undefined) return;
-  writeTextAtomic(archive, kept.join(''));
-  // A crash before these removals only shows the moved entries twice until the next compaction.
-  removeFile(file);
+}
+
+/** Whether a compaction is due: the active log is full, or an entry is a day past the age limit. */
+function compactionDue(paths: ServerPaths, settings: OwnSettings, epochSeconds: number): boolean {
+  if (fileSize(paths.auditFile) >= ROTATE_BYTES) return true;
+  if (settings.auditDays === 0) return false;
+  const late = epochSeconds - settings.auditDays * 86_400 - AGE_SLACK_SECONDS;
+  const oldest = Math.min(firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest));
+  return oldest < late || legacyFiles(paths).some((f) => fileSize(f) > 0);
+}
+
+function gzipLines(lines: readonly Line[]): Buffer {
+  return gzipSync(lines.map((l) => `${l.text}\n`).join(''));
+}
+
+/** The oldest time among `lines` as whole epoch seconds (`fallback` when none has a time). */
+function oldestOf(lines: readonly Line[], fallback: number): number {
+  const times = lines.map((l) => l.at).filter((t) => !Number.isNaN(t));
+  return Math.floor(times.length === 0 ? fallback : Math.min(...times));
+}
+
+/**
+ * Rotates and trims the trail when due: reads every segment, the legacy files and the
+ * active log, keeps what {@link selectRetained} keeps under the settings, rewrites only
+ * the segments that lost entries, and turns a full active log (with the legacy files)
+ * into a new segment. The caller holds the state lock.
+ */
+export function compactAuditLocked(paths: ServerPaths, settings: OwnSettings, epochSeconds: number): boolean {
+  if (!compactionDue(paths, settings, epochSeconds)) return false;
+  const rotate = fileSize(paths.auditFile) >= ROTATE_BYTES;
+  const segments = auditSegments(paths);
+  const groups: Line[][] = segments.map((s) => parseLines(readSegmentText(s.file)));
+  const legacy = legacyFiles(paths).reverse();
+  const folded = legacy.flatMap((f) => parseLines(readTextOrEmpty(f)));
+  const active = parseLines(readTextOrEmpty(paths.auditFile));
+  const all = [...groups.flat(), ...folded, ...active];
+  // The active log's own bytes stay outside the archive's share, as before settings existed.
+  const budget = Math.max(0, settings.auditMib * MIB - ROTATE_BYTES);
+  const cutoff = settings.auditDays === 0 ? -Infinity : epochSeconds - settings.auditDays * 86_400;
+  const keep = selectRetained(all, budget, cutoff);
+  let index = 0;
+  const kept = (lines: readonly Line[]): Line[] => {
+    const out = lines.filter((_, i) => keep[index + i] === true);
+    index += lines.length;
+    return out;
+  };
+  const writes: Array<() => void> = [];
+  segments.forEach((segment, i) => {
+    const lines = groups[i] ?? [];
+    const left = kept(lines);
+    if (left.length === lines.length) return;
+    writes.push(() => {
+      if (left.length > 0) {
+        const file = segmentFile(paths, segment.seq, oldestOf(left, epochSeconds));
+        writeTextAtomic(file, gzipLines(left));
+        if (file !== segment.file) removeFile(segment.file);
+      } else removeFile(segment.file);
+    });
+  });
+  const foldedLeft = kept(folded);
+  const activeLeft = kept(active);
+  const fresh = rotate ? [...foldedLeft, ...activeLeft] : foldedLeft;
+  const nextSeq = (segments.at(-1)?.seq ?? 0) + 1;
+  // A crash part-way only shows some entries twice until the next compaction.
+  for (const write of writes) write();
+  if (fresh.length > 0) writeTextAtomic(segmentFile(paths, nextSeq, oldestOf(fresh, epochSeconds)), gzipLines(fresh));
   for (const old of legacy) removeFile(old);
+  if (rotate) removeFile(paths.auditFile);
+  else if (activeLeft.length !== active.length)
+    writeTextAtomic(paths.auditFile, activeLeft.map((l) => `${l.text}\n`).join(''));
+  return true;
+}
+
+/** The settings that govern the trail; a damaged settings file stops trimming, never the entry. */
+function trailSettings(paths: ServerPaths): OwnSettings | undefined {
+  try {
+    return readOwnSettings(paths);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Appends entries; the caller holds the state lock. */
 export function appendAuditLocked(paths: ServerPaths, inputs: readonly AuditInput[]): void {
-  if (inputs.length === 0) return;
-  compactIfLarge(paths);
+  const first = inputs[0];
+  if (first === undefined) return;
+  const settings = trailSettings(paths);
+  // Unreadable settings: keep everything (trimming by rules we cannot read could delete
+  // what a host must keep) and log to syslog as by default; the report says it is damaged.
+  if (settings !== undefined) compactAuditLocked(paths, settings, first.epochSeconds);
   const owners = readOwners(paths);
-  appendLine(paths.auditFile, inputs.map((input) => entryLine(input, owners.get(input.subject) ?? '')).join('\n'));
+  const lines = inputs.map((input) => entryLine(input, owners.get(input.subject) ?? ''));
+  appendLine(paths.auditFile, lines.join('\n'));
+  if (settings?.syslog ?? true) sendToSyslog(paths, lines);
 }
 
 /** Appends entries, taking the state lock. */
@@ -193,6 +368,10 @@ function readFileEntries(file: string): AuditEntry[] {
     if (isNoEntry(err)) return [];
     throw new StateError(`cannot read ${file}`, { cause: err });
   }
+  return parseEntries(text);
+}
+
+function parseEntries(text: string): AuditEntry[] {
   const entries: AuditEntry[] = [];
   for (const line of text.split('\n')) {
     if (line === '') continue;
@@ -224,9 +403,15 @@ export function listAudit(
   const found: AuditEntry[] = [];
   // Entries at exactly `beforeIso` still to pass over; without `skip`, none is shown.
   let skip = options.skip ?? Infinity;
-  const files = [paths.auditFile, ...archiveFiles(paths)];
-  for (const file of files) {
-    const entries = readFileEntries(file);
+  const readers = [
+    () => readFileEntries(paths.auditFile),
+    ...auditSegments(paths)
+      .reverse()
+      .map((segment) => () => parseEntries(readSegmentText(segment.file))),
+    ...legacyFiles(paths).map((file) => () => readFileEntries(file)),
+  ];
+  for (const read of readers) {
+    const entries = read();
     for (let i = entries.length - 1; i >= 0 && found.length < options.limit; i -= 1) {
       const entry = entries[i];
       if (entry === undefined) continue;

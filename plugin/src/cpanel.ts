@@ -24,6 +24,7 @@ import { pause } from './descriptor';
 import { cpanelVersion } from './cpanelState';
 import { toolTimeoutMs } from './installConfig';
 import { redactCpanelWords } from './redact';
+import { bestEffort, readJson, writeJsonAtomic } from './store';
 import type { ServerPaths } from './paths';
 
 const MAX_OUTPUT_BYTES = 16 * 1024 * 1024;
@@ -92,6 +93,34 @@ export interface CpanelBridge {
 export interface BridgeOptions {
   /** How long a tool may take; by default what install.sh recorded (installConfig.ts). */
   readonly timeoutMs?: number;
+  /** The request's time, for the record of a failed call (the report shows the last one). */
+  readonly epochSeconds?: number;
+}
+
+/** The last cPanel call that failed, as `whm2fa report` shows it. */
+export interface CpanelFailure {
+  readonly at: string;
+  /** The WHM API 1 or UAPI function, or the tool. */
+  readonly call: string;
+  readonly reason: string;
+}
+
+/**
+ * Remembers `failure` as the last failed call. Written atomically but without the state
+ * lock: a bridge call is often made under it (the lock is not re-entrant), and of two
+ * failures at once either is a true "last". Never throws: the failure itself is what counts.
+ */
+function recordFailure(paths: ServerPaths, call: string, failure: CpanelCallError, epochSeconds: number): void {
+  const record: CpanelFailure = { at: new Date(epochSeconds * 1000).toISOString(), call, reason: failure.reason };
+  bestEffort(() => writeJsonAtomic(paths.lastCpanelFailureFile, record));
+}
+
+/** The last failed cPanel call whm2fa made, if one is recorded. */
+export function lastCpanelFailure(paths: ServerPaths): CpanelFailure | undefined {
+  const value = readJson(paths.lastCpanelFailureFile) as Partial<CpanelFailure> | undefined;
+  if (typeof value?.at !== 'string' || typeof value.call !== 'string' || typeof value.reason !== 'string')
+    return undefined;
+  return { at: value.at, call: value.call, reason: value.reason };
 }
 
 function oneLine(text: string): string {
@@ -170,6 +199,16 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
   let timeout: number | undefined;
   // Read on first use: most requests run no tool.
   const timeoutMs = (): number => (timeout ??= options.timeoutMs ?? toolTimeoutMs(paths));
+  const recorded = <T>(call: string, work: () => T): T => {
+    try {
+      return work();
+    } catch (err) {
+      // A bridge made without the request's time (a test's) records nothing.
+      if (err instanceof CpanelCallError && options.epochSeconds !== undefined)
+        recordFailure(paths, call, err, options.epochSeconds);
+      throw err;
+    }
+  };
   let version: readonly [number, number] | undefined | null = null;
   const knownVersion = (): readonly [number, number] | undefined => {
     if (version === null) version = cpanelVersion(paths);
@@ -177,7 +216,9 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
   };
 
   /** WHM API 1: `{metadata:{result, reason}, data}`. */
-  const whmapi1 = (fn: string, args: readonly string[], input?: string): Record<string, unknown> => {
+  const whmapi1 = (fn: string, args: readonly string[], input?: string): Record<string, unknown> =>
+    recorded(`whmapi1 ${fn}`, () => whmapi1Call(fn, args, input));
+  const whmapi1Call = (fn: string, args: readonly string[], input?: string): Record<string, unknown> => {
     const flags = input === undefined ? ['--output=json'] : ['--output=json', '--input=json'];
     const answer = parseJson(run(paths.whmapi1, [...flags, fn, ...args], timeoutMs(), input));
     const metadata = asRecord(answer['metadata']);
@@ -192,7 +233,9 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
   };
 
   /** UAPI as `user`: `{result:{status, errors, data}}`, flat arguments from the JSON body on stdin. */
-  const uapi = (user: string, module: string, fn: string, input: string): Record<string, unknown> => {
+  const uapi = (user: string, module: string, fn: string, input: string): Record<string, unknown> =>
+    recorded(`uapi ${module}::${fn}`, () => uapiCall(user, module, fn, input));
+  const uapiCall = (user: string, module: string, fn: string, input: string): Record<string, unknown> => {
     const answer = parseJson(
       run(paths.uapi, ['--output=json', '--input=json', `--user=${user}`, module, fn], timeoutMs(), input),
     );
@@ -252,7 +295,7 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
       return data['is_enabled'] === 1 || data['is_enabled'] === '1';
     },
     listHooks() {
-      return run(paths.manageHooks, ['list'], timeoutMs());
+      return recorded('manage_hooks list', () => run(paths.manageHooks, ['list'], timeoutMs()));
     },
   };
 }

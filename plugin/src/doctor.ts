@@ -10,6 +10,7 @@ import { cpanelBridge } from './cpanel';
 import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
 import { sweepLeftovers } from './store';
 import { MIN_NODE_MAJOR } from './rules';
+import { readOwnSettings } from './settingsFile';
 import type { ServerPaths } from './paths';
 
 /** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
@@ -109,9 +110,23 @@ function leftovers(paths: ServerPaths, fix: boolean): Check {
   };
 }
 
+function settingsCheck(paths: ServerPaths): Check {
+  try {
+    readOwnSettings(paths);
+    return { name: 'settings', ok: true, detail: 'the settings file is valid (whm2fa config get shows it)' };
+  } catch (err) {
+    return {
+      name: 'settings',
+      ok: false,
+      detail: `${err instanceof Error ? err.message : 'the settings file is damaged'}: fix it with whm2fa config set`,
+    };
+  }
+}
+
 /**
  * Checks the installation: state folder permissions, the Node.js version, the AppConfig
- * registration, the account hooks, that cPanel's WHM API answers, the login policy,
+ * registration, the account hooks, that cPanel's WHM API answers, the login policy, the
+ * settings file,
  * orphan entries in cPanel's store and files left by killed processes. With `fix`, the
  * last two are repaired (recorded at `epochSeconds`).
  */
@@ -130,7 +145,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
     ok: registered,
     detail: registered ? 'whm2fa is registered with WHM' : 'not registered: run install.sh again',
   });
-  const bridge = cpanelBridge(paths);
+  const bridge = cpanelBridge(paths, { epochSeconds });
   const hookPath = join(paths.programDir, 'whm2fa-hook');
   try {
     const listed = bridge.listHooks().includes(hookPath);
@@ -153,6 +168,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
   } catch (err) {
     checks.push({ name: 'cpanel', ok: false, detail: err instanceof Error ? err.message : 'whmapi1 failed' });
   }
+  checks.push(settingsCheck(paths));
   checks.push(orphans(paths, fix, epochSeconds));
   checks.push(leftovers(paths, fix));
   checks.push(permissions(paths));

@@ -66,7 +66,7 @@ function handle(root: string, doc: Record<string, unknown>, epochSeconds: number
     reconcile(paths, epochSeconds);
     return undefined;
   }
-  const ctx = { paths, cpanel: cpanelBridge(paths), epochSeconds, actor: 'WHM' };
+  const ctx = { paths, cpanel: cpanelBridge(paths, { epochSeconds }), epochSeconds, actor: 'WHM' };
   const named = data['user'] ?? data['username'];
   const user = typeof named === 'string' && isValidUsername(named) ? named : undefined;
   switch (event) {

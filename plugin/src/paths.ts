@@ -22,6 +22,10 @@ export interface ServerPaths {
   readonly stateDir: string;
   readonly userStateDir: string;
   readonly settingsFile: string;
+  /** whm2fa's own settings (syslog, audit retention, tool timeout) as `key=value` lines (settingsFile.ts). */
+  readonly ownSettingsFile: string;
+  /** The last cPanel call that failed: when, which tool, and cPanel's (redacted) reason. */
+  readonly lastCpanelFailureFile: string;
   readonly auditFile: string;
   readonly lockFile: string;
   /** Where every state file is first written before it is renamed into place. */
@@ -37,6 +41,12 @@ export interface ServerPaths {
   /** The daily coverage snapshots of the last weeks (coverage.ts). */
   readonly coverageFile: string;
   readonly whmapi1: string;
+  /** util-linux `logger`, which sends audit entries to the system log (syslog.ts). */
+  readonly logger: string;
+  /** coreutils `timeout`, which bounds a `logger` stuck on a log daemon that does not read. */
+  readonly timeoutTool: string;
+  /** The system log's socket. */
+  readonly devLog: string;
   readonly uapi: string;
   readonly sendmail: string;
   readonly manageHooks: string;
@@ -82,6 +92,8 @@ export function serverPaths(root: string): ServerPaths {
     stateDir,
     userStateDir: join(stateDir, 'users'),
     settingsFile: join(stateDir, 'settings.json'),
+    ownSettingsFile: join(stateDir, 'settings.conf'),
+    lastCpanelFailureFile: join(stateDir, 'last-cpanel-failure.json'),
     auditFile: join(stateDir, 'audit.log'),
     lockFile: join(stateDir, 'state.lock'),
     tmpDir: join(stateDir, 'tmp'),
@@ -91,6 +103,9 @@ export function serverPaths(root: string): ServerPaths {
     remindersFile: join(stateDir, 'reminders.json'),
     coverageFile: join(stateDir, 'coverage.json'),
     whmapi1: at('usr/local/cpanel/bin/whmapi1'),
+    logger: at('usr/bin/logger'),
+    timeoutTool: at('usr/bin/timeout'),
+    devLog: at('dev/log'),
     uapi: at('usr/local/cpanel/bin/uapi'),
     sendmail: at('usr/sbin/sendmail'),
     manageHooks: at('usr/local/cpanel/bin/manage_hooks'),

@@ -122,6 +122,7 @@ export const AUDIT_ACTIONS = Object.freeze([
   'lock',
   'issuer.set',
   'policy.set',
+  'config.set',
   'mail',
   'remind',
   'account.create',

@@ -74,7 +74,11 @@ export function writeJsonAtomic(file: string, value: unknown): void {
  * read and rebuilt when wrong (the Manage Users cache): after a crash such a file may be
  * empty or short, never a mix of two versions.
  */
-export function writeTextAtomic(file: string, text: string, options: { readonly durable?: boolean } = {}): void {
+export function writeTextAtomic(
+  file: string,
+  text: string | Buffer,
+  options: { readonly durable?: boolean } = {},
+): void {
   const durable = options.durable ?? true;
   const dir = dirname(file);
   ensurePrivateDir(dir);

@@ -1,7 +1,7 @@
 // Builds a fake cPanel server tree: account files, cPanel's 2FA files, chrome, and the
 // fake tools as executables at the paths a real server has them. Used by the local WHM
 // (`npm start`) and by the tests.
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateChrome } from './chrome.mjs';
@@ -72,6 +72,15 @@ export function installFakeTools(root) {
       '',
     ].join('\n');
     write(join(root, path), body, 0o755);
+  }
+  // The system log's tools are the real ones (util-linux logger, coreutils timeout), as on
+  // a server: they send to `dev/log` under the tree, where a test may bind a socket. With
+  // no socket there, logger fails, as with a log daemon that is down.
+  for (const tool of ['usr/bin/logger', 'usr/bin/timeout']) {
+    const real = join('/', tool);
+    if (!existsSync(real) || existsSync(join(root, tool))) continue;
+    mkdirSync(dirname(join(root, tool)), { recursive: true });
+    symlinkSync(real, join(root, tool));
   }
 }
 
@@ -157,6 +166,7 @@ export function createServerTree(root, options = {}) {
   mkdirSync(join(root, 'usr/local/cpanel/3rdparty'), { recursive: true });
   mkdirSync(join(root, 'var/cpanel/apps'), { recursive: true });
   mkdirSync(join(root, 'var/mail'), { recursive: true });
+  mkdirSync(join(root, 'dev'), { recursive: true });
   installFakeTools(root);
   generateChrome(root);
   // As on a server, "/" is world-traversable: hooks that run as an account's uid reach

@@ -1,6 +1,6 @@
 // The `whm2fa` command as root runs it over SSH, against an installed tree.
 import { spawnSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, auditLines, cpanelSecrets, mails, makeServer, type Server, HOST } from '../support/server';
@@ -129,11 +129,29 @@ describe('whm2fa doctor', () => {
       'hooks',
       'cpanel',
       'policy',
+      'settings',
       'orphans',
       'leftovers',
       'permissions',
     ]);
     expect(checks.every((c) => c.ok)).toBe(true);
+  });
+
+  it('names a damaged settings file with its line (exit 3)', () => {
+    const file = join(server.root, 'var/cpanel/whm2fa/settings.conf');
+    writeFileSync(file, 'syslog=on\ntool_timeout=0\n', { mode: 0o600 });
+    try {
+      const r = run('doctor', '--json');
+      expect(r.status).toBe(3);
+      const checks = r.json().data?.['checks'] as Array<{ name: string; ok: boolean; detail: string }>;
+      expect(checks.find((c) => c.name === 'settings')).toEqual({
+        name: 'settings',
+        ok: false,
+        detail: `${file}:2: tool_timeout takes a whole number of seconds from 1 to 600: fix it with whm2fa config set`,
+      });
+    } finally {
+      rmSync(file);
+    }
   });
 
   it('finds a loosened permission and a policy that is off (exit 3)', async () => {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ARCHIVE_BYTES,
@@ -12,7 +13,9 @@ import {
   ROTATE_BYTES,
   appendAudit,
   appendAuditLocked,
+  auditSegments,
   listAudit,
+  retentionKey,
   type AuditEntry,
 } from '../../plugin/src/audit';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
@@ -44,11 +47,19 @@ function line(actor: string, n: number, bytes = 1000): string {
   return `${JSON.stringify({ at: 'x', actor, n, pad: 'p'.repeat(bytes - 1 - base.length) })}\n`;
 }
 
-const lines = (file: string): { actor: string; n: number }[] =>
-  readFileSync(file, 'utf8')
+const parse = (text: string): { actor: string; n: number }[] =>
+  text
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as { actor: string; n: number });
+const lines = (file: string): { actor: string; n: number }[] => parse(readFileSync(file, 'utf8'));
+/** The compressed archive's text, every segment oldest first. */
+const archiveText = (): string =>
+  auditSegments(paths)
+    .map((s) => gunzipSync(readFileSync(s.file)).toString('utf8'))
+    .join('');
+const archived = (): { actor: string; n: number }[] => parse(archiveText());
+const archiveBytes = (): number => Buffer.byteLength(archiveText());
 
 describe('writing entries', () => {
   it('records the subject’s owner at the time, the ISO time, and a reason only when given', () => {
@@ -70,10 +81,10 @@ describe('compaction', () => {
   it('starts at exactly ROTATE_BYTES, not one byte before', () => {
     writeFileSync(paths.auditFile, `${'x'.repeat(ROTATE_BYTES - 2)}\n`);
     appendAudit(paths, input(1));
-    expect(existsSync(`${paths.auditFile}.1`)).toBe(false);
+    expect(auditSegments(paths)).toEqual([]);
     writeFileSync(paths.auditFile, `${line('a', 0, ROTATE_BYTES)}`);
     appendAudit(paths, input(2));
-    expect(lines(`${paths.auditFile}.1`)).toEqual([{ actor: 'a', n: 0, at: 'x', pad: expect.any(String) as string }]);
+    expect(archived()).toEqual([{ actor: 'a', n: 0, at: 'x', pad: expect.any(String) as string }]);
     expect(lines(paths.auditFile).map((e) => e.actor)).toEqual(['root']);
   });
 
@@ -82,8 +93,8 @@ describe('compaction', () => {
     const noisy = Array.from({ length: 6000 }, (_, n) => line('noisy', n)).join('');
     writeFileSync(paths.auditFile, quiet + noisy);
     appendAudit(paths, input(1));
-    const archive = lines(`${paths.auditFile}.1`);
-    const size = readFileSync(`${paths.auditFile}.1`).length;
+    const archive = archived();
+    const size = archiveBytes();
     expect(size).toBeLessThanOrEqual(ARCHIVE_BYTES);
     expect(size + 1000).toBeGreaterThan(ARCHIVE_BYTES);
     expect(archive.filter((e) => e.actor === 'quiet').map((e) => e.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
@@ -101,7 +112,7 @@ describe('compaction', () => {
       for (const a of ['a', 'b', 'c', 'd', 'e', 'f', 'g']) all.push(line(a, n));
     writeFileSync(paths.auditFile, `${all.join('')}${line('small', 0)}`);
     appendAudit(paths, input(1));
-    const archive = lines(`${paths.auditFile}.1`);
+    const archive = archived();
     const per = Math.floor((ARCHIVE_BYTES - 1000) / 7000);
     // The room left after each actor's `per` newest goes to the newest others: g, f, e, …
     const extra = Math.floor((ARCHIVE_BYTES - 1000 - per * 7000) / 1000);
@@ -116,7 +127,7 @@ describe('compaction', () => {
       const kept = archive.filter((e) => e.actor === a).map((e) => e.n);
       expect(kept.at(-1)).toBe(PER_ACTOR_KEEP - 1);
     }
-    expect(readFileSync(`${paths.auditFile}.1`).length).toBeLessThanOrEqual(ARCHIVE_BYTES);
+    expect(archiveBytes()).toBeLessThanOrEqual(ARCHIVE_BYTES);
   });
 
   it('keeps at most PER_ACTOR_KEEP of an actor before the newest others', () => {
@@ -124,7 +135,7 @@ describe('compaction', () => {
     const filler = Array.from({ length: 5300 }, (_, n) => line('b', n, 1000)).join('');
     writeFileSync(paths.auditFile, older + filler);
     appendAudit(paths, input(1));
-    const archive = lines(`${paths.auditFile}.1`);
+    const archive = archived();
     const a = archive.filter((e) => e.actor === 'a').map((e) => e.n);
     expect(a).toEqual(Array.from({ length: PER_ACTOR_KEEP }, (_, i) => 500 + i));
   });
@@ -133,8 +144,8 @@ describe('compaction', () => {
     const fits = Array.from({ length: 1001 }, (_, n) => line('a', n, 1100)).join('');
     writeFileSync(paths.auditFile, fits);
     appendAudit(paths, input(1));
-    expect(lines(`${paths.auditFile}.1`).map((e) => e.n)).toEqual(Array.from({ length: 1001 }, (_, n) => n));
-    rmSync(`${paths.auditFile}.1`);
+    expect(archived().map((e) => e.n)).toEqual(Array.from({ length: 1001 }, (_, n) => n));
+    for (const s of auditSegments(paths)) rmSync(s.file);
     // Everything but the oldest line adds up to ARCHIVE_BYTES exactly.
     const rest = ARCHIVE_BYTES - 1000 * 1000 - 880;
     const count = rest / 1000;
@@ -142,9 +153,8 @@ describe('compaction', () => {
       line('a', 0) + line('a', 1, 880) + Array.from({ length: count + 1000 }, (_, n) => line('a', n + 2)).join('');
     writeFileSync(paths.auditFile, exact);
     appendAudit(paths, input(1));
-    const archive = `${paths.auditFile}.1`;
-    expect(readFileSync(archive).length).toBe(ARCHIVE_BYTES);
-    expect(lines(archive)[0]?.n).toBe(1);
+    expect(archiveBytes()).toBe(ARCHIVE_BYTES);
+    expect(archived()[0]?.n).toBe(1);
   });
 
   it('folds legacy rotated files in, oldest first, drops cut lines, and removes them', () => {
@@ -153,14 +163,8 @@ describe('compaction', () => {
     writeFileSync(`${paths.auditFile}.1`, line('archive', 0));
     writeFileSync(paths.auditFile, `${line('current', 0, ROTATE_BYTES)}${JSON.stringify({ n: 1 })}\n`);
     appendAudit(paths, input(1));
-    expect(lines(`${paths.auditFile}.1`).map((e) => e.actor ?? '')).toEqual([
-      'legacy3',
-      'legacy2',
-      'archive',
-      'current',
-      '',
-    ]);
-    for (const n of [2, 3, 4, 5]) expect(existsSync(`${paths.auditFile}.${String(n)}`)).toBe(false);
+    expect(archived().map((e) => e.actor ?? '')).toEqual(['legacy3', 'legacy2', 'archive', 'current', '']);
+    for (const n of [1, 2, 3, 4, 5]) expect(existsSync(`${paths.auditFile}.${String(n)}`)).toBe(false);
     expect(lines(paths.auditFile)).toHaveLength(1);
   });
 
@@ -173,6 +177,37 @@ describe('compaction', () => {
     } catch (err) {
       expect((err as Error).cause).toMatchObject({ code: 'EISDIR' });
     }
+  });
+});
+
+describe('fairness for changes made in cPanel’s own pages', () => {
+  /** A stored `cpanel.change` line of 1000 bytes about `subject`, numbered `n`. */
+  function cpanelLine(subject: string, n: number): string {
+    const fields = { at: 'x', actor: 'cPanel', subject, action: 'cpanel.change', n };
+    const base = JSON.stringify({ ...fields, pad: '' });
+    return `${JSON.stringify({ ...fields, pad: 'p'.repeat(1000 - 1 - base.length) })}\n`;
+  }
+
+  it('counts each against the account it concerns: one account’s toggles cannot evict another’s', () => {
+    const quiet = Array.from({ length: 10 }, (_, n) => cpanelLine('quiet1', n)).join('');
+    const noisy = Array.from({ length: 6000 }, (_, n) => cpanelLine('noisy1', n)).join('');
+    writeFileSync(paths.auditFile, quiet + noisy);
+    appendAudit(paths, input(1));
+    const kept = archived() as unknown as { subject: string; n: number }[];
+    expect(kept.filter((e) => e.subject === 'quiet1').map((e) => e.n)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(kept.filter((e) => e.subject === 'noisy1').length).toBe(Math.floor(ARCHIVE_BYTES / 1000) - 10);
+  });
+
+  it('gives such an entry the account’s budget, and every other entry its actor’s', () => {
+    expect(retentionKey({ actor: 'cPanel', subject: 'shop1', action: 'cpanel.change' })).toBe('account:shop1');
+    expect(retentionKey({ actor: 'cPanel', subject: 'shop2', action: 'cpanel.change' })).not.toBe(
+      retentionKey({ actor: 'cPanel', subject: 'shop1', action: 'cpanel.change' }),
+    );
+    expect(retentionKey({ actor: 'reseller1', subject: 'shop1', action: 'admin.remove' })).toBe('actor:reseller1');
+    expect(retentionKey({ actor: 'reseller1', subject: 'shop1', action: 'remove' })).not.toBe(
+      retentionKey({ actor: 'reseller2', subject: 'shop1', action: 'remove' }),
+    );
+    expect(retentionKey({ subject: 'shop1', action: 'verify' })).toBe('actor:');
   });
 });
 

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { appendAudit, listAudit } from '../../plugin/src/audit';
+import { appendAudit, auditSegments, listAudit } from '../../plugin/src/audit';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 
 let root: string;
@@ -40,7 +40,7 @@ describe('the audit log', () => {
     const old = `${JSON.stringify({ ...entry(0), at: '2026-01-01T00:00:00.000Z', epochSeconds: undefined })}\n`;
     writeFileSync(paths.auditFile, old.repeat(Math.ceil((1024 * 1024) / old.length)), { mode: 0o600 });
     appendAudit(paths, entry(99));
-    expect(existsSync(`${paths.auditFile}.1`)).toBe(true);
+    expect(auditSegments(paths)).toHaveLength(1);
     expect(readFileSync(paths.auditFile, 'utf8').trim().split('\n')).toHaveLength(1);
     const listed = listAudit(paths, { limit: 3, visible: () => true });
     expect(listed.map((e) => e.reason)).toEqual(['entry 99', 'entry 0', 'entry 0']);

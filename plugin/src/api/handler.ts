@@ -101,7 +101,13 @@ export async function runApiRequest(
     const params = parsed.params;
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
     if (handler === undefined) throw badRequest('Unknown action.');
-    const ctx = { paths, caller, ip: request.remoteAddr ?? '', epochSeconds, cpanel: cpanelBridge(paths) };
+    const ctx = {
+      paths,
+      caller,
+      ip: request.remoteAddr ?? '',
+      epochSeconds,
+      cpanel: cpanelBridge(paths, { epochSeconds }),
+    };
     const data: unknown = await handler(ctx, params);
     if (data instanceof JsonText) {
       return { response: { ...jsonResponse(200, {}), body: `{"ok":true,"data":${data.text}}` } };

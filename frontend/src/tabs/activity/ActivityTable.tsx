@@ -16,6 +16,7 @@ export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
   lock: 'Locked after wrong codes',
   'issuer.set': 'Issuer changed',
   'policy.set': 'Login policy switched',
+  'config.set': 'Settings changed',
   mail: 'Email',
   remind: 'Reminded to set up',
   'account.create': 'Account created',
