@@ -276,8 +276,10 @@ function gzipLines(lines: readonly Line[]): Buffer {
 
 /** The oldest time among `lines` as whole epoch seconds (`fallback` when none has a time). */
 function oldestOf(lines: readonly Line[], fallback: number): number {
-  const times = lines.map((l) => l.at).filter((t) => !Number.isNaN(t));
-  return Math.floor(times.length === 0 ? fallback : Math.min(...times));
+  // A loop, not Math.min(...): a segment may hold more lines than a call has arguments.
+  let oldest = Infinity;
+  for (const line of lines) if (line.at < oldest) oldest = line.at;
+  return Math.floor(oldest === Infinity ? fallback : oldest);
 }
 
 /**
