@@ -7,7 +7,6 @@ import { Whm2faError, badRequest, toWhm2faError } from '../errors';
 import { checkSession } from '../session';
 import { cpanelBridge } from '../cpanel';
 import { ACTIONS } from './actions';
-import { JsonText } from './jsonText';
 import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
 import type { Caller } from '../access';
@@ -99,9 +98,6 @@ export async function runApiRequest(
     if (handler === undefined) throw badRequest('Unknown action.');
     const ctx = { paths, caller, ip: request.remoteAddr ?? '', epochSeconds, cpanel: cpanelBridge(paths) };
     const data: unknown = await handler(ctx, params);
-    if (data instanceof JsonText) {
-      return { response: { ...jsonResponse(200, {}), body: `{"ok":true,"data":${data.text}}` } };
-    }
     return { response: jsonResponse(200, { ok: true, data }) };
   } catch (err) {
     return errorResponse(err);
