@@ -10,6 +10,7 @@ import { accountRows, type ManagedAccount, type ManagedView } from './access';
 
 /** The columns Manage Users sorts by. */
 export const SORT_KEYS = ['user', 'domain', 'owner', 'enabled', 'lastReminded'] as const;
+/** One of {@link SORT_KEYS}. */
 export type SortKey = (typeof SORT_KEYS)[number];
 
 /** `users.list`'s `sort`: a column, or `-column` for descending. */
