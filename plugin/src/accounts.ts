@@ -62,16 +62,23 @@ export function eachDomain(paths: ServerPaths, each: (domain: string, user: stri
  */
 export function readOwners(paths: ServerPaths, only?: string): Map<string, string> {
   const owners = new Map<string, string>();
-  const lines = readTextOrEmpty(paths.trueUserOwners).split('\n');
-  for (let i = 0; i < lines.length; i += 1) {
-    const line = lines[i] as string;
-    const colon = line.indexOf(':');
-    if (colon === -1 || line.charCodeAt(0) === 35 /* # */) continue;
-    const user = line.slice(0, colon).trim();
-    const owner = line.slice(colon + 1).trim();
-    if (owner === '' || !isValidUsername(user)) continue;
-    if (only === undefined || owner === only) owners.set(user, owner);
-    else owners.delete(user);
+  const text = readTextOrEmpty(paths.trueUserOwners);
+  // Line by line through the text itself, without splitting it into line strings: every
+  // string allocated for ten thousand lines is work for the garbage collector, which took
+  // a third of a request's own time.
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const colon = text.indexOf(':', start);
+    if (colon !== -1 && colon < end && text.charCodeAt(start) !== 35 /* # */) {
+      const user = text.slice(start, colon).trim();
+      const owner = text.slice(colon + 1, end).trim();
+      if (owner !== '' && isValidUsername(user)) {
+        if (only === undefined || owner === only) owners.set(user, owner);
+        else owners.delete(user);
+      }
+    }
+    start = end + 1;
   }
   return owners;
 }
