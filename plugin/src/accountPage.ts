@@ -44,6 +44,9 @@ export interface AccountPage {
 
 const isSortKey = (value: string): value is SortKey => (SORT_KEYS as readonly string[]).includes(value);
 
+/** Longer than any `sort` users.list takes (`-lastReminded`): a longer text is refused before it is looked at. */
+export const MAX_SORT_LENGTH = 20;
+
 /** The highest page number users.list takes (25 million accounts); beyond the end is the last page. */
 export const MAX_PAGE = 1_000_000;
 

@@ -66,7 +66,7 @@ export function readOwners(paths: ServerPaths, only?: string): Map<string, strin
   // Line by line through the text itself, without splitting it into line strings: every
   // string allocated for ten thousand lines is work for the garbage collector, which took
   // a third of a request's own time.
-  for (let start = 0; start < text.length; ) {
+  for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const colon = text.indexOf(':', start);

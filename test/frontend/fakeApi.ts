@@ -4,6 +4,10 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { totp } from '../support/rfc6238';
 import type { CoverageReport } from '../../frontend/src/api';
+import { accountPage, MAX_PAGE, MAX_SORT_LENGTH, pageQuery } from '../../plugin/src/accountPage';
+import { optionalInteger, optionalString } from '../../plugin/src/api/params';
+import { Whm2faError } from '../../plugin/src/errors';
+import { MAX_USERS_SEARCH_LENGTH } from '../../plugin/src/rules';
 
 export interface Call {
   action: string;
@@ -243,7 +247,39 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
     return refused ?? ok({ recoveryCodes: newCodes() });
   },
-  'users.list': () => ok({ users: state.users.map((u) => ({ lastReminded: null, ...u })), coverage: state.coverage }),
+  'users.list': (body) => {
+    // The server's own checks and page rules (accountPage.ts), over the fake's accounts.
+    let query;
+    try {
+      query = pageQuery(
+        optionalString(body, 'search', MAX_USERS_SEARCH_LENGTH) ?? '',
+        optionalString(body, 'sort', MAX_SORT_LENGTH) ?? 'user',
+        optionalInteger(body, 'page', 1, MAX_PAGE) ?? 1,
+      );
+    } catch (err) {
+      if (err instanceof Whm2faError) return fail(400, err.code, err.message);
+      throw err;
+    }
+    const caller = { user: state.status.user, isRoot: state.status.isRoot, isReseller: true };
+    const owners = new Map(state.users.map((u) => [u.user, u.owner]));
+    const domains = new Map(state.users.map((u) => [u.user, u.domain]));
+    const page = accountPage(
+      {
+        view: { caller, users: [...owners.keys()].sort(), owners },
+        secrets: new Map(state.users.filter((u) => u.enabled).map((u) => [u.user, 'KEY'])),
+        reminded: new Map(
+          state.users.flatMap((u) =>
+            u.lastReminded === undefined || u.lastReminded === null
+              ? []
+              : [[u.user, Date.parse(u.lastReminded) / 1000]],
+          ),
+        ),
+        domains: () => domains,
+      },
+      query,
+    );
+    return ok({ ...page, coverage: state.coverage });
+  },
   'users.remind': (body) => {
     // As the plugin does: every account must be the caller's; 2FA on or reminded within
     // 7 days is skipped; no contact address is not sent.

@@ -32,7 +32,7 @@ import { isValidUsername, readDomains, readDomainsOf } from '../accounts';
 import { readSecrets } from '../cpanelState';
 import { isAuditAction } from '../rules';
 import { reconcile } from '../reconcile';
-import { accountPage, MAX_PAGE, pageQuery } from '../accountPage';
+import { accountPage, MAX_PAGE, MAX_SORT_LENGTH, pageQuery } from '../accountPage';
 import { bestEffort } from '../store';
 import { limitRate } from '../rateLimit';
 import {
@@ -46,11 +46,12 @@ import {
   type Params,
 } from './params';
 import type { RequestContext } from '../context';
+import type { ActionData, ActionTable, StatusData, UsersListData } from './types';
 
 /** One JSON API action: checks its parameters and does the work with the request's context. */
 export type Action = (ctx: RequestContext, params: Params) => unknown;
 
-function status(ctx: RequestContext): unknown {
+function status(ctx: RequestContext): StatusData {
   const { paths, caller, epochSeconds } = ctx;
   const base = accountStatus(paths, caller.user, caller.isReseller, epochSeconds);
   return {
@@ -61,7 +62,7 @@ function status(ctx: RequestContext): unknown {
   };
 }
 
-function auditList(ctx: RequestContext, params: Params): unknown {
+function auditList(ctx: RequestContext, params: Params): ActionData['audit.list'] {
   // Changes made in cPanel's own pages are recorded before the trail is read.
   reconcile(ctx.paths, ctx.epochSeconds);
   const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
@@ -93,7 +94,7 @@ function auditList(ctx: RequestContext, params: Params): unknown {
  * coverage of its view now and about 30 days ago. Read from cPanel's files on every call:
  * there is no list kept between requests. The first list of a day also keeps that day's snapshot.
  */
-function usersList(ctx: RequestContext, params: Params): unknown {
+function usersList(ctx: RequestContext, params: Params): UsersListData {
   const { paths, caller, epochSeconds } = ctx;
   const query = pageQuery(
     optionalString(params, 'search', MAX_USERS_SEARCH_LENGTH) ?? '',
@@ -123,9 +124,6 @@ function usersList(ctx: RequestContext, params: Params): unknown {
     coverage: coverageReport(counts, history ?? readHistory(paths), epochSeconds),
   };
 }
-
-/** Longer than any `sort` users.list takes (`-lastReminded`). */
-const MAX_SORT_LENGTH = 20;
 
 /** Every action api.cgi serves, by name (docs/api.md describes each). */
 export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
@@ -167,4 +165,4 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),
   'audit.list': auditList,
-});
+} satisfies ActionTable<RequestContext, Params>);
