@@ -63,16 +63,24 @@ export function eachDomain(paths: ServerPaths, each: (domain: string, user: stri
 export function readOwners(paths: ServerPaths, only?: string): Map<string, string> {
   const owners = new Map<string, string>();
   const text = readTextOrEmpty(paths.trueUserOwners);
-  // Line by line through the text itself, without splitting it into line strings: every
-  // string allocated for ten thousand lines is work for the garbage collector, which took
-  // a third of a request's own time.
+  // Line by line through the text itself, without a string per line, and an owner named
+  // as on the line before reuses that line's string: every string kept for ten thousand
+  // lines is copied by the garbage collector, which took as long as the reading itself.
+  let previous = '';
   for (let start = 0; start < text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const colon = text.indexOf(':', start);
     if (colon !== -1 && colon < end && text.charCodeAt(start) !== 35 /* # */) {
-      const user = text.slice(start, colon).trim();
-      const owner = text.slice(colon + 1, end).trim();
+      let user = text.slice(start, colon);
+      // trim() only when there is something to trim: it costs as much as the rest of a line.
+      if (user.charCodeAt(0) <= 32 || user.charCodeAt(user.length - 1) <= 32) user = user.trim();
+      // `user: owner` as cPanel writes it; anything else is trimmed as read.
+      const owner =
+        text.charCodeAt(colon + 1) === 32 && end - colon - 2 === previous.length && text.startsWith(previous, colon + 2)
+          ? previous
+          : text.slice(colon + 1, end).trim();
+      previous = owner;
       if (owner !== '' && isValidUsername(user)) {
         if (only === undefined || owner === only) owners.set(user, owner);
         else owners.delete(user);
