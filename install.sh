@@ -171,7 +171,7 @@ fi
 
 # --- What this package holds (a release tarball, or a checkout after npm run build) ---
 dist=$here/dist
-for f in VERSION plugin/launcher.js plugin/code-cache.js plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/vendor-otplib.js plugin/vendor-otplib-crypto.js plugin/vendor-qrcode.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
+for f in VERSION plugin/api.js plugin/index.js plugin/hook.js plugin/cli.js plugin/vendor-otplib.js plugin/vendor-otplib-crypto.js plugin/vendor-qrcode.js plugin/whm2fa.conf plugin/whm2fa.png frontend/app.js frontend/app.css; do
   [ -f "$dist/$f" ] || die 6 "missing $dist/$f: this package is incomplete (in a checkout, run npm run build first)"
 done
 
@@ -198,12 +198,11 @@ put_text() { # mode target text
   chmod "$1" "$tmp"
   mv -f "$tmp" "$2"
 }
-# A wrapper is the loader (plugin/launch/launcher.ts, written in whole so a request opens
-# no extra file for it) and one call: load the bundle, with its code cache, and run main.
-launcher=$(cat "$dist/plugin/launcher.js")
+# A wrapper is Node's own require of its bundle and one call to its main, with the server
+# root fixed at install time (docs/decisions/code-cache.md says why there is no loader of our own).
 wrapper() { # bundle [extra]
-  printf '#!%s\n// whm2fa %s: written by install.sh; the server root and Node.js are fixed at install time.\n%s\nwhm2faLauncher.launch(%s, %s, require, { root: %s%s });\n' \
-    "$node" "$version" "$launcher" "\"$program_dir\"" "\"$1\"" "\"$root\"" "${2:-}"
+  printf '#!%s\n// whm2fa %s: written by install.sh; the server root and Node.js are fixed at install time.\nrequire(%s).main({ root: %s%s });\n' \
+    "$node" "$version" "\"$program_dir/$1.js\"" "\"$root\"" "${2:-}"
 }
 
 mkdir -p "$program_dir" "$cgi_dir" "$(dirname "$icon")" "$(dirname "$cli_link")"
@@ -211,11 +210,10 @@ chmod 0755 "$program_dir" "$cgi_dir"
 mkdir -p "$state_dir"
 chmod 0700 "$state_dir"
 
-# Code caches of the bundles being replaced are removed first (a stale one would only be
-# ignored: each is checked against its bundle's build line) and written again below.
-rm -f "$program_dir"/*.cache "$program_dir"/*.cache.writing.*
+# Files of earlier releases that are gone: V8 code caches and their writer.
+rm -f "$program_dir"/*.cache "$program_dir"/*.cache.writing.* "$program_dir/code-cache.js"
 rm -rf "$program_dir"/.warm-up-*
-for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode code-cache; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
+for b in api index hook cli vendor-otplib vendor-otplib-crypto vendor-qrcode; do put 0644 "$dist/plugin/$b.js" "$program_dir/$b.js"; done
 for extra in "$dist"/plugin/*.LEGAL.txt; do [ -f "$extra" ] && put 0644 "$extra" "$program_dir/$(basename "$extra")"; done
 put 0644 "$dist/plugin/whm2fa.conf" "$program_dir/whm2fa.conf"
 [ -f "$here/LICENSE" ] && put 0644 "$here/LICENSE" "$program_dir/LICENSE"
@@ -242,13 +240,6 @@ put 0644 "$dist/plugin/whm2fa.png" "$icon"
 if [ "$(id -u)" -eq 0 ]; then
   chown -R 0:0 "$program_dir" "$cgi_dir" "$state_dir" "$icon" "$cli_link" 2>/dev/null || true
 fi
-
-# Compiled code for api.cgi and index.cgi (docs/decisions/code-cache.md): made for this
-# Node.js; without it (or after a Node.js upgrade) requests compile as usual, a little slower.
-# A clean environment: V8 takes a cache only under the flags it was made with (so no
-# NODE_OPTIONS), and nothing of root's shell (TMPDIR and the like) reaches the warm-up.
-env -i PATH=/usr/bin:/bin "$node" "$program_dir/code-cache.js" "$program_dir" >/dev/null 2>&1 || echo "Note: whm2fa could not write its code cache; it works without it (run install.sh again after a Node.js upgrade)."
-if [ "$(id -u)" -eq 0 ]; then chown 0:0 "$program_dir"/*.cache 2>/dev/null || true; fi
 
 # The settings file (/var/cpanel/whm2fa/settings.conf) is whm2fa's state: an upgrade keeps
 # it as it is; only --tool-timeout (or the value carried over above) changes it, through

@@ -2,7 +2,6 @@
 // Node.js in plugin/src/rules.ts: see docs/decisions/commonjs-bundles.md) into
 // dist/plugin, and the page (app.js, app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
 import { build } from 'esbuild';
-import { createHash } from 'node:crypto';
 import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
@@ -74,25 +73,6 @@ await build({
   },
   ...serverBundle,
 });
-
-// The loader written into every installed wrapper (an expression, `whm2faLauncher`), and
-// the program install.sh runs to write the code caches (docs/decisions/code-cache.md).
-await build({
-  ...serverBundle,
-  entryPoints: { launcher: join(top, 'plugin/launch/launcher.ts') },
-  format: 'iife',
-  globalName: 'whm2faLauncher',
-});
-await build({ ...serverBundle, entryPoints: { 'code-cache': join(top, 'plugin/launch/main.ts') } });
-
-// Each bundle a wrapper loads starts with a line naming its digest: a code cache is used
-// only with the bundle it was made from (V8 itself compares only the source's length).
-for (const name of ['api', 'index', 'hook', 'cli', ...Object.values(VENDORS).map((f) => f.slice(0, -3))]) {
-  const file = join(out, 'plugin', `${name}.js`);
-  const text = readFileSync(file, 'utf8');
-  const digest = createHash('sha256').update(text).digest('hex').slice(0, 32);
-  writeFileSync(file, `// whm2fa build ${digest}\n${text}`);
-}
 
 // The page as ES modules split on demand: app.js and what it imports at once make the
 // first load; the tabs for managing others (frontend/src/admin.ts) come with their first

@@ -3,14 +3,38 @@
  * current /cpsess token) with a JSON body; the answer is `{ok, data}` or `{ok, error}`.
  */
 
-import type { ErrorCode as ServerErrorCode } from '../../plugin/src/errors';
-import type { AuditAction } from '../../plugin/src/audit';
-import type { AdminRemoval } from '../../plugin/src/accountStatus';
-import type { CoverageReport } from '../../plugin/src/coverage';
-import type { RemindOutcome } from '../../plugin/src/reminders';
+import type {
+  ActionData,
+  ActionName,
+  AuditAction,
+  ErrorCode as ServerErrorCode,
+  UsersListParams,
+} from '../../plugin/src/api/types';
 
-export type { CoverageReport, Figure } from '../../plugin/src/coverage';
-export type { RemindOutcome } from '../../plugin/src/reminders';
+// The answers' shapes are the server's own (plugin/src/api/types.ts), not copies.
+export type {
+  AdminRemoval,
+  AuditAction,
+  CoverageReport,
+  Figure,
+  RemindOutcome,
+  SortKey,
+  SortText,
+  UsersListData,
+  UsersListParams,
+} from '../../plugin/src/api/types';
+/** `status`. */
+export type Status = ActionData['status'];
+/** A new setup as `enroll.start` answers it. */
+export type Enrollment = ActionData['enroll.start'];
+/** `enroll.confirm`'s answer. */
+export type Confirmed = ActionData['enroll.confirm'];
+/** One row of Manage Users. */
+export type Account = ActionData['users.list']['users'][number];
+/** The Settings tab's data. */
+export type SettingsData = ActionData['settings.get'];
+/** One Activity entry. */
+export type AuditEntry = ActionData['audit.list']['entries'][number];
 
 /**
  * The server's codes, plus the page's own: a request that never got an answer, and
@@ -48,74 +72,6 @@ export interface Label {
   account: string;
 }
 
-/** `status`: the fields of docs/api.md, then the page's own (attempts, pending key, admin removal, key's name). */
-export interface Status {
-  user: string;
-  isRoot: boolean;
-  enabled: boolean;
-  policyEnabled: boolean;
-  issuer: string;
-  pending: boolean;
-  lockedUntil: string | null;
-  attemptsLeft: number;
-  pendingKeyId: string | null;
-  removedByAdmin: AdminRemoval | null;
-  /** The app's name for the current key and when whm2fa saved it; null when whm2fa did not save it. */
-  keyLabel: (Label & { at: string }) | null;
-  /** Unspent recovery codes for the current key; null when whm2fa holds none for it. */
-  recoveryCodesLeft: number | null;
-}
-
-/** A new setup as `enroll.start` answers it: the secret, its QR code and key URI, and when it expires. */
-export interface Enrollment {
-  secret: string;
-  otpauthUri: string;
-  qrSvg: string;
-  account: string;
-  issuer: string;
-  expiresAt: string;
-  keyId: string;
-}
-
-/**
- * `enroll.confirm`'s answer: `replaced` names the old key's entry (null: whm2fa did not
- * save that key); `recoveryCodes`, the new key's, are in this answer only.
- */
-export interface Confirmed {
-  enabled: boolean;
-  warning?: string;
-  replaced?: Label | null;
-  recoveryCodes?: string[];
-}
-
-/** One row of Manage Users: `lastReminded` is when a reminder to set 2FA up last went out (ISO), or null. */
-export interface Account {
-  user: string;
-  domain: string;
-  owner: string;
-  enabled: boolean;
-  lastReminded: string | null;
-}
-
-/** The Settings tab's data. */
-export interface SettingsData {
-  issuer: string;
-  systemWideIssuer: string;
-  policyEnabled: boolean;
-  defaultIssuer: string;
-}
-
-/** One Activity entry. */
-export interface AuditEntry {
-  at: string;
-  actor: string;
-  subject: string;
-  action: AuditAction;
-  ip: string;
-  result: string;
-  reason?: string;
-}
-
 interface Envelope<T> {
   ok: boolean;
   data?: T;
@@ -151,7 +107,8 @@ function sessionEnded(): ApiError {
 }
 
 /** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */
-export async function call<T>(action: string, params: Record<string, unknown> = {}): Promise<T> {
+export async function call<A extends ActionName>(action: A, params: object = {}): Promise<ActionData[A]> {
+  type T = ActionData[A];
   let response: Response;
   try {
     response = await fetch(new URL('api.cgi', document.baseURI).href, {
@@ -181,31 +138,24 @@ export async function call<T>(action: string, params: Record<string, unknown> = 
 
 /** The actions of docs/api.md, one function each. */
 export const api = {
-  status: () => call<Status>('status'),
-  enrollStart: () => call<Enrollment>('enroll.start'),
+  status: () => call('status'),
+  enrollStart: () => call('enroll.start'),
   enrollConfirm: (keyId: string, code: string, currentCode?: string) =>
-    call<Confirmed>('enroll.confirm', currentCode === undefined ? { keyId, code } : { keyId, code, currentCode }),
-  enrollCancel: () => call<{ pending: boolean }>('enroll.cancel'),
-  remove: (code: string) => call<{ enabled: boolean; warning?: string }>('remove', { code }),
-  usersList: () => call<{ users: Account[]; coverage: CoverageReport }>('users.list'),
-  usersRemind: (users: string[]) => call<RemindOutcome>('users.remind', { users }),
+    call('enroll.confirm', currentCode === undefined ? { keyId, code } : { keyId, code, currentCode }),
+  enrollCancel: () => call('enroll.cancel'),
+  remove: (code: string) => call('remove', { code }),
+  usersList: (params: UsersListParams) => call('users.list', params),
+  usersRemind: (users: string[]) => call('users.remind', { users }),
   /** `recoveryCode` (one account only): the account holder's, confirming who asked. */
   usersRemove: (users: string[], reason: string, recoveryCode = '') =>
-    call<{
-      removed: string[];
-      failed: Record<string, string>;
-      mailed: string[];
-      notMailed: Record<string, string>;
-      warning?: string;
-    }>('users.remove', recoveryCode === '' ? { users, reason } : { users, reason, recoveryCode }),
-  recoveryRegenerate: (code: string) =>
-    call<{ recoveryCodes: string[]; warning?: string }>('recovery.regenerate', { code }),
-  settingsGet: () => call<SettingsData>('settings.get'),
-  settingsSet: (issuer: string) => call<SettingsData>('settings.set', { issuer }),
-  policySet: (enabled: boolean) => call<{ policyEnabled: boolean }>('policy.set', { enabled }),
+    call('users.remove', recoveryCode === '' ? { users, reason } : { users, reason, recoveryCode }),
+  recoveryRegenerate: (code: string) => call('recovery.regenerate', { code }),
+  settingsGet: () => call('settings.get'),
+  settingsSet: (issuer: string) => call('settings.set', { issuer }),
+  policySet: (enabled: boolean) => call('policy.set', { enabled }),
   /** `before` and `skip`: the last shown entry's time, and how many shown entries have it. */
   auditList: (limit: number, filter: AuditFilter, before?: string, skip?: number) =>
-    call<{ entries: AuditEntry[] }>('audit.list', {
+    call('audit.list', {
       limit,
       ...filter,
       ...(before === undefined ? {} : { before, skip }),

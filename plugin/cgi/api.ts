@@ -2,8 +2,6 @@
 import { serveApi } from '../src/api/serve';
 import type { CgiOptions } from '../src/cgi';
 
-export { warmUpApi as warmUp } from '../src/api/warmUp';
-
 /** Serves one API request and exits (0, or 1 if even the error answer could not be written). */
 export function main(options: CgiOptions): void {
   serveApi(options).then(

@@ -2,8 +2,6 @@
 import { servePageRequest } from '../src/page';
 import type { CgiOptions } from '../src/cgi';
 
-export { warmUpPage as warmUp } from '../src/page';
-
 /** Serves one page request. */
 export function main(options: CgiOptions): void {
   servePageRequest(options);

@@ -3,7 +3,7 @@
  * account, a reseller the accounts it owns. Checked again on every request: cpsrvd's own ACL check is not enough.
  */
 import { forbidden } from './errors';
-import { eachDomain, eachOwner, isValidUsername, readOwners, readResellers } from './accounts';
+import { isValidUsername, readDomains, readOwners, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
 import type { AuditEntry } from './audit';
 import type { ServerPaths } from './paths';
@@ -43,82 +43,94 @@ export function identifyCaller(paths: ServerPaths, remoteUser: string | undefine
 }
 
 /**
- * The accounts the caller manages in "Manage Users": every account for root-level
- * callers, the accounts it owns for a reseller. Never the caller itself (its own 2FA is
- * changed in "Manage my Account", which asks for its current code) and never root.
+ * The accounts the caller manages, as one reading of cPanel's owners and resellers files
+ * gives them: every account for root-level callers, the accounts it owns for a reseller.
+ * Never the caller itself (its own 2FA is changed in "Manage my Account", which asks for
+ * its current code) and never root.
  */
+export interface ManagedView {
+  readonly caller: Caller;
+  /** The caller's accounts, sorted by name (the engine's own string order). */
+  readonly users: readonly string[];
+  /**
+   * Each account's owner: the caller's accounts, and for a root-level caller every
+   * account on the server but root (the caller included), which coverage counts.
+   */
+  readonly owners: ReadonlyMap<string, string>;
+}
+
+/** The caller's {@link ManagedView}, read once. */
+export function managedView(paths: ServerPaths, caller: Caller): ManagedView {
+  const owners = managedOwners(paths, caller.isRoot ? ROOT_CALLER : caller);
+  // Sorted by the engine's own string sort: a comparator function is several times
+  // slower over tens of thousands of accounts in a fresh process.
+  const users = [...owners.keys()].sort();
+  const self = users.indexOf(caller.user);
+  if (self !== -1) users.splice(self, 1);
+  return { caller, users, owners };
+}
+
+/**
+ * The rows of `users` (names from `view`): domain (the first line of the domains file
+ * for the account), 2FA state and when each was last reminded (`reminded`: account →
+ * epoch seconds).
+ */
+export function accountRows(
+  view: ManagedView,
+  users: readonly string[],
+  facts: {
+    readonly domains: ReadonlyMap<string, string>;
+    readonly secrets: ReadonlyMap<string, string>;
+    readonly reminded: ReadonlyMap<string, number>;
+  },
+): ManagedAccount[] {
+  const rows = new Array<ManagedAccount>(users.length);
+  for (let i = 0; i < users.length; i += 1) {
+    const user = users[i] as string;
+    const at = facts.reminded.get(user);
+    rows[i] = {
+      user,
+      domain: facts.domains.get(user) ?? '',
+      owner: view.owners.get(user) ?? '',
+      enabled: facts.secrets.has(user),
+      lastReminded: at === undefined ? null : new Date(at * 1000).toISOString(),
+    };
+  }
+  return rows;
+}
+
+/** Every account the caller manages in "Manage Users" ({@link managedView}) as rows, sorted by name. */
 export function manageableAccounts(
   paths: ServerPaths,
   caller: Caller,
   reminded: ReadonlyMap<string, number> = new Map(),
 ): ManagedAccount[] {
-  // One record per account, completed in place from the domains file (the first line for
-  // an account wins), cPanel's store and the reminders (`reminded`: account → epoch
-  // seconds): a server may have tens of thousands of accounts, read by a fresh process,
-  // and every extra map of them costs milliseconds.
-  const records = managedOwners(paths, caller, (user, owner) => ({
-    user,
-    domain: '',
-    owner,
-    enabled: false,
-    lastReminded: null as string | null,
-  }));
-  eachDomain(paths, (domain, user) => {
-    const record = records.get(user);
-    if (record !== undefined && record.domain === '') record.domain = domain;
-  });
-  for (const user of readSecrets(paths).keys()) {
-    const record = records.get(user);
-    if (record !== undefined) record.enabled = true;
-  }
-  for (const [user, at] of reminded) {
-    const record = records.get(user);
-    if (record !== undefined) record.lastReminded = new Date(at * 1000).toISOString();
-  }
-  // Sorted by name with the engine's own string sort: a comparator function is several
-  // times slower over tens of thousands of accounts.
-  const users = [...records.keys()].sort();
-  const accounts = new Array<ManagedAccount>(users.length);
-  for (let i = 0; i < users.length; i += 1) accounts[i] = records.get(users[i] as string) as ManagedAccount;
-  return accounts;
+  const view = managedView(paths, caller);
+  return accountRows(view, view.users, { domains: readDomains(paths), secrets: readSecrets(paths), reminded });
 }
 
 /**
- * A record made by `record(account, owner)` for each account the caller manages
- * (ownership only: no 2FA state read). A later line for the same account replaces an
- * earlier one, as cPanel's own readers do.
+ * The accounts the caller manages (ownership only: no 2FA state read), with their owners.
  */
-function managedOwners<T>(
-  paths: ServerPaths,
-  caller: Caller,
-  record: (user: string, owner: string) => T,
-): Map<string, T> {
-  const managed = new Map<string, T>();
-  eachOwner(paths, (user, owner) => {
-    if (user !== 'root' && user !== caller.user && (caller.isRoot || owner === caller.user)) {
-      managed.set(user, record(user, owner));
-    } else {
-      managed.delete(user);
-    }
-  });
+function managedOwners(paths: ServerPaths, caller: Caller): Map<string, string> {
+  const managed = readOwners(paths, caller.isRoot ? undefined : caller.user);
+  managed.delete('root');
+  managed.delete(caller.user);
   if (caller.isRoot) {
     // Resellers without a domain are in the resellers file only.
     for (const reseller of readResellers(paths).keys()) {
-      if (reseller !== 'root' && reseller !== caller.user && !managed.has(reseller))
-        managed.set(reseller, record(reseller, 'root'));
+      if (reseller !== 'root' && reseller !== caller.user && !managed.has(reseller)) managed.set(reseller, 'root');
     }
   }
   return managed;
 }
-
-const ownerOf = (_user: string, owner: string): string => owner;
 
 /**
  * Every account root manages (all but root), with its owner: the server as coverage
  * counts it. Ownership only; no 2FA state read.
  */
 export function serverAccounts(paths: ServerPaths): Map<string, string> {
-  return managedOwners(paths, ROOT_CALLER, ownerOf);
+  return managedOwners(paths, ROOT_CALLER);
 }
 
 /** Throws FORBIDDEN unless the caller may manage every one of `users`. */
@@ -128,7 +140,7 @@ export function assertCanManage(
   users: readonly string[],
   options: { allowSelf?: boolean } = {},
 ): void {
-  const allowed = new Set(managedOwners(paths, caller, ownerOf).keys());
+  const allowed = new Set(managedOwners(paths, caller).keys());
   if (options.allowSelf === true) allowed.add(caller.user);
   for (const user of users) {
     if (user === caller.user && options.allowSelf !== true) {

@@ -7,7 +7,7 @@
  * It is statistics, not a rule: a damaged file reads as no history ("not known yet") and
  * is replaced by the next day's snapshot (docs/decisions/reminders-and-coverage.md).
  */
-import { serverAccounts, type Caller } from './access';
+import { serverAccounts, type ManagedView } from './access';
 import { isValidUsername, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
 import { readJson, withLock, writeTextAtomic } from './store';
@@ -56,56 +56,50 @@ export function dayOf(epochSeconds: number): string {
   return new Date(epochSeconds * 1000).toISOString().slice(0, 10);
 }
 
-/** An account as coverage counts it. */
-interface Counted {
-  readonly user: string;
-  readonly owner: string;
-  readonly enabled: boolean;
-}
-
 /**
- * Counts `rows` (every account root manages) for the server, and for each of `resellers`
- * the rows it owns other than its own.
+ * Counts the accounts of `owners` (account → owner) for the server, and for each of
+ * `resellers` the accounts it owns other than its own; `secrets` is cPanel's store.
  */
-export function countRows(rows: Iterable<Counted>, resellers: Iterable<string>): CoverageCounts {
+export function countOwners(
+  owners: ReadonlyMap<string, string>,
+  secrets: ReadonlyMap<string, string>,
+  resellers: Iterable<string>,
+): CoverageCounts {
   const per = new Map<string, { protected: number; total: number }>();
   for (const reseller of resellers) if (reseller !== 'root') per.set(reseller, { protected: 0, total: 0 });
   const server = { protected: 0, total: 0 };
-  for (const row of rows) {
-    const on = row.enabled ? 1 : 0;
+  // forEach, not for…of: an entry array per account is garbage a fresh process pays for.
+  owners.forEach((owner, user) => {
+    const on = secrets.has(user) ? 1 : 0;
     server.total += 1;
     server.protected += on;
-    const mine = row.owner === row.user ? undefined : per.get(row.owner);
+    const mine = owner === user ? undefined : per.get(owner);
     if (mine !== undefined) {
       mine.total += 1;
       mine.protected += on;
     }
-  }
+  });
   return { server, resellers: per };
 }
 
 /** The whole server's counts, read from cPanel's files (root's view, as a snapshot keeps them). */
 export function countCoverage(paths: ServerPaths): CoverageCounts {
-  const secrets = readSecrets(paths);
-  const rows: Counted[] = [];
-  for (const [user, owner] of serverAccounts(paths)) rows.push({ user, owner, enabled: secrets.has(user) });
-  return countRows(rows, readResellers(paths).keys());
+  return countOwners(serverAccounts(paths), readSecrets(paths), readResellers(paths).keys());
 }
 
 /**
- * The counts of the caller's view from its list `rows`: root's list is the server as a
- * snapshot counts it; a root-level reseller's lacks itself, so the server is counted
- * apart; a reseller's list gives its own figure only.
+ * The counts of the caller's view: a root-level caller's view holds the whole server (the
+ * caller included, as a snapshot counts it); a reseller's gives its own figure only.
  */
-export function viewCounts(paths: ServerPaths, caller: Caller, rows: Iterable<Counted>): CoverageCounts {
-  if (caller.user === 'root') return countRows(rows, readResellers(paths).keys());
-  if (caller.isRoot) return countCoverage(paths);
-  const own = { protected: 0, total: 0 };
-  for (const row of rows) {
-    own.total += 1;
-    own.protected += row.enabled ? 1 : 0;
-  }
-  return { server: null, resellers: new Map([[caller.user, own]]) };
+export function viewCounts(
+  paths: ServerPaths,
+  view: ManagedView,
+  secrets: ReadonlyMap<string, string>,
+): CoverageCounts {
+  if (view.caller.isRoot) return countOwners(view.owners, secrets, readResellers(paths).keys());
+  const own = { protected: 0, total: view.users.length };
+  for (const user of view.users) if (secrets.has(user)) own.protected += 1;
+  return { server: null, resellers: new Map([[view.caller.user, own]]) };
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
@@ -128,29 +122,6 @@ export function resellerShares(list: unknown): Map<string, Share> {
     if (typeof name === 'string' && isValidUsername(name) && share !== undefined) shares.set(name, share);
   }
   return shares;
-}
-
-/** Counts as compact JSON: `{"server":[p,t]|null,"resellers":[[name,p,t],…]}`. */
-export function countsJson(counts: CoverageCounts): string {
-  return JSON.stringify({
-    server: counts.server === null ? null : [counts.server.protected, counts.server.total],
-    resellers: [...counts.resellers].map(([name, s]) => [name, s.protected, s.total]),
-  });
-}
-
-/** {@link countsJson}'s text back as counts; undefined when it is not that. */
-export function parseCounts(text: string): CoverageCounts | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { server, resellers } = value as { server?: unknown; resellers?: unknown };
-  const share = server === null ? null : shareOf(server);
-  if (share === undefined || !Array.isArray(resellers)) return undefined;
-  return { server: share, resellers: resellerShares(resellers) };
 }
 
 /** The snapshots kept, oldest first, one per day; none when the file is missing or damaged. */

@@ -1,10 +1,11 @@
 /**
- * `whm2fa doctor`: what a host checks when something seems wrong — Node, registration,
- * hooks, the login policy, file permissions, whether cPanel's tools answer, orphan
+ * `whm2fa doctor`: what a host checks when something seems wrong — Node, the bundles the
+ * wrappers load, registration, hooks, the login policy, file permissions, whether cPanel's tools answer, orphan
  * entries in cPanel's 2FA store, and files left by killed processes. With `fix`, the
  * last two are repaired and the result read back.
  */
 import { readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { cpanelBridge } from './cpanel';
 import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
@@ -60,6 +61,45 @@ function permissions(paths: ServerPaths): Check {
     name: 'permissions',
     ok: problems.length === 0,
     detail: problems.length === 0 ? 'state 0700/0600, CGI 0755' : problems.join('; '),
+  };
+}
+
+/** The bundles in the program folder: the four the wrappers load, and the vendor files some flows require. */
+export const BUNDLES = [
+  'api',
+  'index',
+  'hook',
+  'cli',
+  'vendor-otplib',
+  'vendor-otplib-crypto',
+  'vendor-qrcode',
+] as const;
+
+/**
+ * Whether every bundle loads with Node's own `require` (and a wrapper's has its `main`): a
+ * truncated or damaged file is named with its error, never a crash of doctor. Loading runs
+ * only their top-level code, which defines functions and starts nothing.
+ */
+function bundles(paths: ServerPaths): Check {
+  const load = createRequire(join(paths.programDir, 'doctor'));
+  const problems: string[] = [];
+  for (const name of BUNDLES) {
+    const file = join(paths.programDir, `${name}.js`);
+    try {
+      const loaded = load(file) as { main?: unknown } | null;
+      if (!name.startsWith('vendor-') && typeof loaded?.main !== 'function') problems.push(`${name}.js has no main`);
+    } catch (err) {
+      const why = err instanceof Error ? `${err.name}: ${err.message.split('\n')[0] ?? ''}` : String(err);
+      problems.push(`${name}.js does not load (${why})`);
+    }
+  }
+  return {
+    name: 'bundles',
+    ok: problems.length === 0,
+    detail:
+      problems.length === 0
+        ? `all ${String(BUNDLES.length)} bundles load with Node's require`
+        : `${problems.join('; ')}: run install.sh again`,
   };
 }
 
@@ -124,9 +164,9 @@ function settingsCheck(paths: ServerPaths): Check {
 }
 
 /**
- * Checks the installation: state folder permissions, the Node.js version, the AppConfig
- * registration, the account hooks, that cPanel's WHM API answers, the login policy, the
- * settings file,
+ * Checks the installation: state folder permissions, the Node.js version, that the bundles
+ * load, the AppConfig registration, the account hooks, that cPanel's WHM API answers, the
+ * login policy, the settings file,
  * orphan entries in cPanel's store and files left by killed processes. With `fix`, the
  * last two are repaired (recorded at `epochSeconds`).
  */
@@ -139,6 +179,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
     ok: major >= MIN_NODE_MAJOR,
     detail: `Node.js ${process.versions.node} (needs ${String(MIN_NODE_MAJOR)}+)`,
   });
+  checks.push(bundles(paths));
   const registered = modeOf(join(paths.appsDir, 'whm2fa.conf')) !== undefined;
   checks.push({
     name: 'registration',

@@ -9,7 +9,7 @@ import { toWhm2faError } from './errors';
 import { checkSession } from './session';
 import { whmChrome } from './chrome';
 import type { ServerPaths } from './paths';
-import { cgiRequest, formatHead, logError, respond, type CgiOptions } from './cgi';
+import { cgiRequest, logError, respond, type CgiOptions } from './cgi';
 import { serverPaths } from './paths';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
 
@@ -117,23 +117,4 @@ export function servePageRequest(options: CgiOptions): void {
       body: 'Two-Factor Authentication could not be shown. Please try again, or ask your host to check the server error log.\n',
     });
   }
-}
-
-/**
- * The page rendered for root of the scratch server at `root`, answer discarded: what the
- * code cache is made from (docs/decisions/code-cache.md).
- */
-export function warmUpPage(root: string): Promise<void> {
-  const token = '/cpsess0000000000';
-  const request: CgiRequest = {
-    method: 'GET',
-    contentType: undefined,
-    contentLength: undefined,
-    remoteUser: 'root',
-    securityToken: token,
-    requestUri: `${token}/cgi/whm2fa/index.cgi`,
-    remoteAddr: '127.0.0.1',
-  };
-  formatHead(servePage(serverPaths(root), request));
-  return Promise.resolve();
 }

@@ -159,12 +159,17 @@ export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
       },
     ]);
   }
+  throw rateLimited(action, taken.retryAt);
+}
+
+/** The refusal of one `action` too many, saying when (`retryAt`, epoch seconds) to try again. */
+export function rateLimited(action: LimitedAction, retryAt: number): Whm2faError {
   // Rounded up to the minute, so that "after" it is always true.
-  const time = iso(Math.ceil(taken.retryAt / 60) * 60).slice(11, 16);
-  throw new Whm2faError(
+  const time = iso(Math.ceil(retryAt / 60) * 60).slice(11, 16);
+  return new Whm2faError(
     'RATE_LIMITED',
     `Too many ${WHAT[action]} in a short time (at most ${String(BURST)} in a row, then one a minute). Try again after ${time} UTC.`,
-    { retryAfter: iso(taken.retryAt) },
+    { retryAfter: iso(retryAt) },
   );
 }
 

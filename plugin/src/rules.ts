@@ -70,6 +70,10 @@ export const MAX_USERS_PER_REMOVE = 1000;
 export const MAX_USERS_PER_REMIND = 1000;
 /** At most one reminder to set up 2FA per account in this many days, whoever sends it. */
 export const REMINDER_INTERVAL_DAYS = 7;
+/** Accounts on one page of Manage Users (users.list). */
+export const USERS_PAGE_SIZE = 25;
+/** The longest text users.list searches for. */
+export const MAX_USERS_SEARCH_LENGTH = 100;
 /** Coverage is compared with the daily snapshot of this many days ago. */
 export const COVERAGE_LOOKBACK_DAYS = 30;
 /** Daily coverage snapshots older than this many days are dropped. */

@@ -9,7 +9,7 @@
  * own output by the unit tests.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { CODE_DIGITS, CODE_PATTERN, PERIOD_SECONDS } from './rules';
+import { CODE_DIGITS, CODE_PATTERN, cleanCode, PERIOD_SECONDS } from './rules';
 import type * as Otplib from './vendor/otplib';
 import type * as OtplibCrypto from './vendor/otplib-crypto';
 
@@ -114,11 +114,6 @@ export function timeStepOf(epochSeconds: number): number {
   return Math.floor(epochSeconds / PERIOD_SECONDS);
 }
 
-/** Removes the spaces people type or paste inside a code ("123 456"). */
-export function normalizeCode(input: string): string {
-  return input.replace(/[\s-]+/g, '');
-}
-
 /**
  * Checks `code` against `secret` at `epochSeconds`, accepting one step of drift either
  * way. A code whose step is at or below `afterTimeStep` (the last one accepted for this
@@ -130,7 +125,7 @@ export function verifyCode(options: {
   epochSeconds: number;
   afterTimeStep?: number | undefined;
 }): VerifyResult {
-  const code = normalizeCode(options.code);
+  const code = cleanCode(options.code);
   if (!CODE_PATTERN.test(code) || !isUsableSecret(options.secret)) return { valid: false, reason: 'malformed' };
   let result: { valid: boolean; timeStep?: number };
   try {

@@ -65,10 +65,13 @@ export function lockSecondsAfter(lockCount: number): number {
   return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.min(lockCount, 10), MAX_LOCK_SECONDS);
 }
 
-const WRONG_MESSAGE =
+/** What a wrong security code is told. */
+export const WRONG_MESSAGE =
   'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.';
-const MALFORMED_MESSAGE = 'Enter the 6-digit security code from your authenticator app.';
-const RECOVERY_WRONG_MESSAGE =
+/** What a code that is not 6 digits is told. */
+export const MALFORMED_MESSAGE = 'Enter the 6-digit security code from your authenticator app.';
+/** What a wrong recovery code is told. */
+export const RECOVERY_WRONG_MESSAGE =
   'That recovery code is not correct. Check it with the account holder: each code works once, and codes made before their last setup or new codes no longer work.';
 const RECOVERY_MALFORMED_MESSAGE = 'A recovery code has 12 letters and digits, like ABCD-EFGH-JKLM.';
 const RECOVERY_NONE_MESSAGE =

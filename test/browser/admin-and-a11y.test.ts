@@ -46,6 +46,27 @@ describe('Manage Users and Activity across roles', () => {
     expect(await row.textContent()).toContain('Customer lost phone');
   });
 
+  it('root’s filter and sort go to the server: the table shows the page it answers', async () => {
+    const root = await asUser('root');
+    await root.getByRole('tab', { name: 'Manage Users' }).click();
+    await root.getByRole('row').filter({ hasText: 'shop1' }).first().waitFor();
+    const asked: unknown[] = [];
+    root.on('request', (r) => {
+      if (r.url().endsWith('/api.cgi')) asked.push(r.postDataJSON());
+    });
+    await root.getByLabel('Filter accounts').fill('BLOG');
+    await root.getByRole('row').filter({ hasText: 'shop1' }).first().waitFor({ state: 'detached' });
+    const names = async (): Promise<string[]> =>
+      (await root.locator('tbody tr td:nth-child(2)').allTextContents()).map((t) => t.trim());
+    expect(await names()).toEqual(['blog2']);
+    await root.getByRole('button', { name: 'Owner' }).click();
+    await root.getByRole('columnheader', { name: /Owner/ }).and(root.locator('[aria-sort="ascending"]')).waitFor();
+    expect(asked).toEqual([
+      { action: 'users.list', search: 'BLOG', sort: 'user', page: 1 },
+      { action: 'users.list', search: 'BLOG', sort: 'owner', page: 1 },
+    ]);
+  });
+
   it('a reseller never sees another reseller’s accounts', async () => {
     const page = await asUser('reseller2');
     await page.getByRole('tab', { name: 'Manage Users' }).click();

@@ -1,9 +1,26 @@
 // The JSON API as msw serves it to the page's component tests: a small in-memory
-// server with the shapes of docs/api.md, plus per-test overrides for failures.
+// server with the shapes of docs/api.md, plus per-test overrides for failures. Its rules
+// and words are the server's own functions and messages (reasons, issuers, paging, code
+// checks, locks, rate limits), and test/unit/fake-contract.test.ts proves that it answers
+// as the real handler does for the same requests.
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { totp } from '../support/rfc6238';
 import type { CoverageReport } from '../../frontend/src/api';
+import { accountPage, MAX_PAGE, MAX_SORT_LENGTH, pageQuery } from '../../plugin/src/accountPage';
+import { optionalInteger, optionalString } from '../../plugin/src/api/params';
+import { forbidden, Whm2faError } from '../../plugin/src/errors';
+import { validIssuer } from '../../plugin/src/issuer';
+import { BURST, rateLimited, REFILL_SECONDS, type LimitedAction } from '../../plugin/src/rateLimit';
+import { validReason } from '../../plugin/src/removal';
+import { MAX_USERS_SEARCH_LENGTH } from '../../plugin/src/rules';
+import {
+  FIRST_LOCK_SECONDS,
+  lockMessage,
+  MALFORMED_MESSAGE,
+  RECOVERY_WRONG_MESSAGE,
+  WRONG_MESSAGE,
+} from '../../plugin/src/verification';
 
 export interface Call {
   action: string;
@@ -56,6 +73,8 @@ export const state = {
   recovery: {} as Record<string, string[]>,
   /** How many sets of recovery codes were made. */
   codeSets: 0,
+  /** Each rate-limited action's bucket, as the server keeps one per actor (rateLimit.ts). */
+  buckets: new Map<LimitedAction, { tokens: number; at: number }>(),
 };
 
 /** The fake server's time: its expiry and lock times, and its Date header. */
@@ -113,6 +132,16 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
   state.serverClockMs = 0;
   state.recovery = {};
   state.codeSets = 0;
+  state.buckets = new Map();
+}
+
+/** Takes one token of `action`, or throws the server's RATE_LIMITED (the same bucket maths as rateLimit.ts). */
+function charge(action: LimitedAction): void {
+  const now = serverNow() / 1000;
+  const before = state.buckets.get(action) ?? { tokens: BURST, at: now };
+  const tokens = Math.min(BURST, before.tokens + Math.max(0, now - before.at) / REFILL_SECONDS);
+  if (tokens < 1) throw rateLimited(action, Math.ceil(now + (1 - tokens) * REFILL_SECONDS));
+  state.buckets.set(action, { tokens: tokens - 1, at: now });
 }
 
 /** A new set of codes for the caller, as `enroll.confirm` and `recovery.regenerate` make them. */
@@ -147,35 +176,32 @@ export function override(action: string, handler: Handler): void {
   overrides.set(action, handler);
 }
 
-/** A wrong code counts; the fifth in a row locks for five minutes (as the plugin does). */
-function wrongCode(fields: string[]): Response {
+/** A wrong code counts; the fifth in a row locks for five minutes, with the server's words. */
+function wrongCode(fields: string[], said = WRONG_MESSAGE): never {
   state.status.attemptsLeft -= 1;
-  if (state.status.attemptsLeft > 0)
-    return fail(
-      422,
-      'CODE_INVALID',
-      'That security code is not correct. Check that your phone sets its time automatically.',
-      undefined,
-      fields,
-    );
+  if (state.status.attemptsLeft > 0) throw new Whm2faError('CODE_INVALID', said, { fields });
   state.status.attemptsLeft = 0;
-  state.status.lockedUntil = new Date(serverNow() + 300_000).toISOString();
-  return fail(422, 'CODE_INVALID', 'locked', state.status.lockedUntil, fields);
+  const until = serverNow() / 1000 + FIRST_LOCK_SECONDS;
+  state.status.lockedUntil = new Date(until * 1000).toISOString();
+  throw new Whm2faError('CODE_INVALID', `${said} ${lockMessage(until)}`, {
+    lockedUntil: state.status.lockedUntil,
+    fields,
+  });
 }
 
-/** Checks codes as the plugin does: malformed first (not counted), then wrong (counted once). */
+/** The end of the caller's verification lock (epoch seconds), if one is running. */
+function lockedUntil(): number | undefined {
+  const until = state.status.lockedUntil === null ? undefined : Date.parse(state.status.lockedUntil) / 1000;
+  return until !== undefined && until * 1000 > serverNow() ? until : undefined;
+}
+
+/** Checks codes as the plugin does: locked first, then malformed (not counted), then wrong (counted once). */
 function checkCodes(checks: Array<[field: string, code: unknown, secret: string]>): Response | undefined {
-  if (state.status.lockedUntil !== null && Date.parse(state.status.lockedUntil) > serverNow())
-    return fail(429, 'LOCKED', 'locked', state.status.lockedUntil);
+  const locked = lockedUntil();
+  if (locked !== undefined)
+    throw new Whm2faError('LOCKED', lockMessage(locked), { lockedUntil: state.status.lockedUntil ?? '' });
   const malformed = checks.filter(([, code]) => typeof code !== 'string' || !/^\d{6}$/.test(code)).map(([f]) => f);
-  if (malformed.length > 0)
-    return fail(
-      422,
-      'CODE_INVALID',
-      'Enter the 6-digit security code from your authenticator app.',
-      undefined,
-      malformed,
-    );
+  if (malformed.length > 0) throw new Whm2faError('CODE_INVALID', MALFORMED_MESSAGE, { fields: malformed });
   const wrong = checks.filter(([, code, secret]) => !rightNow(secret, code)).map(([f]) => f);
   if (wrong.length > 0) return wrongCode(wrong);
   state.status.attemptsLeft = 5;
@@ -185,6 +211,14 @@ function checkCodes(checks: Array<[field: string, code: unknown, secret: string]
 const ACTIONS: Record<string, (body: Call) => Response> = {
   status: () => ok(state.status),
   'enroll.start': () => {
+    charge('enroll.start');
+    const locked = lockedUntil();
+    if (locked !== undefined)
+      throw new Whm2faError(
+        'LOCKED',
+        `${lockMessage(locked)} No new key was made: it could not be confirmed before then.`,
+        { lockedUntil: state.status.lockedUntil ?? '' },
+      );
     state.keys += 1;
     const secret = secretOf(state.keys);
     state.status.pending = true;
@@ -243,7 +277,39 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const refused = checkCodes([['code', body['code'], CURRENT_SECRET]]);
     return refused ?? ok({ recoveryCodes: newCodes() });
   },
-  'users.list': () => ok({ users: state.users.map((u) => ({ lastReminded: null, ...u })), coverage: state.coverage }),
+  'users.list': (body) => {
+    // The server's own checks and page rules (accountPage.ts), over the fake's accounts.
+    let query;
+    try {
+      query = pageQuery(
+        optionalString(body, 'search', MAX_USERS_SEARCH_LENGTH) ?? '',
+        optionalString(body, 'sort', MAX_SORT_LENGTH) ?? 'user',
+        optionalInteger(body, 'page', 1, MAX_PAGE) ?? 1,
+      );
+    } catch (err) {
+      if (err instanceof Whm2faError) return fail(400, err.code, err.message);
+      throw err;
+    }
+    const caller = { user: state.status.user, isRoot: state.status.isRoot, isReseller: true };
+    const owners = new Map(state.users.map((u) => [u.user, u.owner]));
+    const domains = new Map(state.users.map((u) => [u.user, u.domain]));
+    const page = accountPage(
+      {
+        view: { caller, users: [...owners.keys()].sort(), owners },
+        secrets: new Map(state.users.filter((u) => u.enabled).map((u) => [u.user, 'KEY'])),
+        reminded: new Map(
+          state.users.flatMap((u) =>
+            u.lastReminded === undefined || u.lastReminded === null
+              ? []
+              : [[u.user, Date.parse(u.lastReminded) / 1000]],
+          ),
+        ),
+        domains: () => domains,
+      },
+      query,
+    );
+    return ok({ ...page, coverage: state.coverage });
+  },
   'users.remind': (body) => {
     // As the plugin does: every account must be the caller's; 2FA on or reminded within
     // 7 days is skipped; no contact address is not sent.
@@ -276,15 +342,25 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const failed: Record<string, string> = {};
     const notMailed: Record<string, string> = {};
     const users = body['users'] as string[];
-    const code = body['recoveryCode'] as string | undefined;
+    const given = body['recoveryCode'] as string | undefined;
+    const code = given?.trim() === '' ? undefined : given;
+    // In the server's order (removal.ts): one account with a code, the reason, then who may be managed.
+    if (code !== undefined && new Set(users).size !== 1)
+      throw new Whm2faError('BAD_REQUEST', 'A recovery code confirms one account: name exactly one account with it.');
+    if (code === undefined) validReason((body['reason'] as string | undefined) ?? '');
+    for (const name of users)
+      if (!state.users.some((u) => u.user === name)) throw forbidden(`You cannot manage the account "${name}".`);
     if (code !== undefined) {
-      if (users.length !== 1) return fail(400, 'BAD_REQUEST', 'A recovery code confirms one account.');
       const codes = state.recovery[users[0] ?? ''] ?? [];
-      const index = codes.indexOf(code.toUpperCase());
-      if (index === -1) return wrongCode(['recoveryCode']);
+      const index = codes.indexOf(
+        code
+          .replace(/[\s-]+/g, '')
+          .toUpperCase()
+          .replace(/(.{4})(?=.)/g, '$1-'),
+      );
+      if (index === -1) return wrongCode(['recoveryCode'], RECOVERY_WRONG_MESSAGE);
       codes.splice(index, 1);
-    } else if (typeof body['reason'] !== 'string' || body['reason'].trim() === '')
-      return fail(400, 'BAD_REQUEST', 'Give a reason.');
+    }
     for (const name of users) {
       const account = state.users.find((u) => u.user === name);
       if (account === undefined) return fail(403, 'FORBIDDEN', `You cannot manage the account "${name}".`);
@@ -302,11 +378,14 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
   },
   'settings.get': () => ok(settings()),
   'settings.set': (body) => {
-    state.issuer = (body['issuer'] as string) || settings().defaultIssuer;
+    const issuer = validIssuer(typeof body['issuer'] === 'string' ? body['issuer'] : '');
+    if (state.status.isRoot) charge('issuer.set');
+    state.issuer = issuer || settings().defaultIssuer;
     if (state.status.isRoot) state.systemWideIssuer = state.issuer;
     return ok(settings());
   },
   'policy.set': (body) => {
+    if (!state.status.isRoot) throw forbidden('Only root can switch the two-factor login policy. Ask your host.');
     state.status.policyEnabled = body['enabled'] as boolean;
     return ok({ policyEnabled: state.status.policyEnabled });
   },
@@ -342,6 +421,18 @@ function settings() {
   };
 }
 
+/** The fake's answer to one request body, refusals as the server words them (its Whm2faError). */
+export function answer(body: Call): Response {
+  const action = ACTIONS[body.action];
+  if (action === undefined) return fail(400, 'BAD_REQUEST', 'unknown');
+  try {
+    return action(body);
+  } catch (err) {
+    if (!(err instanceof Whm2faError)) throw err;
+    return HttpResponse.json({ ok: false, error: err.toJSON() }, { status: err.status });
+  }
+}
+
 export const server = setupServer(
   http.post('*/api.cgi', async ({ request }) => {
     // The page must send JSON to api.cgi under the /cpsess token.
@@ -355,9 +446,7 @@ export const server = setupServer(
       state.status.lockedUntil = null;
       state.status.attemptsLeft = 5;
     }
-    const action = ACTIONS[body.action];
-    const response =
-      overrides.get(body.action)?.(body) ?? (action === undefined ? fail(400, 'BAD_REQUEST', 'unknown') : action(body));
+    const response = overrides.get(body.action)?.(body) ?? answer(body);
     // Every answer carries the server's time, as a web server's Date header does.
     response.headers.set('Date', new Date(serverNow()).toUTCString());
     return response;

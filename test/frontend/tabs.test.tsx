@@ -34,7 +34,7 @@ describe('Manage Users', () => {
     ]);
   });
 
-  it('filters, sorts and pages thousands of accounts', async () => {
+  it('filters, sorts and pages thousands of accounts on the server, a typed filter sent once typing pauses', async () => {
     state.users = Array.from({ length: 2000 }, (_, i) => ({
       user: `user${String(i).padStart(4, '0')}`,
       domain: `d${String(i)}.example.com`,
@@ -45,16 +45,24 @@ describe('Manage Users', () => {
     expect(await screen.findByText('667 of 2000 accounts protected')).toBeTruthy();
     expect(screen.getByText('Page 1 of 80')).toBeTruthy();
     expect(screen.getAllByRole('row')).toHaveLength(26);
+    const lists = () => calls.filter((c) => c.action === 'users.list');
+    expect(lists()).toEqual([{ action: 'users.list', search: '', sort: 'user', page: 1 }]);
     fireEvent.click(screen.getByRole('button', { name: 'Next' }));
-    expect(screen.getByText('Page 2 of 80')).toBeTruthy();
+    expect(await screen.findByText('Page 2 of 80')).toBeTruthy();
     expect(screen.getAllByRole('row')[1]?.textContent).toContain('user0025');
     fireEvent.click(screen.getByRole('button', { name: 'Account' }));
-    expect(screen.getAllByRole('row')[1]?.textContent).toContain('user1999');
+    await waitFor(() => expect(screen.getAllByRole('row')[1]?.textContent).toContain('user1999'));
     expect(screen.getByRole('columnheader', { name: 'Account' }).getAttribute('aria-sort')).toBe('descending');
-    fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'user19' } });
-    expect(screen.getByText('Page 1 of 4')).toBeTruthy();
+    expect(lists().at(-1)).toEqual({ action: 'users.list', search: '', sort: '-user', page: 1 });
+    const asked = lists().length;
+    for (const typed of ['u', 'us', 'user1', 'user19'])
+      fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: typed } });
+    expect(await screen.findByText('Page 1 of 4')).toBeTruthy();
+    // One request for the whole word, from the first page.
+    expect(lists().slice(asked)).toEqual([{ action: 'users.list', search: 'user19', sort: '-user', page: 1 }]);
+    expect(screen.getByText('667 of 2000 accounts protected')).toBeTruthy();
     fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'nobody-matches' } });
-    expect(screen.getByText(/No account matches/)).toBeTruthy();
+    expect(await screen.findByText('No account matches “nobody-matches”.')).toBeTruthy();
   });
 
   it('sorting a column either way keeps equal values in name order', async () => {
@@ -71,10 +79,11 @@ describe('Manage Users', () => {
         .slice(1)
         .map((row) => /alpha|bravo|charlie/.exec(row.textContent ?? '')?.[0] ?? '');
     fireEvent.click(within(owner).getByRole('button'));
-    expect(names()).toEqual(['alpha', 'bravo', 'charlie']);
+    await waitFor(() => expect(calls.at(-1)).toMatchObject({ sort: 'owner' }));
+    await waitFor(() => expect(names()).toEqual(['alpha', 'bravo', 'charlie']));
     fireEvent.click(within(owner).getByRole('button'));
     expect(owner.getAttribute('aria-sort')).toBe('descending');
-    expect(names()).toEqual(['charlie', 'alpha', 'bravo']);
+    await waitFor(() => expect(names()).toEqual(['charlie', 'alpha', 'bravo']));
   });
 
   it('the sorted column shows its direction; the pager hands focus on when its button disables', async () => {
@@ -244,12 +253,28 @@ describe('Manage Users', () => {
     expect(document.body.textContent).not.toMatch(/they were emailed/);
   });
 
-  it('changing the filter clears the selection, so nothing hidden is sent', async () => {
+  it('checked accounts stay checked by name across pages and searches; the dialog names every one', async () => {
+    state.users = Array.from({ length: 30 }, (_, i) => ({
+      user: `acct${String(i).padStart(2, '0')}`,
+      domain: `a${String(i)}.example.com`,
+      owner: 'reseller1',
+      enabled: i % 2 === 0,
+    }));
     await openTab('Manage Users');
-    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select shop1' }));
-    expect(screen.getByRole('button', { name: /\(1 selected\)/ })).toBeTruthy();
-    fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'shop2' } });
-    expect(screen.getByRole('button', { name: /\(0 selected\)/ })).toBeTruthy();
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select acct02' }));
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Select acct03 for a reminder' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Next' }));
+    fireEvent.click(await screen.findByRole('checkbox', { name: 'Select acct28' }));
+    expect(screen.getByRole('button', { name: /\(2 selected\)/ })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Send reminders to 1 selected account' })).toBeTruthy();
+    fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'acct0' } });
+    const box = (await screen.findByRole('checkbox', { name: 'Select acct02' })) as HTMLInputElement;
+    await waitFor(() => expect(screen.queryByRole('checkbox', { name: 'Select acct28' })).toBeNull());
+    expect(box.checked).toBe(true);
+    expect(screen.getByRole('button', { name: /\(2 selected\)/ })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /\(2 selected\)/ }));
+    const dialog = await screen.findByRole('dialog');
+    expect(within(dialog).getByText('acct02, acct28')).toBeTruthy();
   });
 
   it('explains that cPanel users set 2FA up in cPanel, and does not claim protection with the policy off', async () => {

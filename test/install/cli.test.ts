@@ -1,6 +1,6 @@
 // The `whm2fa` command as root runs it over SSH, against an installed tree.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, auditLines, cpanelSecrets, mails, makeServer, type Server, HOST } from '../support/server';
@@ -125,6 +125,7 @@ describe('whm2fa doctor', () => {
     const checks = r.json().data?.['checks'] as Array<{ name: string; ok: boolean }>;
     expect(checks.map((c) => c.name)).toEqual([
       'node',
+      'bundles',
       'registration',
       'hooks',
       'cpanel',
@@ -163,6 +164,29 @@ describe('whm2fa doctor', () => {
     expect(r.out).toMatch(/FAIL\s+policy/);
     expect(r.out).toMatch(/FAIL\s+permissions: .*whm2fa is 0755, expected 0700/);
     chmodSync(join(server.root, 'var/cpanel/whm2fa'), 0o700);
+  });
+
+  it('says in one line that the bundles load, and names a damaged one without crashing (exit 3)', () => {
+    expect(run('doctor').out).toMatch(/ok\s+bundles: all 7 bundles load with Node's require/);
+    const program = join(server.root, 'usr/local/cpanel/3rdparty/whm2fa');
+    const api = join(program, 'api.js');
+    const qr = join(program, 'vendor-qrcode.js');
+    const [apiText, qrText] = [readFileSync(api, 'utf8'), readFileSync(qr, 'utf8')];
+    try {
+      // Cut short, as a full disk leaves a copy; and a file that loads but is not a bundle.
+      writeFileSync(api, apiText.slice(0, Math.floor(apiText.length / 2)));
+      writeFileSync(qr, 'throw new Error("damaged");');
+      const r = run('doctor');
+      expect(r.status, r.err).toBe(3);
+      expect(r.out).toMatch(
+        /FAIL\s+bundles: api\.js does not load \(SyntaxError: .*\); vendor-qrcode\.js does not load \(Error: damaged\): run install\.sh again/,
+      );
+      // The other checks still ran.
+      expect(r.out).toMatch(/ok\s+hooks/);
+    } finally {
+      writeFileSync(api, apiText);
+      writeFileSync(qr, qrText);
+    }
   });
 });
 

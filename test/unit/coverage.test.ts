@@ -4,13 +4,12 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerPaths } from '../../plugin/src/paths';
-import { manageableAccounts } from '../../plugin/src/access';
+import { managedView } from '../../plugin/src/access';
+import { readSecrets } from '../../plugin/src/cpanelState';
 import {
   countCoverage,
-  countsJson,
   coverageReport,
   dayOf,
-  parseCounts,
   readHistory,
   recordCoverageIfDue,
   viewCounts,
@@ -57,27 +56,18 @@ describe('the figures of each view', () => {
       server: share(2, 7),
       resellers: { reseller1: share(1, 2), reseller2: share(0, 1), empty: share(0, 0) },
     });
-    const rows = manageableAccounts(paths, { user: 'root', isRoot: true, isReseller: false });
-    expect(plain(viewCounts(paths, { user: 'root', isRoot: true, isReseller: false }, rows))).toEqual(
-      plain(countCoverage(paths)),
-    );
+    const view = managedView(paths, { user: 'root', isRoot: true, isReseller: false });
+    expect(plain(viewCounts(paths, view, readSecrets(paths)))).toEqual(plain(countCoverage(paths)));
   });
 
   it('a reseller: its own figure only; a root-level reseller: the server’s, itself included', () => {
     const reseller = { user: 'reseller1', isRoot: false, isReseller: true };
-    expect(plain(viewCounts(paths, reseller, manageableAccounts(paths, reseller)))).toEqual({
+    expect(plain(viewCounts(paths, managedView(paths, reseller), readSecrets(paths)))).toEqual({
       server: null,
       resellers: { reseller1: share(1, 2) },
     });
     const boss = { user: 'reseller2', isRoot: true, isReseller: true };
-    expect(plain(viewCounts(paths, boss, manageableAccounts(paths, boss)))).toEqual(plain(countCoverage(paths)));
-  });
-
-  it('travel through the list cache as text and back', () => {
-    const counts = countCoverage(paths);
-    expect(plain(parseCounts(countsJson(counts)) as CoverageCounts)).toEqual(plain(counts));
-    expect(parseCounts('{"server":[3,2],"resellers":[]}')).toBeUndefined();
-    expect(parseCounts('not json')).toBeUndefined();
+    expect(plain(viewCounts(paths, managedView(paths, boss), readSecrets(paths)))).toEqual(plain(countCoverage(paths)));
   });
 });
 
@@ -175,7 +165,7 @@ describe('30 days ago', () => {
   it('a reseller’s report holds its own figure and no server', () => {
     writeHistory([{ day: dayOf(T0 - 30 * DAY), server: [1, 6], resellers: [['reseller1', 0, 1]] }]);
     const reseller = { user: 'reseller1', isRoot: false, isReseller: true };
-    const counts = viewCounts(paths, reseller, manageableAccounts(paths, reseller));
+    const counts = viewCounts(paths, managedView(paths, reseller), readSecrets(paths));
     expect(coverageReport(counts, readHistory(paths), T0)).toEqual({
       server: null,
       resellers: [

@@ -13,10 +13,10 @@ import {
   keyUri,
   loadTotp,
   newSecret,
-  normalizeCode,
   timeStepOf,
   verifyCode,
 } from '../../plugin/src/totp';
+import { cleanCode } from '../../plugin/src/rules';
 import { base32ToBytes, hotp, totp } from '../support/rfc6238';
 import {
   RFC4226,
@@ -138,10 +138,12 @@ describe('verifyCode', () => {
     });
   });
 
-  it('ignores spaces typed or pasted inside a code', () => {
+  it('ignores spaces and hyphens typed or pasted inside a code, by the one rule the page also uses', () => {
     const code = totp(secret, t);
-    expect(normalizeCode(` ${code.slice(0, 3)} ${code.slice(3)} `)).toBe(code);
+    expect(cleanCode(` ${code.slice(0, 3)} ${code.slice(3)} `)).toBe(code);
+    expect(cleanCode(`${code.slice(0, 3)}-${code.slice(3)}\t`)).toBe(code);
     expect(verifyCode({ secret, code: `${code.slice(0, 3)} ${code.slice(3)}`, epochSeconds: t }).valid).toBe(true);
+    expect(verifyCode({ secret, code: `${code.slice(0, 3)}-${code.slice(3)}`, epochSeconds: t }).valid).toBe(true);
   });
 });
 

@@ -26,7 +26,7 @@ export function Activity() {
     // Times repeat (one change of several accounts): also say how many at `before` are shown.
     api.auditList(PAGE, f, before, entries?.filter((e) => e.at === before).length).then((d) => {
       setError(undefined);
-      setEntries((old) => (before === undefined ? d.entries : [...(old ?? []), ...d.entries]));
+      setEntries((old) => [...(before === undefined ? [] : (old ?? [])), ...d.entries]);
       setMore(d.entries.length === PAGE);
       return d.entries.length === PAGE;
     }, setError);

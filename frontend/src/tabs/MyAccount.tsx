@@ -29,7 +29,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   const [removing, setRemoving] = useState(false);
   const [regenerating, setRegenerating] = useState(false);
   // New recovery codes, in this component's memory only: shown until the user says they are saved.
-  const [codes, setCodes] = useState<string[] | undefined>();
+  const [codes, setCodes] = useState<readonly string[] | undefined>();
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
   // Back from a setup (Cancel, Back): focus goes to this heading, not to <body>.
   const [back, setBack] = useState(0);
@@ -50,7 +50,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
     [],
   );
 
-  const finished = (text: string, tone?: 'warning', warning?: string, made?: string[]) => {
+  const finished = (text: string, tone?: 'warning', warning?: string, made?: readonly string[]) => {
     setMode('view');
     setRemoving(false);
     setRegenerating(false);

@@ -1,66 +1,91 @@
-import { useEffect, useState } from 'preact/hooks';
-import { api, ApiError, type Account, type CoverageReport } from '../api';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, ApiError, type Account, type SortKey, type UsersListData } from '../api';
 import { Notice, Problem } from '../components/Problem';
 import { Coverage } from './users/Coverage';
 import { Pager } from './users/Pager';
-import { useAccountRows } from './users/rows';
 import { Toolbar } from './users/Toolbar';
 import { RemoveForUsers, type RemovalOutcome } from './users/RemoveForUsers';
 import { RemindUsers } from './users/RemindUsers';
-import { UsersTable, type SortKey } from './users/UsersTable';
+import { UsersTable } from './users/UsersTable';
 
-const PAGE_SIZE = 25;
+/** How long typing in the filter may pause before the server is asked (ms). */
+const SEARCH_DELAY_MS = 300;
 
 /**
- * "Manage Users": the accounts the caller may manage with coverage over time, reminders
- * to set 2FA up, and the lost-device removal.
+ * "Manage Users": one page of the accounts the caller may manage, searched, sorted and
+ * paged by the server, with coverage over time, reminders to set 2FA up, and the
+ * lost-device removal. Checked accounts stay checked by name across pages, sorts and
+ * searches, so an action may name accounts on other pages; its dialog lists them.
  */
 export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
-  const [accounts, setAccounts] = useState<Account[] | undefined>();
-  const [report, setReport] = useState<CoverageReport | undefined>();
+  const [data, setData] = useState<UsersListData | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [filter, setFilter] = useState('');
+  const [search, setSearch] = useState('');
   const [sort, setSort] = useState<{ key: SortKey; up: boolean }>({ key: 'user', up: true });
-  const [page, setPage] = useState(0);
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [page, setPage] = useState(1);
+  // Checked accounts by name, with the row last seen for each: an action needs to know
+  // whether each has 2FA even when it is on another page.
+  const [selected, setSelected] = useState<ReadonlyMap<string, Account>>(new Map());
   const [confirming, setConfirming] = useState<string[] | undefined>();
   const [reminding, setReminding] = useState<string[] | undefined>();
   const [outcome, setOutcome] = useState<RemovalOutcome | undefined>();
+  // Only the answer to the latest request is shown: an older one may arrive after it.
+  const latest = useRef(0);
 
-  const load = () =>
-    api.usersList().then((d) => {
-      setAccounts(d.users);
-      setReport(d.coverage);
-    }, setError);
+  const load = () => {
+    latest.current += 1;
+    const mine = latest.current;
+    return api.usersList({ search, sort: sort.up ? sort.key : `-${sort.key}`, page }).then(
+      (d) => {
+        if (mine !== latest.current) return;
+        setData(d);
+        // What the server says now about checked accounts shown on this page.
+        setSelected((old) => {
+          if (!d.users.some((a) => old.has(a.user))) return old;
+          const next = new Map(old);
+          for (const a of d.users) if (next.has(a.user)) next.set(a.user, a);
+          return next;
+        });
+      },
+      (err: ApiError) => {
+        if (mine === latest.current) setError(err);
+      },
+    );
+  };
   useEffect(() => {
     void load();
-  }, []);
+  }, [search, sort, page]);
+  // The server is asked once typing pauses, from the first page.
+  useEffect(() => {
+    if (filter.trim() === search.trim()) return undefined;
+    const timer = setTimeout(() => {
+      setSearch(filter);
+      setPage(1);
+    }, SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [filter]);
 
-  const shown = useAccountRows(accounts, filter, sort);
-
-  if (accounts === undefined) {
+  if (data === undefined) {
     return error === undefined ? <p aria-busy="true">Loading accounts…</p> : <Problem error={error} />;
   }
-  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
-  const current = Math.min(page, pages - 1);
-  const rows = shown.slice(current * PAGE_SIZE, current * PAGE_SIZE + PAGE_SIZE);
-  const toggle = (users: string[], on: boolean) => {
-    const next = new Set(selected);
-    for (const u of users) {
-      if (on) next.add(u);
-      else next.delete(u);
+  const rows = data.users;
+  const toggle = (accounts: readonly Account[], on: boolean) => {
+    const next = new Map(selected);
+    for (const a of accounts) {
+      if (on) next.set(a.user, a);
+      else next.delete(a.user);
     }
     setSelected(next);
   };
-  // Exactly the checked accounts, in the order the table shows them: those with 2FA for a
-  // removal, those without for a reminder.
-  const checked = shown.filter((a) => a.enabled && selected.has(a.user)).map((a) => a.user);
-  const toRemind = shown.filter((a) => !a.enabled && selected.has(a.user)).map((a) => a.user);
-  const unprotected = rows.filter((a) => !a.enabled).map((a) => a.user);
+  // Exactly the checked accounts: those with 2FA for a removal, those without for a reminder.
+  const checked = [...selected.values()].filter((a) => a.enabled).map((a) => a.user);
+  const toRemind = [...selected.values()].filter((a) => !a.enabled).map((a) => a.user);
+  const unprotected = rows.filter((a) => !a.enabled);
   const done = (result: RemovalOutcome) => {
     setConfirming(undefined);
     setReminding(undefined);
-    setSelected(new Set());
+    setSelected(new Map());
     setOutcome(result);
     setError(undefined);
     void load();
@@ -69,25 +94,20 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
   return (
     <section aria-labelledby="whm2fa-users-title">
       <h2 id="whm2fa-users-title">{props.isRoot ? 'All accounts' : 'Your accounts'}</h2>
-      <Coverage accounts={accounts} policyEnabled={props.policyEnabled} report={report} />
+      <Coverage counts={data} policyEnabled={props.policyEnabled} report={data.coverage} />
       <Notice text={outcome?.text} tone={outcome?.partial === true ? 'warning' : 'success'} />
       <Problem error={error} />
       <Toolbar
         filter={filter}
-        onFilter={(value) => {
-          // A new filter starts a new selection, so nothing hidden is ever sent.
-          setFilter(value);
-          setPage(0);
-          setSelected(new Set());
-        }}
+        onFilter={setFilter}
         checked={checked}
         onRemove={setConfirming}
         toRemind={toRemind}
         onRemind={setReminding}
-        unprotected={unprotected.length === 0 ? undefined : unprotected.every((u) => selected.has(u))}
+        unprotected={unprotected.length === 0 ? undefined : unprotected.every((a) => selected.has(a.user))}
         onSelectUnprotected={(on) => toggle(unprotected, on)}
       />
-      {accounts.length === 0 ? (
+      {data.total === 0 ? (
         <p>There are no accounts for you to manage.</p>
       ) : (
         <>
@@ -97,15 +117,15 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
             sort={sort}
             onSort={(key) => {
               setSort({ key, up: sort.key === key ? !sort.up : true });
-              setPage(0);
+              setPage(1);
             }}
             onToggle={toggle}
             onRemove={(user) => setConfirming([user])}
           />
-          {shown.length === 0 ? <p>No account matches “{filter}”.</p> : null}
+          {data.matching === 0 ? <p>No account matches “{search.trim()}”.</p> : null}
         </>
       )}
-      <Pager current={current} pages={pages} onPage={setPage} />
+      <Pager current={data.page - 1} pages={data.pages} onPage={(p) => setPage(p + 1)} />
       {confirming === undefined ? null : (
         <RemoveForUsers users={confirming} onClose={() => setConfirming(undefined)} onDone={done} />
       )}

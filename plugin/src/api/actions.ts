@@ -4,7 +4,7 @@
  * line gets the same rules.
  */
 import { badRequest } from '../errors';
-import { auditVisibility, manageableAccounts } from '../access';
+import { auditVisibility, managedView } from '../access';
 import {
   countCoverage,
   coverageReport,
@@ -24,15 +24,16 @@ import {
   MAX_RECOVERY_CODE_INPUT_LENGTH,
   MAX_USERS_PER_REMIND,
   MAX_USERS_PER_REMOVE,
+  MAX_USERS_SEARCH_LENGTH,
 } from '../rules';
 import { getSettings, setIssuer, setPolicy } from '../configuration';
 import { accountStatus, statusDetails } from '../accountStatus';
-import { isValidUsername } from '../accounts';
+import { isValidUsername, readDomains, readDomainsOf } from '../accounts';
+import { readSecrets } from '../cpanelState';
 import { isAuditAction } from '../rules';
 import { reconcile } from '../reconcile';
-import { accountList } from '../accountListCache';
+import { accountPage, MAX_PAGE, MAX_SORT_LENGTH, pageQuery } from '../accountPage';
 import { bestEffort } from '../store';
-import { JsonText } from './jsonText';
 import { limitRate } from '../rateLimit';
 import {
   optionalCode,
@@ -45,11 +46,12 @@ import {
   type Params,
 } from './params';
 import type { RequestContext } from '../context';
+import type { ActionData, ActionTable, StatusData, UsersListData } from './types';
 
 /** One JSON API action: checks its parameters and does the work with the request's context. */
 export type Action = (ctx: RequestContext, params: Params) => unknown;
 
-function status(ctx: RequestContext): unknown {
+function status(ctx: RequestContext): StatusData {
   const { paths, caller, epochSeconds } = ctx;
   const base = accountStatus(paths, caller.user, caller.isReseller, epochSeconds);
   return {
@@ -60,7 +62,7 @@ function status(ctx: RequestContext): unknown {
   };
 }
 
-function auditList(ctx: RequestContext, params: Params): unknown {
+function auditList(ctx: RequestContext, params: Params): ActionData['audit.list'] {
   // Changes made in cPanel's own pages are recorded before the trail is read.
   reconcile(ctx.paths, ctx.epochSeconds);
   const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
@@ -88,22 +90,39 @@ function auditList(ctx: RequestContext, params: Params): unknown {
 }
 
 /**
- * The accounts the caller manages with when each was last reminded, and the coverage of
- * its view now and about 30 days ago. The first list of a day also keeps that day's snapshot.
+ * One page of the accounts the caller manages (searched, sorted), its counts, and the
+ * coverage of its view now and about 30 days ago. Read from cPanel's files on every call:
+ * there is no list kept between requests. The first list of a day also keeps that day's snapshot.
  */
-function usersList(ctx: RequestContext): JsonText {
+function usersList(ctx: RequestContext, params: Params): UsersListData {
   const { paths, caller, epochSeconds } = ctx;
-  const list = accountList(paths, caller, () => {
-    const users = manageableAccounts(paths, caller, lastReminders(paths));
-    return { users, counts: viewCounts(paths, caller, users) };
-  });
+  const query = pageQuery(
+    optionalString(params, 'search', MAX_USERS_SEARCH_LENGTH) ?? '',
+    optionalString(params, 'sort', MAX_SORT_LENGTH) ?? 'user',
+    optionalInteger(params, 'page', 1, MAX_PAGE) ?? 1,
+  );
+  // cPanel's files are read once, here: the page, its counts and the coverage come from this reading.
+  const view = managedView(paths, caller);
+  const secrets = readSecrets(paths);
+  const page = accountPage(
+    {
+      view,
+      secrets,
+      reminded: lastReminders(paths),
+      domains: (users) => (users === undefined ? readDomains(paths) : readDomainsOf(paths, users)),
+    },
+    query,
+  );
+  const counts = viewCounts(paths, view, secrets);
   let history: Snapshot[] | undefined;
   // The list is the answer: a snapshot that cannot be kept today is kept by a later call.
   bestEffort(() => {
-    history = recordCoverageIfDue(paths, epochSeconds, () => (caller.isRoot ? list.counts : countCoverage(paths)));
+    history = recordCoverageIfDue(paths, epochSeconds, () => (caller.isRoot ? counts : countCoverage(paths)));
   });
-  const coverage = coverageReport(list.counts, history ?? readHistory(paths), epochSeconds);
-  return new JsonText(`{"users":${list.usersJson},"coverage":${JSON.stringify(coverage)}}`);
+  return {
+    ...page,
+    coverage: coverageReport(counts, history ?? readHistory(paths), epochSeconds),
+  };
 }
 
 /** Every action api.cgi serves, by name (docs/api.md describes each). */
@@ -146,4 +165,4 @@ export const ACTIONS: Readonly<Record<string, Action>> = Object.freeze({
   'settings.set': (ctx, params) => setIssuer(ctx, requiredString(params, 'issuer', MAX_ISSUER_INPUT_LENGTH)),
   'policy.set': (ctx, params) => ({ policyEnabled: setPolicy(ctx, requiredBoolean(params, 'enabled')) }),
   'audit.list': auditList,
-});
+} satisfies ActionTable<RequestContext, Params>);

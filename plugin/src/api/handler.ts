@@ -8,7 +8,6 @@ import { checkSession } from '../session';
 import { cpanelBridge } from '../cpanel';
 import { ACTIONS } from './actions';
 import { mayAnswer } from './actionErrors';
-import { JsonText } from './jsonText';
 import type { ServerPaths } from '../paths';
 import type { CgiRequest, CgiResponse } from '../cgiTypes';
 import type { Caller } from '../access';
@@ -109,9 +108,6 @@ export async function runApiRequest(
       cpanel: cpanelBridge(paths, { epochSeconds }),
     };
     const data: unknown = await handler(ctx, params);
-    if (data instanceof JsonText) {
-      return { response: { ...jsonResponse(200, {}), body: `{"ok":true,"data":${data.text}}` } };
-    }
     return { response: jsonResponse(200, { ok: true, data }) };
   } catch (err) {
     return errorResponse(action === undefined ? err : declared(action, err));

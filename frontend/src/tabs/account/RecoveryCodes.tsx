@@ -11,7 +11,7 @@ import { RECOVERY_CODE_COUNT, RECOVERY_CODES_LOW } from '../../../../plugin/src/
  * New recovery codes, shown this once (the server keeps only their hashes): the list, and
  * Copy, Download as text and Print (the print style sheet shows only this panel).
  */
-export function ShownCodes(props: { user: string; codes: string[]; onDone: () => void }) {
+export function ShownCodes(props: { user: string; codes: readonly string[]; onDone: () => void }) {
   const [copied, setCopied] = useState(false);
   const text = props.codes.join('\n');
   const download = () => {
@@ -87,7 +87,7 @@ export function CodesLeft(props: { status: Status; locked: boolean; onNew: () =>
 export function NewCodes(props: {
   status: Status;
   onClose: () => void;
-  onDone: (codes: string[], warning?: string) => void;
+  onDone: (codes: readonly string[], warning?: string) => void;
   onChanged: () => void;
 }) {
   const form = useCodeForm({ code: '' });

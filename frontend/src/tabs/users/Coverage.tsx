@@ -1,4 +1,4 @@
-import type { Account, CoverageReport, Figure } from '../../api';
+import type { CoverageReport, Figure } from '../../api';
 
 const percent = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 0 });
 const count = new Intl.NumberFormat();
@@ -66,9 +66,13 @@ export function CoverageTrend({ report }: { report: CoverageReport }) {
  * How many accounts have 2FA, said so that it never contradicts the policy banner, and
  * what this tab is for: cPanel users set 2FA up in cPanel itself.
  */
-export function Coverage(props: { accounts: Account[]; policyEnabled: boolean; report?: CoverageReport | undefined }) {
-  const on = props.accounts.filter((a) => a.enabled).length;
-  const all = props.accounts.length;
+export function Coverage(props: {
+  counts: { protected: number; total: number };
+  policyEnabled: boolean;
+  report?: CoverageReport | undefined;
+}) {
+  const on = props.counts.protected;
+  const all = props.counts.total;
   return (
     <>
       <p class="whm2fa-coverage">

@@ -1,8 +1,7 @@
-import type { Account } from '../../api';
+import type { Account, SortKey } from '../../api';
 import { ScrollRegion } from '../../components/ScrollRegion';
 
-/** The columns people sort by. */
-export type SortKey = 'user' | 'domain' | 'owner' | 'enabled' | 'lastReminded';
+/** The columns people sort by (the server sorts: users.list's `sort`). */
 const COLUMNS: Array<[SortKey, string]> = [
   ['user', 'Account'],
   ['domain', 'Domain'],
@@ -23,16 +22,16 @@ function reminded(a: Account) {
  * exactly what is checked for it.
  */
 export function UsersTable(props: {
-  rows: Account[];
-  selected: ReadonlySet<string>;
+  rows: readonly Account[];
+  selected: ReadonlyMap<string, Account>;
   sort: { key: SortKey; up: boolean };
   onSort: (key: SortKey) => void;
-  onToggle: (users: string[], on: boolean) => void;
+  onToggle: (accounts: readonly Account[], on: boolean) => void;
   onRemove: (user: string) => void;
 }) {
   const { rows, selected, sort } = props;
-  const selectable = rows.filter((r) => r.enabled).map((r) => r.user);
-  const all = selectable.length > 0 && selectable.every((u) => selected.has(u));
+  const selectable = rows.filter((r) => r.enabled);
+  const all = selectable.length > 0 && selectable.every((a) => selected.has(a.user));
   return (
     <ScrollRegion label="Accounts table">
       <table class="table table-striped whm2fa-users">
@@ -73,7 +72,7 @@ export function UsersTable(props: {
                   type="checkbox"
                   aria-label={a.enabled ? `Select ${a.user}` : `Select ${a.user} for a reminder`}
                   checked={selected.has(a.user)}
-                  onChange={() => props.onToggle([a.user], !selected.has(a.user))}
+                  onChange={() => props.onToggle([a], !selected.has(a.user))}
                 />
               </td>
               <td>{a.user}</td>
