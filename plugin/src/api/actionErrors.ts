@@ -15,7 +15,7 @@ export const ACTION_ERRORS: Readonly<Record<string, readonly ErrorCode[]>> = Obj
   'enroll.confirm': ['BAD_REQUEST', 'CODE_INVALID', 'CODE_REPLAYED', 'CPANEL_FAILED', 'LOCKED', 'NO_PENDING'],
   'enroll.cancel': [],
   remove: ['BAD_REQUEST', 'CODE_INVALID', 'CODE_REPLAYED', 'CPANEL_FAILED', 'LOCKED', 'NOT_ENABLED'],
-  'users.list': ['CPANEL_FAILED'],
+  'users.list': ['BAD_REQUEST', 'CPANEL_FAILED'],
   'users.remind': ['BAD_REQUEST', 'CPANEL_FAILED', 'FORBIDDEN'],
   'users.remove': ['BAD_REQUEST', 'CODE_INVALID', 'CPANEL_FAILED', 'FORBIDDEN', 'LOCKED'],
   'recovery.regenerate': ['BAD_REQUEST', 'CODE_INVALID', 'CODE_REPLAYED', 'CPANEL_FAILED', 'LOCKED', 'NOT_ENABLED'],
