@@ -3,6 +3,7 @@
  * failed send is returned so the caller can record it, and never blocks the change.
  */
 import { runProgram } from './program';
+import { said, type Said } from './messages';
 import type { ServerPaths } from './paths';
 
 const SEND_TIMEOUT_MS = 15_000;
@@ -20,8 +21,8 @@ function headerValue(text: string): string {
   return text.replace(/[\r\n]+/g, ' ');
 }
 
-/** Returns `undefined` when sendmail took the message, else why not. */
-export function sendMail(paths: ServerPaths, mail: Mail): string | undefined {
+/** Returns `undefined` when sendmail took the message, else why not (said in English for records, or in the caller's language). */
+export function sendMail(paths: ServerPaths, mail: Mail): Said | undefined {
   const message = [
     `From: ${headerValue(mail.from)}`,
     `To: ${headerValue(mail.to)}`,
@@ -42,7 +43,7 @@ export function sendMail(paths: ServerPaths, mail: Mail): string | undefined {
     env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin:/usr/local/bin', LANG: 'C' },
   });
   if (result.error !== undefined)
-    return `sendmail could not be run (${(result.error as NodeJS.ErrnoException).code ?? 'error'})`;
-  if (result.status !== 0) return `sendmail exited with status ${String(result.status)}`;
+    return said('mail.notRun', { code: (result.error as NodeJS.ErrnoException).code ?? 'error' });
+  if (result.status !== 0) return said('mail.exitStatus', { status: String(result.status) });
   return undefined;
 }

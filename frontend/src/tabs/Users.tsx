@@ -8,6 +8,7 @@ import { Toolbar } from './users/Toolbar';
 import { RemoveForUsers, type RemovalOutcome } from './users/RemoveForUsers';
 import { RemindUsers } from './users/RemindUsers';
 import { UsersTable, type SortKey } from './users/UsersTable';
+import { t } from '../i18n';
 
 const PAGE_SIZE = 25;
 
@@ -39,7 +40,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
   const shown = useAccountRows(accounts, filter, sort);
 
   if (accounts === undefined) {
-    return error === undefined ? <p aria-busy="true">Loading accounts…</p> : <Problem error={error} />;
+    return error === undefined ? <p aria-busy="true">{t('users.loading')}</p> : <Problem error={error} />;
   }
   const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
   const current = Math.min(page, pages - 1);
@@ -68,7 +69,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
 
   return (
     <section aria-labelledby="whm2fa-users-title">
-      <h2 id="whm2fa-users-title">{props.isRoot ? 'All accounts' : 'Your accounts'}</h2>
+      <h2 id="whm2fa-users-title">{props.isRoot ? t('users.headingRoot') : t('users.heading')}</h2>
       <Coverage accounts={accounts} policyEnabled={props.policyEnabled} report={report} />
       <Notice text={outcome?.text} tone={outcome?.partial === true ? 'warning' : 'success'} />
       <Problem error={error} />
@@ -88,7 +89,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
         onSelectUnprotected={(on) => toggle(unprotected, on)}
       />
       {accounts.length === 0 ? (
-        <p>There are no accounts for you to manage.</p>
+        <p>{t('users.none')}</p>
       ) : (
         <>
           <UsersTable
@@ -102,7 +103,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
             onToggle={toggle}
             onRemove={(user) => setConfirming([user])}
           />
-          {shown.length === 0 ? <p>No account matches “{filter}”.</p> : null}
+          {shown.length === 0 ? <p>{t('users.noMatch', { filter })}</p> : null}
         </>
       )}
       <Pager current={current} pages={pages} onPage={setPage} />
