@@ -3,12 +3,12 @@
 // dist/plugin, and the page (app.js, app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRules } from './rules.mjs';
-import { localeFiles, pageKeys, shortMessageKeys } from './catalogs.mjs';
+import { SERVER_CATALOGS, localeFiles, pageKeys, shortMessageKeys } from './catalogs.mjs';
 
 const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
@@ -133,6 +133,19 @@ await build({
   logLevel: 'warning',
 });
 writeFileSync(join(out, 'VERSION'), `${version}\n`);
+// The server's words in each language but English (built into the bundles): read from
+// <program dir>/locales/<id>/ only by a request or a mail in that language (plugin/src/messages.ts).
+for (const l of locales) {
+  mkdirSync(join(out, 'plugin/locales', l.locale), { recursive: true });
+  for (const name of SERVER_CATALOGS) {
+    const file = join(top, 'locales', l.locale, `${name}.json`);
+    if (existsSync(file))
+      writeFileSync(
+        join(out, 'plugin/locales', l.locale, `${name}.json`),
+        JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))),
+      );
+  }
+}
 copyFileSync(join(top, 'plugin/whm2fa.png'), join(out, 'plugin/whm2fa.png'));
 
 // Which page files load first (app.js and its static imports) and which on demand.

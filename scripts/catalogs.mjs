@@ -11,6 +11,8 @@ import { TOP } from './ensure.mjs';
 const LOCALES = join(TOP, 'locales');
 /** The page's catalogs: the first load's, then the admin tabs'. */
 export const PAGE_CATALOGS = ['page', 'admin'];
+/** The server's catalogs: the API's messages and index.cgi's texts, then the mails. */
+export const SERVER_CATALOGS = ['api', 'mail'];
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 
