@@ -1,16 +1,16 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Confirmed, Label, Status } from '../api';
-import { LockNotice, Notice, useLockEnd, useSecondsLeft } from '../components/Problem';
+import { ApiError, type Confirmed, type Label, type Status } from '../api';
+import { LockNotice, Notice, Problem, useLockEnd, useSecondsLeft } from '../components/Problem';
 import { entryName } from '../messages';
 import { listen } from '../setupChannel';
 import { AdminRemoved, LostDevice } from './account/Guidance';
 import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
 import { CodesLeft, NewCodes, ShownCodes } from './account/RecoveryCodes';
-import { Setup } from './Setup';
 import { t } from '../i18n';
 
 type Mode = 'view' | 'setup' | 'reconfigure';
+type SetupModule = typeof import('./Setup');
 
 /** After a reconfigure: the old key's entry to delete, named as the app shows it, or said to be unknown. */
 function replacedText(done: Confirmed, now: Label): string {
@@ -29,6 +29,14 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   // New recovery codes, in this component's memory only: shown until the user says they are saved.
   const [codes, setCodes] = useState<string[] | undefined>();
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
+  // The set-up screens come with the first set-up or reconfigure (docs/decisions/page-split.md).
+  const [setup, setSetup] = useState<SetupModule | undefined>();
+  const [loadError, setLoadError] = useState<ApiError | undefined>();
+  useEffect(() => {
+    if (mode === 'view' || setup !== undefined) return;
+    setLoadError(undefined);
+    import('./Setup').then(setSetup, () => setLoadError(new ApiError('NETWORK', t('error.partNotLoaded'))));
+  }, [mode, setup]);
   // Back from a setup (Cancel, Back): focus goes to this heading, not to <body>.
   const [back, setBack] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -59,9 +67,12 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
     props.onChanged();
   };
 
-  if (mode !== 'view') {
+  if (mode !== 'view' && setup === undefined) {
+    return loadError === undefined ? <p aria-busy="true">{t('app.loading')}</p> : <Problem error={loadError} />;
+  }
+  if (mode !== 'view' && setup !== undefined) {
     return (
-      <Setup
+      <setup.Setup
         status={status}
         replacing={mode === 'reconfigure'}
         onCancel={() => {
