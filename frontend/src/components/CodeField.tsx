@@ -30,6 +30,7 @@ export function CodeField(props: {
         name={props.id}
         ref={props.inputRef ?? null}
         class="form-control whm2fa-code"
+        dir="ltr"
         type="text"
         inputMode="numeric"
         autoComplete="one-time-code"

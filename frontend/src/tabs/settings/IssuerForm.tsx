@@ -39,6 +39,7 @@ export function IssuerForm(props: {
         <input
           id="whm2fa-issuer"
           class="form-control"
+          dir="ltr"
           type="text"
           maxLength={64}
           value={issuer}

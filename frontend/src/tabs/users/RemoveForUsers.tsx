@@ -87,6 +87,7 @@ export function RemoveForUsers(props: {
             <input
               id="whm2fa-recovery-code"
               class="form-control whm2fa-code whm2fa-recovery"
+              dir="ltr"
               autoComplete="off"
               spellcheck={false}
               maxLength={MAX_RECOVERY_CODE_INPUT_LENGTH}
