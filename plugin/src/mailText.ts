@@ -23,8 +23,8 @@ export function fieldLines(words: MailWords, fields: ReadonlyArray<readonly [Fie
 }
 
 /** The sender: whm2fa's name in the recipient's language, from root at this server. */
-export function sender(words: MailWords, host: string): string {
-  return `${words.text('mail.fromName')} <root@${host}>`;
+export function sender(words: MailWords, host: string): { from: string; fromName: string } {
+  return { from: `root@${host}`, fromName: words.text('mail.fromName') };
 }
 
 /** A date and time in UTC, as the recipient's language writes it. */

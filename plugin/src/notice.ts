@@ -108,5 +108,5 @@ export function notify(paths: ServerPaths, notice: Notice): Said | undefined {
 function send(paths: ServerPaths, to: string, host: string, notice: Notice): Said | undefined {
   const words = mailWords(paths.localesDir, recipientLocale(paths, notice.user));
   const { subject, body } = noticeText(notice, host, words);
-  return sendMail(paths, { to, subject, body, from: sender(words, host) });
+  return sendMail(paths, { to, subject, body, ...sender(words, host) });
 }

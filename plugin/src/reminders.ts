@@ -217,7 +217,7 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
       { user, actor: caller.user, host, theme: accountTheme(paths, user), isReseller: resellers.has(user) },
       words,
     );
-    const problem = sendMail(paths, { to, ...text, from: sender(words, host) });
+    const problem = sendMail(paths, { to, ...text, ...sender(words, host) });
     if (problem === undefined) sent.push(user);
     else {
       notSent[user] = tell(problem);

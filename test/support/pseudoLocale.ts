@@ -26,16 +26,21 @@ export function pseudoText(text: string): string {
   return extra.length === 0 ? body : `${body} ${extra.join(' ')}`;
 }
 
-function pseudoMessage(m: Message): Message {
-  return typeof m === 'string'
-    ? pseudoText(m)
-    : Object.fromEntries(Object.entries(m).map(([k, v]) => [k, pseudoText(v ?? '')]));
+function pseudoMessage(m: Message, mark: string, forms: readonly string[]): Message {
+  if (typeof m === 'string') return `${mark}${pseudoText(m)}`;
+  const other = m.other ?? '';
+  return Object.fromEntries(forms.map((f) => [f, `${mark}${pseudoText(m[f as keyof typeof m] ?? other)}`]));
 }
 
-/** English catalog `name` (page, admin, api, mail) in pseudo form. */
-export function pseudoCatalog(name: string): Catalog {
+/**
+ * English catalog `name` (page, admin, api, mail) in pseudo form, as language `tag` would
+ * have it (its plural forms), each message starting with `mark` (e.g. `[ru]`) so a test can
+ * tell which language's catalog answered.
+ */
+export function pseudoCatalog(name: string, mark = '', tag = 'en'): Catalog {
   const english = JSON.parse(readFileSync(join(TOP, 'locales/en', `${name}.json`), 'utf8')) as Catalog;
-  return Object.fromEntries(Object.entries(english).map(([id, m]) => [id, pseudoMessage(m)]));
+  const forms = new Intl.PluralRules(tag).resolvedOptions().pluralCategories;
+  return Object.fromEntries(Object.entries(english).map(([id, m]) => [id, pseudoMessage(m, mark, forms)]));
 }
 
 /**
