@@ -27,12 +27,17 @@ export interface Words<Id extends string> {
   text(id: Id, values?: Values): string;
 }
 
-function words<Id extends string>(locale: Locale, own: Catalog, fallback: Catalog): Words<Id> {
+/** `locale`'s words: its catalog is read by `load` when the first text is needed, not before. */
+function words<Id extends string>(locale: Locale, load: () => Catalog, fallback: Catalog): Words<Id> {
   const tag = languageTag(locale);
+  let own: Catalog | undefined;
   return {
     locale,
     tag,
-    text: (id, values) => formatMessage(own[id] ?? fallback[id] ?? id, tag, values),
+    text: (id, values) => {
+      own ??= load();
+      return formatMessage(own[id] ?? fallback[id] ?? id, tag, values);
+    },
   };
 }
 
@@ -50,12 +55,13 @@ function readCatalog(dir: string, locale: Locale, name: 'api' | 'mail'): Catalog
   }
 }
 
-const ENGLISH_API = words<ApiMessageId>('en', {}, apiEnglish);
+const ENGLISH_API = words<ApiMessageId>('en', () => ({}), apiEnglish);
 let request: Words<ApiMessageId> = ENGLISH_API;
 
 /** Sets the language of this process's request (once, before anything is said). */
 export function setRequestLocale(localesDir: string, locale: Locale): void {
-  request = locale === 'en' ? ENGLISH_API : words(locale, readCatalog(localesDir, locale, 'api'), apiEnglish);
+  // Read only if the request says something: `status` in German reads no catalog.
+  request = locale === 'en' ? ENGLISH_API : words(locale, () => readCatalog(localesDir, locale, 'api'), apiEnglish);
 }
 
 /** The request's language (English until {@link setRequestLocale}). */
@@ -75,7 +81,7 @@ export function english(id: ApiMessageId, values?: Values): string {
 
 /** The mail catalog of `locale` (a recipient's language). */
 export function mailWords(localesDir: string, locale: Locale): Words<MailMessageId> {
-  return words(locale, readCatalog(localesDir, locale, 'mail'), mailEnglish);
+  return words(locale, () => readCatalog(localesDir, locale, 'mail'), mailEnglish);
 }
 
 /** A time of day in UTC ("08:05" in English), written in the request's language. */
