@@ -2,8 +2,9 @@
 // descriptive in the source ("setup.expiresIn") but cost bytes twice in the page (in the
 // catalog and at each use), so the page's build gives each a short key: the English
 // catalogs and every quoted id in the page's source are rewritten alike, and each other
-// language becomes one file, locale-<id>.js, with the same short keys. An id the source
-// never names literally (built at run time, or unused) fails the build.
+// language becomes two files with the same short keys, as English is split: locale-<id>.js
+// (page.json, before the first draw) and locale-<id>-admin.js (admin.json, with the admin
+// tabs). An id the source never names literally (built at run time, or unused) fails the build.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TOP } from './ensure.mjs';
@@ -35,17 +36,26 @@ function shortened(catalog, keys) {
   return Object.fromEntries(Object.entries(catalog).flatMap(([id, m]) => (keys.has(id) ? [[keys.get(id), m]] : [])));
 }
 
-/** The text of locale-<id>.js: the language's page and admin catalogs as one module. */
+/** The text of a language's page file: a catalog with short keys as a module. */
 export function localeModule(catalog, keys = pageKeys()) {
   return `export default ${JSON.stringify(shortened(catalog, keys))};\n`;
 }
 
-/** Each other language's page file: its name and text. */
+/** The file a language's catalog `name` (page, admin) is served as. */
+export function localeFileName(locale, name) {
+  return name === 'page' ? `locale-${locale}.js` : `locale-${locale}-${name}.js`;
+}
+
+/** Each other language's page files: locale, catalog name, file name and text. */
 export function localeFiles(keys = pageKeys()) {
-  return otherLocales().map((locale) => {
-    const merged = Object.assign({}, ...PAGE_CATALOGS.map((name) => readJson(join(LOCALES, locale, `${name}.json`))));
-    return { locale, file: `locale-${locale}.js`, text: localeModule(merged, keys) };
-  });
+  return otherLocales().flatMap((locale) =>
+    PAGE_CATALOGS.map((name) => ({
+      locale,
+      name,
+      file: localeFileName(locale, name),
+      text: localeModule(readJson(join(LOCALES, locale, `${name}.json`)), keys),
+    })),
+  );
 }
 
 /** The esbuild plugin that puts the short keys into the page's English catalogs and source. */

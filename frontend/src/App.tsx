@@ -3,7 +3,7 @@ import { api, ApiError, SESSION_ENDED_EVENT, type Status } from './api';
 import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
-import { rich, t } from './i18n';
+import { loadAdminWords, rich, t } from './i18n';
 
 type AdminTabs = typeof import('./admin');
 
@@ -45,7 +45,11 @@ export function App(props: { ownTitle?: boolean }) {
   // The other tabs arrive with the first visit to one of them (admin.ts).
   useEffect(() => {
     if (tab === 'mine' || admin !== undefined) return;
-    import('./admin').then(setAdmin, () => setError(new ApiError('NETWORK', t('error.partNotLoaded'))));
+    // The tabs and their words in the page's language arrive together.
+    Promise.all([import('./admin'), loadAdminWords()]).then(
+      ([m]) => setAdmin(m),
+      () => setError(new ApiError('NETWORK', t('error.partNotLoaded'))),
+    );
   }, [tab, admin]);
   useEffect(() => {
     void refresh();

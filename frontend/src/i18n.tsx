@@ -2,9 +2,9 @@
  * The page's words: every text a user reads comes from a catalog in locales/ (docs/i18n.md).
  * English (locales/en/page.json) is part of the first load and the fallback for any id a
  * catalog lacks; the Manage Users, Settings and Activity tabs bring their English
- * (admin.json) with them (admin.ts). Another language's catalogs (its page.json and
- * admin.json in one file, `locale-<id>.js`, written by scripts/build.mjs) load on demand,
- * before the page is first drawn, and only for that language.
+ * (admin.json) with them (admin.ts). Another language's catalogs load on demand and only
+ * for that language, split alike (scripts/catalogs.mjs): `locale-<id>.js` before the page
+ * is first drawn, `locale-<id>-admin.js` with the admin tabs.
  */
 import type { ComponentChildren, VNode } from 'preact';
 import { formatMessage, pickForm, valueText, type Catalog, type Message } from '../../plugin/src/messageFormat';
@@ -18,6 +18,14 @@ type Value = string | number;
 const english: Record<string, Message> = { ...page };
 let active: Record<string, Message> = {};
 let tag = 'en';
+/** The language's files as `loadLanguage` found them: its id and the release's version. */
+let files: { locale: string; version: string } | undefined;
+
+/** Imports one of the language's catalog files beside app.js (`version` keeps releases apart). */
+async function importCatalog(file: string, version: string): Promise<Catalog> {
+  const url = new URL(`${file}?v=${encodeURIComponent(version)}`, document.baseURI).href;
+  return ((await import(/* @vite-ignore */ url)) as { default: Catalog }).default;
+}
 
 /** Adds English messages that came with a chunk loaded on demand (admin.ts). */
 export function addEnglish(catalog: Catalog): void {
@@ -30,16 +38,20 @@ export function languageTag(): string {
 }
 
 /**
- * Loads the catalog of `locale` (the shipped id index.cgi chose, e.g. `pt_br`) from
- * `locale-<id>.js` beside app.js (`version` keeps an upgrade from mixing files), and uses
- * it with the language tag `lang` from then on; English stays the fallback.
+ * Loads the first-load catalog of `locale` (the shipped id index.cgi chose, e.g. `pt_br`)
+ * and uses it with the language tag `lang` from then on; English stays the fallback.
  */
 export async function loadLanguage(locale: string, lang: string, version: string): Promise<void> {
   if (locale === 'en' || !/^[a-z_]+$/.test(locale)) return;
-  const url = new URL(`locale-${locale}.js?v=${encodeURIComponent(version)}`, document.baseURI).href;
-  const module = (await import(/* @vite-ignore */ url)) as { default: Catalog };
-  active = { ...module.default };
+  active = { ...(await importCatalog(`locale-${locale}.js`, version)) };
   tag = lang;
+  files = { locale, version };
+}
+
+/** Loads the admin tabs' words in the page's language (nothing to do in English). */
+export async function loadAdminWords(): Promise<void> {
+  if (files === undefined) return;
+  Object.assign(active, await importCatalog(`locale-${files.locale}-admin.js`, files.version));
 }
 
 /** For tests: a catalog for every id (e.g. a pseudo-locale), in the language `lang`. */

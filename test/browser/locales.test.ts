@@ -33,12 +33,9 @@ afterAll(async () => {
 
 const TAGS: Record<string, string> = { de: 'de', ja: 'ja', ar: 'ar', tr: 'tr' };
 
-/** The page's catalog for `locale` as a pseudo-locale module (short keys, as the build writes it). */
-const pseudoModule = (locale: string): string =>
-  (localeModule as (c: unknown) => string)({
-    ...pseudoCatalog('page', `[${locale}]`, TAGS[locale]),
-    ...pseudoCatalog('admin', `[${locale}]`, TAGS[locale]),
-  });
+/** A page catalog file (page, admin) of `locale` as a pseudo-locale module (short keys, as the build writes it). */
+const pseudoModule = (locale: string, name: string): string =>
+  (localeModule as (c: unknown) => string)(pseudoCatalog(name, `[${locale}]`, TAGS[locale]));
 
 /**
  * A browser context whose pages get `locale`'s page catalog: the built one when its
@@ -46,11 +43,13 @@ const pseudoModule = (locale: string): string =>
  */
 async function contextFor(width: number, cookie?: string, pseudo: readonly string[] = []): Promise<BrowserContext> {
   const context = await stage.browser.newContext({ viewport: { width, height: 900 } });
-  await context.route(/\/locale-([a-z_]+)\.js/, async (route) => {
-    const locale = /\/locale-([a-z_]+)\.js/.exec(route.request().url())?.[1] ?? '';
+  const file = /\/locale-([a-z]+(?:_[a-z]+)?)(-admin)?\.js/;
+  await context.route(file, async (route) => {
+    const [, locale = '', admin] = file.exec(route.request().url()) ?? [];
     if (!pseudo.includes(locale) && existsSync(join(TOP, 'dist/frontend', `locale-${locale}.js`)))
       return route.continue();
-    return route.fulfill({ status: 200, contentType: 'text/javascript', body: pseudoModule(locale) });
+    const body = pseudoModule(locale, admin === undefined ? 'page' : 'admin');
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body });
   });
   if (cookie !== undefined) await context.addCookies([{ name: 'session_locale', value: cookie, url: stage.url }]);
   return context;
