@@ -236,6 +236,18 @@ rm -f "$cgi_dir"/page-*.js
 for f in "$dist"/frontend/page-*.js; do
   [ -f "$f" ] && put 0644 "$f" "$cgi_dir/$(basename "$f")"
 done
+# The page's words in each language but English (which app.js holds): fetched only by a page in that language.
+rm -f "$cgi_dir"/locale-*.js
+for f in "$dist"/frontend/locale-*.js; do
+  [ -f "$f" ] && put 0644 "$f" "$cgi_dir/$(basename "$f")"
+done
+# The server's words (API messages, mails) in each language but English: read only for a request or mail in it.
+rm -rf "$program_dir/locales"
+for d in "$dist"/plugin/locales/*/; do
+  [ -d "$d" ] || continue
+  mkdir -p "$program_dir/locales/$(basename "$d")"
+  for f in "$d"*.json; do [ -f "$f" ] && put 0644 "$f" "$program_dir/locales/$(basename "$d")/$(basename "$f")"; done
+done
 put 0644 "$dist/plugin/whm2fa.png" "$icon"
 if [ "$(id -u)" -eq 0 ]; then
   chown -R 0:0 "$program_dir" "$cgi_dir" "$state_dir" "$icon" "$cli_link" 2>/dev/null || true

@@ -2,16 +2,19 @@
 // Node.js in plugin/src/rules.ts: see docs/decisions/commonjs-bundles.md) into
 // dist/plugin, and the page (app.js, app.css) into dist/frontend. Prints the page's gzip size against its 20 KB budget.
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, mkdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRules } from './rules.mjs';
+import { SERVER_CATALOGS, localeFiles, pageKeys, shortMessageKeys } from './catalogs.mjs';
 
 const top = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { version } = JSON.parse(readFileSync(join(top, 'package.json'), 'utf8'));
 const out = join(top, 'dist');
 const PAGE_BUDGET_BYTES = 20 * 1024;
+/** What one language other than English may add to the page (its locale-<id>.js). */
+const LOCALE_BUDGET_BYTES = 6 * 1024;
 const { MIN_NODE_MAJOR } = await loadRules();
 
 rmSync(out, { recursive: true, force: true });
@@ -74,6 +77,7 @@ await build({
   ...serverBundle,
 });
 
+const keys = pageKeys();
 // The page as ES modules split on demand: app.js and what it imports at once make the
 // first load; the tabs for managing others (frontend/src/admin.ts) come with their first
 // visit. Chunk names carry a content hash, so an upgrade never mixes old and new files
@@ -95,7 +99,16 @@ const page = await build({
   define: { ...define, 'process.env.NODE_ENV': '"production"' },
   metafile: true,
   logLevel: 'warning',
+  plugins: [shortMessageKeys(keys)],
 });
+// Each other language's words for the page: its first-load file and its admin tabs' file,
+// fetched only by a page in that language.
+const localePages = localeFiles(keys);
+for (const l of localePages) writeFileSync(join(out, 'frontend', l.file), l.text);
+const locales = [...new Set(localePages.map((l) => l.locale))].map((locale) => ({
+  locale,
+  files: Object.fromEntries(localePages.filter((l) => l.locale === locale).map((l) => [l.name, l.file])),
+}));
 await build({
   entryPoints: { app: join(top, 'frontend/app.css') },
   outdir: join(out, 'frontend'),
@@ -105,6 +118,19 @@ await build({
   logLevel: 'warning',
 });
 writeFileSync(join(out, 'VERSION'), `${version}\n`);
+// The server's words in each language but English (built into the bundles): read from
+// <program dir>/locales/<id>/ only by a request or a mail in that language (plugin/src/messages.ts).
+for (const l of locales) {
+  mkdirSync(join(out, 'plugin/locales', l.locale), { recursive: true });
+  for (const name of SERVER_CATALOGS) {
+    const file = join(top, 'locales', l.locale, `${name}.json`);
+    if (existsSync(file))
+      writeFileSync(
+        join(out, 'plugin/locales', l.locale, `${name}.json`),
+        JSON.stringify(JSON.parse(readFileSync(file, 'utf8'))),
+      );
+  }
+}
 copyFileSync(join(top, 'plugin/whm2fa.png'), join(out, 'plugin/whm2fa.png'));
 
 // Which page files load first (app.js and its static imports) and which on demand.
@@ -124,22 +150,28 @@ const scripts = Object.keys(outputs)
 const later = scripts.filter((f) => !first.has(f));
 writeFileSync(
   join(out, 'frontend/manifest.json'),
-  `${JSON.stringify({ first: [...first, 'app.css'], later }, null, 2)}\n`,
+  `${JSON.stringify({ first: [...first, 'app.css'], later, locales: Object.fromEntries(locales.map((l) => [l.locale, l.files])) }, null, 2)}\n`,
 );
 // cPanel serves a plugin's static files by their url lines (docs/cpanel.md, "Registration"):
 // each chunk gets one in the AppConfig install.sh registers.
 const conf = readFileSync(join(top, 'plugin/whm2fa.conf'), 'utf8');
 const used = [...conf.matchAll(/^url(\d*)=/gm)].map((m) => Number(m[1] || 1));
-const chunks = scripts.filter((f) => f !== 'app.js').sort();
+const chunks = [...scripts.filter((f) => f !== 'app.js'), ...localePages.map((l) => l.file)].sort();
 const lines = chunks.map((f, i) => `url${String(Math.max(...used) + 1 + i)}=/cgi/whm2fa/${f}`);
 writeFileSync(join(out, 'plugin/whm2fa.conf'), `${conf.trimEnd()}\n${lines.join('\n')}\n`);
 
 const gz = (file) => gzipSync(readFileSync(join(out, 'frontend', file)), { level: 9 }).length;
 const pageBytes = [...first, 'app.css'].reduce((sum, f) => sum + gz(f), 0);
 const laterBytes = later.reduce((sum, f) => sum + gz(f), 0);
-const status = pageBytes <= PAGE_BUDGET_BYTES ? 'PASS' : 'FAIL';
+const localeBytes = localePages.map((l) => [`${l.locale} ${l.name}`, gz(l.file)]);
+const status =
+  pageBytes <= PAGE_BUDGET_BYTES && localeBytes.every(([, b]) => b <= LOCALE_BUDGET_BYTES) ? 'PASS' : 'FAIL';
 const apiBytes = statSync(join(out, 'plugin/api.js')).size;
 console.log(
   `whm2fa ${version} built: page ${(pageBytes / 1024).toFixed(1)} KB gzip (budget 20 KB) ${status}, ${(laterBytes / 1024).toFixed(1)} KB more on demand; api.js ${(apiBytes / 1024).toFixed(0)} KB`,
 );
+if (localeBytes.length > 0)
+  console.log(
+    `  each other language's words, per file (budget 6 KB gzip): ${localeBytes.map(([l, b]) => `${l} ${(b / 1024).toFixed(1)} KB`).join(', ')}`,
+  );
 if (status === 'FAIL') process.exit(1);

@@ -1,16 +1,17 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, ApiError, SESSION_ENDED_EVENT, type Status } from './api';
 import { Notice, Problem } from './components/Problem';
 import { Tabs } from './components/Tabs';
 import { MyAccount } from './tabs/MyAccount';
+import { loadAdminWords, rich, t } from './i18n';
 
 type AdminTabs = typeof import('./admin');
 
 const TABS = [
-  { id: 'mine', label: 'Manage my Account' },
-  { id: 'users', label: 'Manage Users' },
-  { id: 'settings', label: 'Settings' },
-  { id: 'activity', label: 'Activity' },
+  { id: 'mine', label: () => t('app.tab.mine') },
+  { id: 'users', label: () => t('app.tab.users') },
+  { id: 'settings', label: () => t('app.tab.settings') },
+  { id: 'activity', label: () => t('app.tab.activity') },
 ];
 
 /** The tab named in the URL's hash (`#users`), so Back and reload keep the user's place. */
@@ -24,17 +25,19 @@ function tabInUrl(): string {
  * chrome the page title is WHM's own heading; the plain fallback page shows its own.
  */
 export function App(props: { ownTitle?: boolean }) {
-  const title = props.ownTitle === false ? null : <h1 class="whm2fa-title">Two-Factor Authentication</h1>;
+  const title = props.ownTitle === false ? null : <h1 class="whm2fa-title">{t('app.title')}</h1>;
   const [status, setStatus] = useState<Status | undefined>();
   const [error, setError] = useState<ApiError | undefined>();
   const [tab, setTab] = useState(tabInUrl);
+  // Labels in the page's language, made once: the tab strip need not redraw with every status.
+  const tabs = useMemo(() => TABS.map((t) => ({ id: t.id, label: t.label() })), []);
   const [busy, setBusy] = useState(false);
   const [notice, setNotice] = useState<string | undefined>();
   const [admin, setAdmin] = useState<AdminTabs | undefined>();
   // Any request refused because WHM's session ended: said once, here (api.ts).
   const [ended, setEnded] = useState<ApiError | undefined>();
   useEffect(() => {
-    const show = () => setEnded(new ApiError('SESSION_ENDED', 'Your WHM session has ended.'));
+    const show = () => setEnded(new ApiError('SESSION_ENDED', t('error.sessionEnded')));
     window.addEventListener(SESSION_ENDED_EVENT, show);
     return () => window.removeEventListener(SESSION_ENDED_EVENT, show);
   }, []);
@@ -42,8 +45,10 @@ export function App(props: { ownTitle?: boolean }) {
   // The other tabs arrive with the first visit to one of them (admin.ts).
   useEffect(() => {
     if (tab === 'mine' || admin !== undefined) return;
-    import('./admin').then(setAdmin, () =>
-      setError(new ApiError('NETWORK', 'This part of the page could not be loaded. Reload the page and try again.')),
+    // The tabs and their words in the page's language arrive together.
+    Promise.all([import('./admin'), loadAdminWords()]).then(
+      ([m]) => setAdmin(m),
+      () => setError(new ApiError('NETWORK', t('error.partNotLoaded'))),
     );
   }, [tab, admin]);
   useEffect(() => {
@@ -62,7 +67,7 @@ export function App(props: { ownTitle?: boolean }) {
     return (
       <div class="whm2fa-app">
         {title}
-        {error === undefined ? <p aria-busy="true">Loading…</p> : <Problem error={error} page />}
+        {error === undefined ? <p aria-busy="true">{t('app.loading')}</p> : <Problem error={error} page />}
       </div>
     );
   }
@@ -72,7 +77,7 @@ export function App(props: { ownTitle?: boolean }) {
       .policySet(true)
       .then(() => {
         // The banner and its button go away: the focus moves to the outcome instead.
-        setNotice('The two-factor login policy is on: logins ask for a security code again.');
+        setNotice(t('app.policyTurnedOn'));
         return refresh();
       }, setError)
       .finally(() => setBusy(false));
@@ -81,25 +86,22 @@ export function App(props: { ownTitle?: boolean }) {
     <div class="whm2fa-app">
       {title}
       {status.policyEnabled ? null : (
-        <div class="alert alert-warning whm2fa-banner" role="region" aria-label="Login policy">
-          <p>
-            <strong>cPanel's two-factor login policy is off:</strong> logins do not ask for security codes, even for
-            accounts that have two-factor authentication set up.
-          </p>
+        <div class="alert alert-warning whm2fa-banner" role="region" aria-label={t('app.banner.label')}>
+          <p>{rich('app.banner.text', {}, { strong: (s) => <strong>{s}</strong> })}</p>
           {status.isRoot ? (
             <button type="button" class="btn btn-warning" disabled={busy} onClick={turnOn}>
-              Turn on the login policy
+              {t('app.banner.turnOn')}
             </button>
           ) : (
-            <p>Ask your host to turn it on.</p>
+            <p>{t('app.banner.askHost')}</p>
           )}
         </div>
       )}
       <Problem error={ended ?? error} page />
       <Notice text={notice} />
-      <Tabs tabs={TABS} active={tab} onSelect={select}>
+      <Tabs tabs={tabs} active={tab} onSelect={select}>
         {tab === 'mine' ? <MyAccount status={status} onChanged={() => void refresh()} /> : null}
-        {tab !== 'mine' && admin === undefined ? <p aria-busy="true">Loading…</p> : null}
+        {tab !== 'mine' && admin === undefined ? <p aria-busy="true">{t('app.loading')}</p> : null}
         {tab === 'users' && admin ? <admin.Users isRoot={status.isRoot} policyEnabled={status.policyEnabled} /> : null}
         {tab === 'settings' && admin ? <admin.Settings status={status} onChanged={() => void refresh()} /> : null}
         {tab === 'activity' && admin ? <admin.Activity /> : null}

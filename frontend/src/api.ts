@@ -10,6 +10,7 @@ import type {
   ErrorCode as ServerErrorCode,
   UsersListParams,
 } from '../../plugin/src/api/types';
+import { t } from './i18n';
 
 // The answers' shapes are the server's own (plugin/src/api/types.ts), not copies.
 export type {
@@ -103,7 +104,7 @@ export const SESSION_ENDED_EVENT = 'whm2fa:session-ended';
 /** The refusal of a request made after WHM's session ended; the page is told once. */
 function sessionEnded(): ApiError {
   window.dispatchEvent(new Event(SESSION_ENDED_EVENT));
-  return new ApiError('SESSION_ENDED', 'Your WHM session has ended.');
+  return new ApiError('SESSION_ENDED', t('error.sessionEnded'));
 }
 
 /** One POST to api.cgi; resolves with `data`, rejects with an {@link ApiError}. */
@@ -118,7 +119,7 @@ export async function call<A extends ActionName>(action: A, params: object = {})
       body: JSON.stringify({ action, ...params }),
     });
   } catch {
-    throw new ApiError('NETWORK', 'The server could not be reached. Check your connection and try again.');
+    throw new ApiError('NETWORK', t('error.network'));
   }
   // Date has whole seconds: its middle is half a second on.
   const off = Date.parse(response.headers.get('Date') ?? '') + 500 - Date.now();
@@ -127,12 +128,10 @@ export async function call<A extends ActionName>(action: A, params: object = {})
   try {
     envelope = (await response.json()) as Envelope<T>;
   } catch {
-    throw response.status === 401
-      ? sessionEnded()
-      : new ApiError('INTERNAL', 'The server gave an answer the page could not read. Reload the page and try again.');
+    throw response.status === 401 ? sessionEnded() : new ApiError('INTERNAL', t('error.unreadableAnswer'));
   }
   if (envelope.ok && envelope.data !== undefined) return envelope.data;
-  const error = envelope.error ?? { code: 'INTERNAL' as const, message: 'Something went wrong.' };
+  const error = envelope.error ?? { code: 'INTERNAL' as const, message: t('error.somethingWrong') };
   throw new ApiError(error.code, error.message, error.lockedUntil, error.fields, error.retryAfter);
 }
 

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'preact/hooks';
 import type { RefObject } from 'preact';
 import type { ApiError } from './api';
-import { MALFORMED_CODE } from './components/CodeField';
+import { t } from './i18n';
 import { CODE_PATTERN, cleanCode } from '../../plugin/src/rules';
 
 /** The state of a form with one or more security code fields, named as the API names them. */
@@ -21,7 +21,7 @@ export interface CodeForm<F extends string> {
 /**
  * Security code fields with their own errors: an empty or non-digit entry is caught here
  * (never sent, never the clock-drift hint), and a refusal clears only the field it names.
- * `names` says what each field is, e.g. `{ code: 'from the new device' }`.
+ * `names` says what each field is where there are several, e.g. `{ code: 'the code from the new device' }`.
  */
 export function useCodeForm<F extends string>(names: Record<F, string>): CodeForm<F> {
   const fields = Object.keys(names) as F[];
@@ -36,10 +36,13 @@ export function useCodeForm<F extends string>(names: Record<F, string>): CodeFor
   const mark = (bad: Partial<Record<F, string>>, clear: boolean) => {
     const named = fields.filter((f) => bad[f] !== undefined);
     setErrors(bad);
+    const [one, two] = named;
     setLead(
-      fields.length > 1 && named.length > 0
-        ? `Not accepted: the code ${named.map((f) => names[f]).join(' and the code ')}.`
-        : undefined,
+      fields.length < 2 || one === undefined
+        ? undefined
+        : two === undefined
+          ? t('code.notAcceptedOne', { code: names[one] })
+          : t('code.notAcceptedTwo', { first: names[one], second: names[two] }),
     );
     if (clear) setValues((old) => ({ ...old, ...Object.fromEntries(named.map((f) => [f, ''])) }));
     const first = named[0];
@@ -54,16 +57,13 @@ export function useCodeForm<F extends string>(names: Record<F, string>): CodeFor
     checked() {
       const clean = Object.fromEntries(fields.map((f) => [f, cleanCode(values[f])])) as Record<F, string>;
       const bad = Object.fromEntries(
-        fields.filter((f) => !CODE_PATTERN.test(clean[f])).map((f) => [f, MALFORMED_CODE]),
+        fields.filter((f) => !CODE_PATTERN.test(clean[f])).map((f) => [f, t('code.malformed')]),
       ) as Partial<Record<F, string>>;
       mark(bad, false);
       return Object.keys(bad).length === 0 ? clean : undefined;
     },
     refused(error) {
-      const text =
-        error.code === 'CODE_REPLAYED'
-          ? 'Already used: wait for the next code and enter that one.'
-          : 'Not accepted: enter the code your app shows now.';
+      const text = error.code === 'CODE_REPLAYED' ? t('code.fieldReplayed') : t('code.fieldRefused');
       const named = error.fields.filter((f): f is F => fields.includes(f as F));
       mark(Object.fromEntries(named.map((f) => [f, text])) as Partial<Record<F, string>>, true);
     },

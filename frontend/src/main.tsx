@@ -1,5 +1,11 @@
 import { render } from 'preact';
 import { App } from './App';
+import { loadLanguage } from './i18n';
 
 const mount = document.getElementById('whm2fa');
-if (mount !== null) render(<App ownTitle={mount.dataset['chrome'] !== 'whm'} />, mount);
+if (mount !== null) {
+  const show = () => render(<App ownTitle={mount.dataset['chrome'] !== 'whm'} />, mount);
+  // index.cgi names the user's language; its catalogs load before the first draw (English is built in).
+  // A catalog that cannot be loaded leaves the page in English rather than blank.
+  loadLanguage(mount.dataset['locale'] ?? 'en', mount.lang || 'en', mount.dataset['version'] ?? '').then(show, show);
+}

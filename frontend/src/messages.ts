@@ -1,13 +1,14 @@
 /**
- * What the page says for each error code. The server's message is kept where it carries
- * something specific (cPanel's reason, which field is wrong); the codes a person meets
- * most get wording of their own.
+ * What the page says for each error code, and how it writes times. The server's message
+ * (already in the user's language) is kept where it carries something specific (cPanel's
+ * reason, which field is wrong); the codes a person meets most get wording of their own.
  */
 import type { ApiError, Label } from './api';
+import { languageTag, t } from './i18n';
 
 /** A key's entry as the authenticator app shows it: "issuer (account)". */
 export function entryName(label: Label): string {
-  return `${label.issuer} (${label.account})`;
+  return t('key.entryName', { issuer: label.issuer, account: label.account });
 }
 
 /** The sentence shown for a refused request (the lock's end is shown beside it, in local time). */
@@ -16,55 +17,71 @@ export function errorMessage(error: ApiError): string {
     case 'CODE_INVALID':
       // The server says whether the code was malformed or wrong; its lock time is in UTC,
       // so a lock is told here and its end shown in local time by LockNotice.
-      return error.lockedUntil === undefined
-        ? error.message ||
-            'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.'
-        : 'That security code is not correct, and that was too many wrong codes: verification is now locked for a while to protect your account.';
+      return error.lockedUntil === undefined ? error.message || t('error.codeInvalid') : t('error.codeInvalidLocked');
     case 'CODE_REPLAYED':
-      return 'That security code was already used. Wait for your app to show the next code (every 30 seconds) and enter that one.';
+      return t('error.codeReplayed');
     case 'LOCKED':
-      return 'Too many wrong security codes. Verification is locked for a while to protect your account.';
+      return t('error.locked');
     case 'RATE_LIMITED':
       // Not a lock: one more is allowed each minute, so the time is close. Shown in local
       // time, rounded up to the minute so that "after" it is always true.
-      return `You did this too many times in a short time, so the server is pausing it. Try again ${
-        error.retryAfter === undefined
-          ? 'in a minute'
-          : `after ${clockTime(new Date(Math.ceil(Date.parse(error.retryAfter) / 60_000) * 60_000).toISOString())}`
-      }. Nothing was changed.`;
+      return error.retryAfter === undefined
+        ? t('error.rateLimited')
+        : t('error.rateLimitedUntil', {
+            time: clockTime(new Date(Math.ceil(Date.parse(error.retryAfter) / 60_000) * 60_000).toISOString()),
+          });
     case 'NO_PENDING':
-      return 'This setup expired or was cancelled. Start the setup again to get a new key.';
+      return t('error.noPending');
     case 'NOT_ENABLED':
-      return 'Two-factor authentication is not turned on for this account.';
+      return t('error.notEnabled');
     case 'FORBIDDEN':
-      return error.message || 'You are not allowed to do that.';
+      return error.message || t('error.forbidden');
     case 'CPANEL_FAILED':
-      return error.message || 'cPanel could not complete the change, so nothing was changed.';
+      return error.message || t('error.cpanelFailed');
     case 'PAYLOAD_TOO_LARGE':
-      return 'That request is too large. Select fewer accounts and try again.';
+      return t('error.payloadTooLarge');
     case 'SESSION_ENDED':
-      return 'Your WHM session has ended, so nothing was changed. Log in to WHM again, then come back to this page.';
+      return t('error.sessionEndedLong');
     case 'NETWORK':
-      return 'The server could not be reached. Check your connection and try again.';
+      return t('error.network');
     case 'BAD_REQUEST':
-      return error.message || 'Please check what you entered and try again.';
+      return error.message || t('error.badRequest');
     default:
-      return error.message || 'Something went wrong on the server. Nothing was changed. Please try again.';
+      return error.message || t('error.internal');
   }
 }
 
-/** "4:05" for a number of seconds. */
+/** "4:05" for a number of seconds, in the user's digits. */
 export function countdown(seconds: number): string {
   const s = Math.max(0, Math.ceil(seconds));
-  return `${String(Math.floor(s / 60))}:${String(s % 60).padStart(2, '0')}`;
+  const seconds2 = twoDigits(languageTag()).format(s % 60);
+  return t('time.countdown', { minutes: Math.floor(s / 60), seconds: seconds2 });
 }
 
-/** A date and time in the user's own time zone and format. */
+let twoDigitFormat: [string, Intl.NumberFormat] | undefined;
+
+/** The language's two-digit number format (made once: a countdown redraws every second). */
+function twoDigits(tag: string): Intl.NumberFormat {
+  if (twoDigitFormat?.[0] !== tag) twoDigitFormat = [tag, new Intl.NumberFormat(tag, { minimumIntegerDigits: 2 })];
+  return twoDigitFormat[1];
+}
+
+/** A date and time in the user's own time zone, in the format of the page's language. */
 export function localTime(iso: string): string {
-  return new Date(iso).toLocaleString();
+  return new Date(iso).toLocaleString(languageTag());
 }
 
-/** A time of day in the user's own time zone, e.g. "3:25 PM". */
+/** A date in the user's own time zone, in the format of the page's language. */
+export function localDate(iso: string, options: Intl.DateTimeFormatOptions = {}): string {
+  return new Date(iso).toLocaleDateString(languageTag(), options);
+}
+
+/** A time of day in the user's own time zone, e.g. "3:25 PM" (English), "15:25" (German). */
 export function clockTime(iso: string): string {
-  return new Date(iso).toLocaleTimeString([], { hour: 'numeric', minute: '2-digit' });
+  return new Date(iso).toLocaleTimeString(languageTag(), { hour: 'numeric', minute: '2-digit' });
+}
+
+/** Account names as a list, with the page language's separator ("a, b, c" in English). */
+export function listOf(names: readonly string[]): string {
+  return names.join(t('list.separator'));
 }

@@ -21,12 +21,35 @@ export function announce(event: SetupEvent): void {
   channel.close();
 }
 
+type Listener = (event: SetupEvent) => void;
+
+/**
+ * The page's one listening channel and who listens to it: every part of the page that
+ * follows the other tabs shares it, so all of them hear each message (a channel opened
+ * while messages are arriving on another of the same name has been seen to miss them).
+ */
+let hub: { channel: BroadcastChannel; listeners: Set<Listener> } | undefined;
+
 /** Calls `onEvent` for the other tabs' events about `user`; returns the unsubscribe. */
 export function listen(user: string, onEvent: (event: SetupEvent) => void): () => void {
   if (typeof BroadcastChannel === 'undefined') return () => undefined;
-  const channel = new BroadcastChannel(NAME);
-  channel.onmessage = (e: MessageEvent<SetupEvent>) => {
-    if (e.data.user === user) onEvent(e.data);
+  if (hub === undefined) {
+    const listeners = new Set<Listener>();
+    const channel = new BroadcastChannel(NAME);
+    channel.onmessage = (e: MessageEvent<SetupEvent>) => {
+      for (const l of [...listeners]) l(e.data);
+    };
+    hub = { channel, listeners };
+  }
+  const own = hub;
+  const listener: Listener = (event) => {
+    if (event.user === user) onEvent(event);
   };
-  return () => channel.close();
+  own.listeners.add(listener);
+  return () => {
+    own.listeners.delete(listener);
+    if (own.listeners.size > 0 || hub !== own) return;
+    own.channel.close();
+    hub = undefined;
+  };
 }

@@ -3,6 +3,7 @@
  * account, a reseller the accounts it owns. Checked again on every request: cpsrvd's own ACL check is not enough.
  */
 import { forbidden } from './errors';
+import { t } from './messages';
 import { isValidUsername, readDomains, readOwners, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
 import type { AuditEntry } from './audit';
@@ -34,11 +35,11 @@ export const ROOT_CALLER: Caller = Object.freeze({ user: 'root', isRoot: true, i
 
 /** Turns `REMOTE_USER` into a caller, refusing anyone who is neither root nor a reseller. */
 export function identifyCaller(paths: ServerPaths, remoteUser: string | undefined): Caller {
-  if (remoteUser === undefined || remoteUser === '') throw forbidden('You are not logged in to WHM.');
+  if (remoteUser === undefined || remoteUser === '') throw forbidden(t('access.notLoggedIn'));
   if (remoteUser === 'root') return { user: 'root', isRoot: true, isReseller: false };
-  if (!isValidUsername(remoteUser)) throw forbidden('This WHM user name is not valid.');
+  if (!isValidUsername(remoteUser)) throw forbidden(t('access.badUserName'));
   const acls = readResellers(paths).get(remoteUser);
-  if (acls === undefined) throw forbidden('Only root and resellers can use Two-Factor Authentication in WHM.');
+  if (acls === undefined) throw forbidden(t('access.notReseller'));
   return { user: remoteUser, isRoot: acls.has('all'), isReseller: true };
 }
 
@@ -144,11 +145,9 @@ export function assertCanManage(
   if (options.allowSelf === true) allowed.add(caller.user);
   for (const user of users) {
     if (user === caller.user && options.allowSelf !== true) {
-      throw forbidden(
-        'Change your own two-factor authentication in "Manage my Account"; it asks for your current code.',
-      );
+      throw forbidden(t('access.ownAccount'));
     }
-    if (!allowed.has(user)) throw forbidden(`You cannot manage the account "${user}".`);
+    if (!allowed.has(user)) throw forbidden(t('access.notYours', { user }));
   }
 }
 

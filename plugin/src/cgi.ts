@@ -29,6 +29,7 @@ export function cgiRequest(): CgiRequest {
     securityToken: env['cp_security_token'],
     requestUri: env['REQUEST_URI'],
     remoteAddr: env['REMOTE_ADDR'],
+    cookie: env['HTTP_COOKIE'],
   };
 }
 

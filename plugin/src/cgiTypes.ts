@@ -7,6 +7,8 @@ export interface CgiRequest {
   readonly securityToken: string | undefined;
   readonly requestUri: string | undefined;
   readonly remoteAddr: string | undefined;
+  /** The browser's `Cookie:` header (`HTTP_COOKIE`): only its `session_locale` is read (userLocale.ts). */
+  readonly cookie?: string | undefined;
 }
 
 /** A response before it is printed: status, headers and body. */

@@ -4,6 +4,7 @@
  * kept in whm2fa's settings (see settings.ts for why).
  */
 import { cpanelFailed, forbidden } from './errors';
+import { t } from './messages';
 import { appendAudit, appendAuditLocked } from './audit';
 import { CpanelCallError } from './cpanel';
 import { policyEnabled, readCpanelIssuers, serverHostname } from './cpanelState';
@@ -46,8 +47,14 @@ function attempt(call: () => void): CpanelCallError | undefined {
 }
 
 /** ` (cPanel said: …)` for a failed call, else nothing. */
+/** cPanel's reason for the audit trail (kept in English). */
 function saidBy(failure: CpanelCallError | undefined): string {
   return failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+}
+
+/** cPanel's reason for the caller, in the request's language ("" when cPanel gave none). */
+function cpanelSaid(failure: CpanelCallError | undefined): string {
+  return failure === undefined ? '' : t('cpanel.said', { reason: failure.reason });
 }
 
 /**
@@ -75,9 +82,10 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
       result: saved ? `system-wide ${result}${saidBy(failure)}` : `failed: system-wide not ${result}${saidBy(failure)}`,
     });
     if (!saved) {
-      const now = held === '' ? `the server hostname (${serverHostname(paths)})` : `“${held}”`;
       throw cpanelFailed(
-        `cPanel did not save the issuer${saidBy(failure)}. The server-wide issuer is ${now}: authenticator apps show that for new setups.`,
+        held === ''
+          ? t('issuer.notSavedHostname', { said: cpanelSaid(failure), host: serverHostname(paths) })
+          : t('issuer.notSaved', { said: cpanelSaid(failure), issuer: held }),
       );
     }
   } else {
@@ -100,7 +108,7 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
  */
 export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
   const { paths, caller, epochSeconds } = ctx;
-  if (!caller.isRoot) throw forbidden('Only root can switch the two-factor login policy. Ask your host.');
+  if (!caller.isRoot) throw forbidden(t('policy.rootOnly'));
   const failure = attempt(() => ctx.cpanel.setPolicy(enabled));
   const now = policyEnabled(paths);
   const refused = failure !== undefined && now !== enabled;
@@ -113,13 +121,7 @@ export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
     result: `${refused ? 'failed: still ' : ''}${now ? 'on' : 'off'}${saidBy(failure)}`,
   });
   if (refused) {
-    throw cpanelFailed(
-      `cPanel did not turn the two-factor login policy ${enabled ? 'on' : 'off'}${saidBy(failure)}. It is still ${
-        now
-          ? 'on: logins of accounts with two-factor authentication ask for a security code.'
-          : 'off: no login on this server asks for a security code.'
-      }`,
-    );
+    throw cpanelFailed(t(enabled ? 'policy.notTurnedOn' : 'policy.notTurnedOff', { said: cpanelSaid(failure) }));
   }
   return now;
 }

@@ -5,14 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { Whm2faError } from './errors';
+import { t } from './messages';
 import { isNoEntry } from './store';
 import type { ServerPaths } from './paths';
 
 function cpanelDataError(): Whm2faError {
-  return new Whm2faError(
-    'CPANEL_FAILED',
-    "cPanel's two-factor authentication data could not be read. Ask your host to check the server.",
-  );
+  return new Whm2faError('CPANEL_FAILED', t('cpanel.dataUnreadable'));
 }
 
 function readCpanelJson(file: string): Record<string, unknown> {

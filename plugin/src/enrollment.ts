@@ -5,6 +5,7 @@
  * holds. If the key was not saved, the pending enrollment stays for another try.
  */
 import { Whm2faError, badRequest, cpanelFailed } from './errors';
+import { record, said, t, tell, type Said } from './messages';
 import { appendAudit, appendAuditLocked, type AuditInput } from './audit';
 import { readSecrets, secretOf } from './cpanelState';
 import { CpanelCallError, type CpanelBridge } from './cpanel';
@@ -56,10 +57,8 @@ export async function startEnrollment(ctx: RequestContext): Promise<EnrollmentSt
     if (locked !== undefined) {
       throw new Whm2faError(
         'LOCKED',
-        `${lockMessage(locked)} No new key was made: it could not be confirmed before then.`,
-        {
-          lockedUntil: iso(locked),
-        },
+        t('join.sentences', { first: lockMessage(locked), second: t('enroll.lockedNoKey') }),
+        { lockedUntil: iso(locked) },
       );
     }
     const pending = { secret, createdAt: epochSeconds, expiresAt, keyId, issuer };
@@ -108,20 +107,14 @@ export async function confirmEnrollment(
   const user = caller.user;
   const pending = livePending(readUserState(paths, user), epochSeconds);
   if (pending === undefined) {
-    throw new Whm2faError(
-      'NO_PENDING',
-      'There is no setup in progress, or it expired after 10 minutes. Start the setup again.',
-    );
+    throw new Whm2faError('NO_PENDING', t('enroll.noPending'));
   }
   if (keyId !== undefined && pending.keyId !== undefined && keyId !== pending.keyId) {
-    throw new Whm2faError(
-      'NO_PENDING',
-      'This key was replaced by a newer setup (in another tab or window), so the code was not checked and does not count as a wrong one. Use the newest key.',
-    );
+    throw new Whm2faError('NO_PENDING', t('enroll.keyReplaced'));
   }
   const current = secretOf(paths, user);
   if (current !== undefined && currentCode === undefined) {
-    throw badRequest('Enter the current security code from your existing device to replace it.');
+    throw badRequest(t('enroll.currentCodeRequired'));
   }
   const checks = [{ secret: pending.secret, code, field: 'code' }];
   if (current !== undefined && currentCode !== undefined)
@@ -176,8 +169,7 @@ export async function confirmEnrollment(
     ? { ...replaced, recoveryCodes: recovery.codes }
     : {
         ...replaced,
-        warning:
-          'Two-factor authentication is on with the new device, but whm2fa could not update its own records, so it made no recovery codes. Ask your host to run "whm2fa doctor", then make new recovery codes.',
+        warning: t('enroll.notRecorded'),
       };
 }
 
@@ -209,15 +201,12 @@ export type SaveResult =
 
 /** Why no call may save a key, and what the reader can do about it. */
 interface NoCall {
-  readonly reason: string;
+  readonly reason: Said;
   /** For root, and for a reseller (who cannot change the server). */
-  readonly advice: { readonly root: string; readonly reseller: string };
+  readonly advice: { readonly root: Said; readonly reseller: Said };
 }
 
-const FEATURE_ADVICE = {
-  root: 'Turn on the Two-Factor Authentication feature for this account (its feature list, in WHM’s Feature Manager), then try again.',
-  reseller: 'Ask your host to turn on the Two-Factor Authentication feature for your account, then try again.',
-};
+const FEATURE_ADVICE = { root: said('save.adviceFeatureRoot'), reseller: said('save.adviceFeatureReseller') };
 
 /**
  * Makes the one call that saves `secret` as `user`'s key and changes nothing else
@@ -248,13 +237,17 @@ function callSave(
       if (!(err instanceof CpanelCallError) || !err.refused || secretOf(paths, user) !== was) throw err;
       const unsafe = wholeSetProblem(paths, cpanel, user);
       if (unsafe !== undefined) {
-        return { reason: `cPanel refused to save the key (${err.reason}), and ${unsafe}`, advice: FEATURE_ADVICE };
+        const reason =
+          unsafe === 'no-other-call'
+            ? said('save.refusedNoOtherCall', { reason: err.reason, version: cpanel.versionText() })
+            : said('save.refusedWouldRewrite', { reason: err.reason });
+        return { reason, advice: FEATURE_ADVICE };
       }
     }
   } else if (!cpanel.canSetForUser()) {
     return {
-      reason: `This WHM account has no cPanel account, and cPanel ${cpanel.versionText()} has no call that saves its key without putting it on a command line every local user can read (twofactorauth_set_tfa_config_for_user needs cPanel 11.122 or newer).`,
-      advice: { root: 'Update cPanel to 11.122 or newer.', reseller: 'Ask your host to update cPanel.' },
+      reason: said('save.noCpanelAccount', { version: cpanel.versionText() }),
+      advice: { root: said('save.adviceUpdateRoot'), reseller: said('save.adviceUpdateReseller') },
     };
   }
   // A WHM user without a cPanel account has no mailboxes or team users for the purge to
@@ -269,14 +262,14 @@ function callSave(
  * holds, outside any lock whm2fa could hold: so it is used only when the store holds no
  * such key, and its body holds the account's own key alone.
  */
-function wholeSetProblem(paths: ServerPaths, cpanel: CpanelBridge, user: string): string | undefined {
-  if (!cpanel.canSetForUser()) {
-    return `cPanel ${cpanel.versionText()} has no other call that saves a key without putting it on a command line.`;
-  }
+function wholeSetProblem(
+  paths: ServerPaths,
+  cpanel: CpanelBridge,
+  user: string,
+): 'no-other-call' | 'would-rewrite' | undefined {
+  if (!cpanel.canSetForUser()) return 'no-other-call';
   const others = entriesOf(paths, user, readSecrets(paths));
-  if (others.email.size + others.team.size > 0) {
-    return 'its only other call would also rewrite the two-factor keys of this account’s email accounts and team users, so whm2fa did not use it.';
-  }
+  if (others.email.size + others.team.size > 0) return 'would-rewrite';
   return undefined;
 }
 
@@ -322,34 +315,45 @@ function saveAndReadBack(
     return {
       ok: false,
       audit: 'unknown: cPanel’s store could not be read back',
-      message:
-        "whm2fa asked cPanel to save the new key but could not read cPanel's two-factor data back, so it cannot tell whether the new key is active. Reload the page to see the current state, and ask your host to check the server.",
+      message: t('save.unreadable'),
     };
   }
   const was = before.get(user);
   const now = after.get(user);
-  const state =
+  const state = t(
     now === was
       ? was === undefined
-        ? 'Two-factor authentication is still off.'
-        : 'Two-factor authentication is still on with your current device.'
+        ? 'save.stillOff'
+        : 'save.stillOn'
       : now === undefined
-        ? 'cPanel now shows two-factor authentication OFF for this account: set it up again.'
-        : 'cPanel now holds a different key for this account than the one you scanned: set it up again.';
+        ? 'save.nowOff'
+        : 'save.nowDifferent',
+  );
   if (noCall !== undefined && now === was) {
     const advice = ctx.caller?.isRoot === true ? noCall.advice.root : noCall.advice.reseller;
-    return { ok: false, audit: `not saved: ${noCall.reason}`, message: `${noCall.reason} ${advice} ${state}` };
+    const first = t('join.sentences', { first: tell(noCall.reason), second: tell(advice) });
+    return {
+      ok: false,
+      audit: `not saved: ${record(noCall.reason)}`,
+      message: t('join.sentences', { first, second: state }),
+    };
   }
   if (now === secret) {
     // What the store holds now is whm2fa's doing (the caller records the rest).
     bestEffort(() => withLock(paths.lockFile, () => rememberKeysLocked(paths, new Map([[user, secret]]))));
-    const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
-    return { ok: true, audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${said}` };
+    const saidBy = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+    return {
+      ok: true,
+      audit: failure === undefined ? 'ok' : `ok: cPanel reported a failure but saved the key${saidBy}`,
+    };
   }
-  const said = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
+  const saidBy = failure === undefined ? '' : ` (cPanel said: ${failure.reason})`;
   return {
     ok: false,
-    audit: `cPanel did not save the key${said}${now === was ? '' : '; the account’s key changed anyway'}`,
-    message: `cPanel did not save the new key${said}. ${state}`,
+    audit: `cPanel did not save the key${saidBy}${now === was ? '' : '; the account’s key changed anyway'}`,
+    message: t('save.notSaved', {
+      said: failure === undefined ? '' : t('cpanel.said', { reason: failure.reason }),
+      state,
+    }),
   };
 }

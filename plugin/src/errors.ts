@@ -1,7 +1,10 @@
+import { t } from './messages';
+
 /**
  * The one place where whm2fa's failures are named. Every failure the page can see is a
  * {@link Whm2faError} with a stable `code` (the page switches on it) and a message a
- * reseller understands. Misuse by our own code stays a plain `TypeError`.
+ * reseller understands (in the request's language: messages.ts). Misuse by our own code
+ * stays a plain `TypeError`.
  */
 
 export type ErrorCode =
@@ -126,20 +129,13 @@ export class StateError extends Error {
   }
 }
 
-/** What the caller sees for anything unexpected: no stack, no path, no secret. */
-export const INTERNAL_MESSAGE =
-  'Something went wrong on the server. Please reload the page to see the current state, or ask your host to check the server error log.';
-
-/** What the caller sees when whm2fa's own state files are damaged or unreadable. */
-export const STATE_MESSAGE =
-  "whm2fa's saved data on this server could not be read, so nothing was changed. Ask your host to check the server error log.";
-
 /**
  * Any thrown value as the coded error the caller sees: its own code, else INTERNAL with a
- * message that reveals nothing.
+ * message that reveals nothing (no stack, no path, no secret); damaged or unreadable
+ * state files are said to be so.
  */
 export function toWhm2faError(err: unknown): Whm2faError {
   if (err instanceof Whm2faError) return err;
-  if (err instanceof StateError) return new Whm2faError('INTERNAL', STATE_MESSAGE);
-  return new Whm2faError('INTERNAL', INTERNAL_MESSAGE);
+  if (err instanceof StateError) return new Whm2faError('INTERNAL', t('error.state'));
+  return new Whm2faError('INTERNAL', t('error.internal'));
 }

@@ -7,6 +7,8 @@ import { readCpanelIssuers, serverHostname } from './cpanelState';
 import { ownIssuer, readSettings } from './settings';
 import { issuerProblem } from './rules';
 import { cleanUserText } from './userText';
+import { issuerProblemText } from './issuerWords';
+import { t } from './messages';
 import type { ServerPaths } from './paths';
 
 /**
@@ -19,7 +21,7 @@ export function validIssuer(input: string): string {
   const issuer = input.trim();
   const problem = issuerProblem(issuer);
   if (problem === undefined) return issuer;
-  throw badRequest(problem);
+  throw badRequest(issuerProblemText(t, problem));
 }
 
 /** The server-wide issuer: root's choice in cPanel, else the hostname as cPanel finds it ({@link serverHostname}). */

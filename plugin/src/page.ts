@@ -12,27 +12,46 @@ import type { ServerPaths } from './paths';
 import { cgiRequest, logError, respond, type CgiOptions } from './cgi';
 import { serverPaths } from './paths';
 import type { CgiRequest, CgiResponse } from './cgiTypes';
+import { setRequestLocale, t } from './messages';
+import { isRightToLeft, languageTag, type Locale } from './locale';
+import { requestLocale } from './userLocale';
 
 declare const __WHM2FA_VERSION__: string;
 const VERSION = typeof __WHM2FA_VERSION__ === 'string' ? __WHM2FA_VERSION__ : 'dev';
-/** The title of the page and of its entry in WHM's menu. */
-export const PAGE_TITLE = 'Two-Factor Authentication';
-
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${String(c.charCodeAt(0))};`);
 }
 
-function plainHead(): string {
+/** The `lang` and `dir` attributes of the request's language (`dir="rtl"` for Arabic). */
+function languageAttributes(locale: Locale): string {
+  return `lang="${languageTag(locale)}" dir="${isRightToLeft(locale) ? 'rtl' : 'ltr'}"`;
+}
+
+function plainHead(locale: Locale): string {
   return [
     '<!DOCTYPE html>',
-    '<html lang="en">',
+    `<html ${languageAttributes(locale)}>`,
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${PAGE_TITLE}</title>`,
+    `<title>${escapeHtml(t('page.title'))}</title>`,
     '</head>',
     '<body class="whm2fa-plain">',
   ].join('\n');
+}
+
+/**
+ * WHM's header with its `<html>` element in the request's language: cPanel's cached header
+ * may be in the server's language, not the user's.
+ */
+function inLanguage(header: string, locale: Locale): string {
+  return header.replace(/<html\b[^>]*>/i, (tag) => {
+    const rest = tag
+      .slice(5, -1)
+      .replace(/\s(?:lang|dir)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)/gi, '')
+      .trim();
+    return `<html ${languageAttributes(locale)}${rest === '' ? '' : ` ${rest}`}>`;
+  });
 }
 
 /**
@@ -71,11 +90,14 @@ function htmlHeaders(nonce: string): Record<string, string> {
 /** index.cgi's answer to one request: the page's HTML inside WHM's chrome, or a refusal. */
 export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse {
   const nonce = randomBytes(16).toString('base64');
+  // The user's language, as cPanel picks it (userLocale.ts); every text below speaks it.
+  const locale = requestLocale(paths, request.remoteUser, request.cookie);
+  setRequestLocale(paths.localesDir, locale);
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     return {
       status: 405,
       headers: { ...htmlHeaders(nonce), Allow: 'GET' },
-      body: `${plainHead()}<p>This page only answers GET requests.</p></body></html>\n`,
+      body: `${plainHead(locale)}<p>${escapeHtml(t('page.getOnly'))}</p></body></html>\n`,
     };
   }
   let user: string;
@@ -86,22 +108,25 @@ export function servePage(paths: ServerPaths, request: CgiRequest): CgiResponse 
     return {
       status: coded.status,
       headers: htmlHeaders(nonce),
-      body: `${plainHead()}<main class="container"><h1>${PAGE_TITLE}</h1><p role="alert">${escapeHtml(coded.message)}</p></main></body></html>\n`,
+      body: `${plainHead(locale)}<main class="container"><h1>${escapeHtml(t('page.title'))}</h1><p role="alert">${escapeHtml(coded.message)}</p></main></body></html>\n`,
     };
   }
   const token = request.securityToken ?? '';
-  const chrome = whmChrome(paths, { user, token, title: PAGE_TITLE, nonce });
+  const chrome = whmChrome(paths, { user, token, title: t('page.title'), nonce });
   const v = encodeURIComponent(VERSION);
   const app = [
     `<link rel="stylesheet" href="app.css?v=${v}">`,
-    `<div id="whm2fa" class="whm2fa" data-version="${escapeHtml(VERSION)}" data-chrome="${chrome === undefined ? 'plain' : 'whm'}">`,
-    `<noscript><p>${PAGE_TITLE} needs JavaScript. Turn it on for this page and reload.</p></noscript>`,
+    // The page loads its catalogs for `data-locale` (frontend/src/i18n.tsx); lang and dir hold inside any chrome.
+    `<div id="whm2fa" class="whm2fa" ${languageAttributes(locale)} data-locale="${locale}" data-version="${escapeHtml(VERSION)}" data-chrome="${chrome === undefined ? 'plain' : 'whm'}">`,
+    `<noscript><p>${escapeHtml(t('page.needsJavaScript'))}</p></noscript>`,
     '</div>',
     // A module: it loads the page's other files (page-*.js) itself, the admin tabs on demand.
     `<script type="module" src="app.js?v=${v}" nonce="${nonce}"></script>`,
   ].join('\n');
   const body =
-    chrome === undefined ? `${plainHead()}\n${app}\n</body>\n</html>\n` : `${chrome.header}\n${app}\n${chrome.footer}`;
+    chrome === undefined
+      ? `${plainHead(locale)}\n${app}\n</body>\n</html>\n`
+      : `${inLanguage(chrome.header, locale)}\n${app}\n${chrome.footer}`;
   return { status: 200, headers: htmlHeaders(nonce), body: request.method === 'HEAD' ? '' : body };
 }
 
@@ -114,7 +139,7 @@ export function servePageRequest(options: CgiOptions): void {
     respond({
       status: 500,
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
-      body: 'Two-Factor Authentication could not be shown. Please try again, or ask your host to check the server error log.\n',
+      body: `${t('page.failed')}\n`,
     });
   }
 }

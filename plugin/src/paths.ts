@@ -14,6 +14,10 @@ export interface ServerPaths {
   readonly cpanelUsersDir: string;
   readonly wwwacctConf: string;
   readonly cpanelConfig: string;
+  /** Each user's own cPanel settings: root's language is `locale` in root's (a YAML file). */
+  readonly rootCpanelConfig: string;
+  /** The server's default language (one locale id), set in WHM's Tweak Settings. */
+  readonly serverLocale: string;
   readonly cpanelVersionFile: string;
   readonly teamDir: string;
   readonly installConfig: string;
@@ -56,6 +60,8 @@ export interface ServerPaths {
   readonly appsDir: string;
   readonly cgiDir: string;
   readonly programDir: string;
+  /** The server's message catalogs (api.json and mail.json of each shipped language but English). */
+  readonly localesDir: string;
   readonly iconFile: string;
   readonly cliLink: string;
   readonly passengerNode: string;
@@ -84,6 +90,8 @@ export function serverPaths(root: string): ServerPaths {
     cpanelUsersDir: at('var/cpanel/users'),
     wwwacctConf: at('etc/wwwacct.conf'),
     cpanelConfig: at('var/cpanel/cpanel.config'),
+    rootCpanelConfig: at('root/.cpanel_config'),
+    serverLocale: at('var/cpanel/server_locale'),
     cpanelVersionFile: at('usr/local/cpanel/version'),
     teamDir: at('var/cpanel/team'),
     installConfig: join(programDir, 'install.json'),
@@ -115,6 +123,7 @@ export function serverPaths(root: string): ServerPaths {
     appsDir: at('var/cpanel/apps'),
     cgiDir: at('usr/local/cpanel/whostmgr/docroot/cgi/whm2fa'),
     programDir,
+    localesDir: join(programDir, 'locales'),
     iconFile: at('usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'),
     cliLink: at('usr/local/sbin/whm2fa'),
     passengerNode: at('etc/cpanel/ea4/passenger.nodejs'),

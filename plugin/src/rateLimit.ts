@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { Whm2faError } from './errors';
+import { t, utcClock } from './messages';
 import { appendAuditLocked, type AuditAction } from './audit';
 import { readJson, withLock, writeJsonAtomic } from './store';
 import type { RequestContext } from './context';
@@ -165,10 +166,10 @@ export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
 /** The refusal of one `action` too many, saying when (`retryAt`, epoch seconds) to try again. */
 export function rateLimited(action: LimitedAction, retryAt: number): Whm2faError {
   // Rounded up to the minute, so that "after" it is always true.
-  const time = iso(Math.ceil(retryAt / 60) * 60).slice(11, 16);
+  const time = utcClock(Math.ceil(retryAt / 60) * 60);
   return new Whm2faError(
     'RATE_LIMITED',
-    `Too many ${WHAT[action]} in a short time (at most ${String(BURST)} in a row, then one a minute). Try again after ${time} UTC.`,
+    t(action === 'issuer.set' ? 'rate.issuerSet' : 'rate.enrollStart', { count: BURST, time }),
     { retryAfter: iso(retryAt) },
   );
 }

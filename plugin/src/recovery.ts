@@ -4,6 +4,7 @@
  * check, so the codes shown are the codes kept. The old codes stop working.
  */
 import { Whm2faError } from './errors';
+import { t } from './messages';
 import { appendAudit } from './audit';
 import { secretOf } from './cpanelState';
 import { keyFingerprint } from './keyFingerprint';
@@ -26,8 +27,7 @@ export async function regenerateRecoveryCodes(ctx: RequestContext, code: string)
   await loadTotp();
   const user = caller.user;
   const secret = secretOf(paths, user);
-  if (secret === undefined)
-    throw new Whm2faError('NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');
+  if (secret === undefined) throw new Whm2faError('NOT_ENABLED', t('removal.notEnabled'));
   // Hashed before the check: the lock is then held for the check and one write only.
   const fresh = makeRecoveryCodes(keyFingerprint(secret));
   verifyCodes({
@@ -54,7 +54,6 @@ export async function regenerateRecoveryCodes(ctx: RequestContext, code: string)
     ? { recoveryCodes: fresh.codes }
     : {
         recoveryCodes: fresh.codes,
-        warning:
-          'The new recovery codes work, but whm2fa could not record this in its audit trail. Ask your host to run "whm2fa doctor".',
+        warning: t('recovery.notRecorded'),
       };
 }

@@ -19,6 +19,9 @@ import { sendMail } from './mailer';
 import { StateError } from './errors';
 import { bestEffort, readJson, withLock, writeJsonAtomic } from './store';
 import { REMINDER_INTERVAL_DAYS } from './rules';
+import { mailWords, said, t, tell } from './messages';
+import { fieldLines, sender, type MailWords } from './mailText';
+import { recipientLocale } from './userLocale';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -120,47 +123,48 @@ export interface Reminder {
   readonly isReseller: boolean;
 }
 
-/** The subject and body of the reminder for `reminder`. Holds no secret and asks for none. */
-export function reminderText(reminder: Reminder): { subject: string; body: string } {
+/** The subject and body of the reminder for `reminder`, in the language of `words`. Holds no secret and asks for none. */
+export function reminderText(
+  reminder: Reminder,
+  words: MailWords = mailWords('', 'en'),
+): { subject: string; body: string } {
   const { user, host } = reminder;
+  const w = words.text;
   const base = `https://${host}:${String(CPANEL_PORT)}/`;
   const page =
     reminder.theme === undefined || reminder.theme === 'jupiter'
-      ? [`     (or go straight to ${base}${CPANEL_2FA_PAGE} once you are logged in).`]
+      ? [w('remind.directLink', { url: `${base}${CPANEL_2FA_PAGE}` })]
       : [];
   const lines = [
-    `Hello ${user},`,
+    w('mail.hello', { user }),
     '',
-    'Your hosting provider asks you to turn on two-factor authentication for your account. Once it is on, logging in asks for your password and a 6-digit security code from an authenticator app on your phone, so a stolen password alone no longer opens your account.',
+    w('remind.intro'),
     '',
-    'To turn it on:',
+    w('remind.howTo'),
     '',
-    `  1. Log in to cPanel: ${base}`,
-    '  2. Open Security › Two-Factor Authentication',
+    w('remind.step1', { url: base }),
+    w('remind.step2'),
     ...page,
-    '  3. Choose "Set Up Two-Factor Authentication", scan the QR code with your app and',
-    '     enter the code it shows.',
+    w('remind.step3'),
   ];
-  if (reminder.isReseller)
-    lines.push('', 'As a reseller you can also do it in WHM: Plugins › Two-Factor Authentication.');
+  if (reminder.isReseller) lines.push('', w('remind.reseller'));
   lines.push(
     '',
-    `Account:  ${user}`,
-    `Server:   ${host}`,
-    `Sent by:  ${reminder.actor}`,
+    ...fieldLines(words, [
+      ['account', user],
+      ['server', host],
+      ['sentBy', reminder.actor],
+    ]),
     '',
-    'This message never asks for your password or a code, and nobody should: do not send them to anyone. If you did not expect it, contact your hosting provider.',
+    w('remind.neverAsks'),
     '',
-    `-- Two-Factor Authentication on ${host}`,
+    w('mail.signature', { host }),
   );
   return {
-    subject: `Please turn on two-factor authentication (${user} on ${host})`,
+    subject: w('mail.subjectLine', { subject: w('remind.subject'), user, host }),
     body: lines.join('\n'),
   };
 }
-
-const RECORDS_WARNING =
-  'The reminders were sent, but whm2fa could not record them. Ask your host to run "whm2fa doctor".';
 
 /**
  * Root or a reseller reminds `users` (each one it may manage, else FORBIDDEN and nothing
@@ -177,7 +181,7 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
   const notSent = Object.create(null) as Record<string, string>;
   const addresses = new Map<string, string | undefined>();
   for (const user of new Set(users)) {
-    if (secrets.has(user)) skipped[user] = { reason: 'Two-factor authentication is already on.' };
+    if (secrets.has(user)) skipped[user] = { reason: t('remind.alreadyOn') };
     else addresses.set(user, contactEmail(paths, user));
   }
   // Claimed under the lock: a reminder sent by another request meanwhile is seen.
@@ -189,10 +193,10 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
       const last = reminded.get(user);
       if (last !== undefined && epochSeconds < last + INTERVAL_SECONDS) {
         skipped[user] = {
-          reason: `A reminder was sent less than ${String(REMINDER_INTERVAL_DAYS)} days ago.`,
+          reason: t('remind.recentlySent', { count: REMINDER_INTERVAL_DAYS }),
           nextAllowed: iso(last + INTERVAL_SECONDS),
         };
-      } else if (to === undefined) notSent[user] = 'no contact address on file';
+      } else if (to === undefined) notSent[user] = tell(said('mail.noAddress'));
       else {
         claims.push({ user, to });
         before.set(user, last);
@@ -207,17 +211,16 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
   const sent: string[] = [];
   const failed: string[] = [];
   for (const { user, to } of toSend) {
-    const text = reminderText({
-      user,
-      actor: caller.user,
-      host,
-      theme: accountTheme(paths, user),
-      isReseller: resellers.has(user),
-    });
-    const problem = sendMail(paths, { to, ...text, from: `Two-Factor Authentication <root@${host}>` });
+    // In the recipient's language (their own setting, else the server's), not the sender's.
+    const words = mailWords(paths.localesDir, recipientLocale(paths, user));
+    const text = reminderText(
+      { user, actor: caller.user, host, theme: accountTheme(paths, user), isReseller: resellers.has(user) },
+      words,
+    );
+    const problem = sendMail(paths, { to, ...text, ...sender(words, host) });
     if (problem === undefined) sent.push(user);
     else {
-      notSent[user] = problem;
+      notSent[user] = tell(problem);
       failed.push(user);
     }
   }
@@ -246,5 +249,5 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
     }),
   );
   const outcome = { sent, notSent: { ...notSent }, skipped: { ...skipped } };
-  return recorded ? outcome : { ...outcome, warning: RECORDS_WARNING };
+  return recorded ? outcome : { ...outcome, warning: t('remind.notRecorded') };
 }

@@ -18,11 +18,12 @@ import { bestEffort, withLock } from './store';
 import { rememberKeysLocked } from './reconcile';
 import { MAX_REASON_LENGTH } from './rules';
 import { cleanUserText } from './userText';
+import { t, tell } from './messages';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
 function notEnabled(): Whm2faError {
-  return new Whm2faError('NOT_ENABLED', 'Two-factor authentication is not turned on for this account.');
+  return new Whm2faError('NOT_ENABLED', t('removal.notEnabled'));
 }
 
 /** What a removal call did, per user, from cPanel's store read back. */
@@ -33,6 +34,14 @@ export interface RemovalReadBack {
   readonly kept: ReadonlyMap<string, string>;
   /** What went wrong with the call itself, if anything (for the audit trail). */
   readonly callProblem?: string;
+}
+
+/** The reason recorded when cPanel kept a key without saying why (the caller is told it in their language). */
+const KEPT_KEY = 'cPanel kept the key.';
+
+/** A kept key's reason as the caller reads it: cPanel's own words, or ours for "kept without a word". */
+function keptReason(why: string): string {
+  return why === KEPT_KEY ? t('removal.keptKey') : why;
 }
 
 /**
@@ -56,12 +65,10 @@ export function removeAndReadBack(
   const kept = new Map<string, string>();
   for (const user of users) {
     if (!after.has(user)) gone.push(user);
-    else kept.set(user, outcome?.failed.get(user) ?? callProblem ?? 'cPanel kept the key.');
+    else kept.set(user, outcome?.failed.get(user) ?? callProblem ?? KEPT_KEY);
   }
   return callProblem === undefined ? { gone, kept } : { gone, kept, callProblem };
 }
-
-const RECORDS_WARNING = 'whm2fa could not update its own records of this change. Ask your host to run "whm2fa doctor".';
 
 /** The caller turns off its own 2FA, proving the current device first. */
 export async function removeOwn(ctx: RequestContext, code: string): Promise<{ warning?: string }> {
@@ -83,9 +90,7 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
   if (!readBack.gone.includes(user)) {
     const reason = readBack.kept.get(user) ?? '';
     appendAudit(paths, entry(`failed: ${reason}`));
-    throw cpanelFailed(
-      `cPanel did not turn off two-factor authentication (cPanel said: ${reason}). It is still on: logging in still asks for a code.`,
-    );
+    throw cpanelFailed(t('removal.ownNotRemoved', { reason: keptReason(reason) }));
   }
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {
@@ -97,7 +102,7 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
     }),
   );
   notify(paths, { kind: 'removed', user, actor: user, ip: ctx.ip, epochSeconds });
-  return recorded ? {} : { warning: `Two-factor authentication is off. ${RECORDS_WARNING}` };
+  return recorded ? {} : { warning: t('removal.ownOffNotRecorded') };
 }
 
 /** What an administrator's removal did, per account, and whether each removed account was emailed. */
@@ -114,16 +119,14 @@ export interface AdminRemoveOutcome {
 /** Checks a reason typed by an administrator. */
 export function validReason(input: string): string {
   const reason = optionalReason(input);
-  if (reason === undefined)
-    throw badRequest('Give a reason for removing two-factor authentication; it is recorded and sent to the user.');
+  if (reason === undefined) throw badRequest(t('removal.reasonRequired'));
   return reason;
 }
 
 /** A reason that may be left out (with a recovery code): undefined when empty. */
 function optionalReason(input: string | undefined): string | undefined {
   const reason = cleanUserText(input ?? '').trim();
-  if (reason.length > MAX_REASON_LENGTH)
-    throw badRequest(`The reason can be at most ${String(MAX_REASON_LENGTH)} characters.`);
+  if (reason.length > MAX_REASON_LENGTH) throw badRequest(t('removal.reasonTooLong', { count: MAX_REASON_LENGTH }));
   return reason === '' ? undefined : reason;
 }
 
@@ -158,8 +161,7 @@ export function removeForUsers(
 ): AdminRemoveOutcome {
   const { paths, caller, epochSeconds } = ctx;
   const recoveryCode = options.recoveryCode?.trim() === '' ? undefined : options.recoveryCode;
-  if (recoveryCode !== undefined && new Set(users).size !== 1)
-    throw badRequest('A recovery code confirms one account: name exactly one account with it.');
+  if (recoveryCode !== undefined && new Set(users).size !== 1) throw badRequest(t('removal.recoveryCodeOneAccount'));
   const reason = recoveryCode === undefined ? validReason(reasonInput ?? '') : optionalReason(reasonInput);
   assertCanManage(paths, caller, users, options);
   const secrets = readSecrets(paths);
@@ -183,19 +185,23 @@ export function removeForUsers(
   const targets: string[] = [];
   for (const user of new Set(users)) {
     if (secrets.has(user)) targets.push(user);
-    else failed[user] = 'Two-factor authentication is not turned on for this account.';
+    else failed[user] = t('removal.notEnabled');
   }
   const readBack =
     targets.length === 0 ? { gone: [], kept: new Map<string, string>() } : removeAndReadBack(ctx, targets);
   const removed = [...readBack.gone];
-  for (const [user, why] of readBack.kept) failed[user] = why;
+  for (const [user, why] of readBack.kept) failed[user] = keptReason(why);
   const entries: AuditInput[] = targets.map((user) => ({
     epochSeconds,
     actor: caller.user,
     subject: user,
     action: 'admin.remove',
     ip: ctx.ip,
-    result: removed.includes(user) ? (confirmed ? CONFIRMED : NOT_CONFIRMED) : `failed: ${failed[user] ?? ''}`,
+    result: removed.includes(user)
+      ? confirmed
+        ? CONFIRMED
+        : NOT_CONFIRMED
+      : `failed: ${readBack.kept.get(user) ?? ''}`,
     ...(reason === undefined ? {} : { reason }),
   }));
   // A lost-device removal also clears the user's lock and pending setup, so they can start over.
@@ -227,8 +233,8 @@ export function removeForUsers(
       identity: confirmed ? 'recovery-code' : 'not-confirmed',
     });
     if (problem === undefined) mailed.push(user);
-    else notMailed[user] = problem;
+    else notMailed[user] = tell(problem);
   }
   const outcome = { removed, failed: { ...failed }, mailed, notMailed: { ...notMailed } };
-  return recorded ? outcome : { ...outcome, warning: RECORDS_WARNING };
+  return recorded ? outcome : { ...outcome, warning: t('records.notUpdated') };
 }

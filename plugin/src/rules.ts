@@ -24,8 +24,6 @@ export const MAX_ISSUER_LENGTH = 32;
 const ISSUER_CHARACTER = /[A-Za-z0-9 ._-]/;
 /** cPanel's rule for an issuer: 1–32 of ASCII letters, digits, space, `.`, `_`, `-`. */
 export const ISSUER_PATTERN = new RegExp(`^${ISSUER_CHARACTER.source}{1,${String(MAX_ISSUER_LENGTH)}}$`);
-/** cPanel's rule for an issuer, as a person is told it. */
-export const ISSUER_RULE_TEXT = `Use 1 to ${String(MAX_ISSUER_LENGTH)} characters: the letters A–Z and a–z (no accents), digits, spaces, dots (.), underscores (_) and hyphens (-).`;
 /** The longest issuer field the API reads before trimming it. */
 export const MAX_ISSUER_INPUT_LENGTH = 64;
 
@@ -84,28 +82,33 @@ export function isValidIssuer(issuer: string): boolean {
   return ISSUER_PATTERN.test(issuer);
 }
 
-/** A refused character as a person can recognise it, even when it cannot be seen. */
-function characterName(c: string): string {
+/** A character cPanel refuses in an issuer, as a person can recognise it even when it cannot be seen. */
+export interface RefusedCharacter {
+  /** `tab`, an accent on its own (`mark`), another `invisible` character, or a `visible` one. */
+  readonly kind: 'tab' | 'mark' | 'invisible' | 'visible';
+  readonly char: string;
+  /** Its code point as `U+0301`. */
+  readonly code: string;
+}
+
+/** Why cPanel refuses an issuer: too long, or the characters it does not take. */
+export type IssuerProblem = { readonly length: number } | { readonly refused: readonly RefusedCharacter[] };
+
+function refusedCharacter(c: string): RefusedCharacter {
   const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  if (c === '\t') return 'a tab';
-  if (/\p{M}/u.test(c)) return `an accent on its own (${code})`;
-  if (/[\p{C}\p{Z}]/u.test(c)) return `an invisible character (${code})`;
-  return `“${c}”`;
+  const kind = c === '\t' ? 'tab' : /\p{M}/u.test(c) ? 'mark' : /[\p{C}\p{Z}]/u.test(c) ? 'invisible' : 'visible';
+  return { kind, char: c, code };
 }
 
 /**
  * Why cPanel would refuse `issuer` (already trimmed), naming each character it does not
- * take, and its rule; undefined when it is accepted or empty (empty means the default).
+ * take; undefined when it is accepted or empty (empty means the default). The words are
+ * the catalog's (issuerWords.ts), so the page and the server say it alike in each language.
  */
-export function issuerProblem(issuer: string): string | undefined {
+export function issuerProblem(issuer: string): IssuerProblem | undefined {
   if (issuer === '' || isValidIssuer(issuer)) return undefined;
-  const refused = [...new Set(Array.from(issuer).filter((c) => !ISSUER_CHARACTER.test(c)))].map(characterName);
-  const last = refused.pop();
-  return `${
-    last === undefined
-      ? `The issuer has ${String(issuer.length)} characters, more than ${String(MAX_ISSUER_LENGTH)}.`
-      : `${refused.length === 0 ? last : `${refused.join(', ')} and ${last}`} cannot be used in the issuer.`
-  } ${ISSUER_RULE_TEXT}`;
+  const refused = [...new Set(Array.from(issuer).filter((c) => !ISSUER_CHARACTER.test(c)))].map(refusedCharacter);
+  return refused.length === 0 ? { length: issuer.length } : { refused };
 }
 
 /** A code as typed, with the spaces and hyphens people paste or type between digit groups removed. */

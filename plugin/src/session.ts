@@ -3,6 +3,7 @@
  * URL, and the caller is root or a reseller. Shared by api.cgi and index.cgi.
  */
 import { forbidden } from './errors';
+import { t } from './messages';
 import { identifyCaller, type Caller } from './access';
 import type { ServerPaths } from './paths';
 import type { CgiRequest } from './cgiTypes';
@@ -13,7 +14,7 @@ const TOKEN = /^\/cpsess\d{10}$/;
 export function checkSession(paths: ServerPaths, request: CgiRequest): Caller {
   const token = request.securityToken;
   if (token === undefined || !TOKEN.test(token) || !(request.requestUri ?? '').startsWith(`${token}/`)) {
-    throw forbidden('This request did not come from your WHM session. Reload the page and try again.');
+    throw forbidden(t('session.notYours'));
   }
   return identifyCaller(paths, request.remoteUser);
 }

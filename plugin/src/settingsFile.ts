@@ -10,6 +10,8 @@ import { readFileSync } from 'node:fs';
 import { isNoEntry, writeTextAtomic } from './store';
 import { StateError } from './errors';
 import { issuerProblem } from './rules';
+import { issuerProblemText } from './issuerWords';
+import { english } from './messages';
 import type { ServerPaths } from './paths';
 
 /** whm2fa's own settings, as kept in settings.conf. */
@@ -79,7 +81,7 @@ export function parseValue(key: SettingKey, value: string): string | number | bo
   switch (key) {
     case 'issuer': {
       const problem = issuerProblem(value);
-      return problem === undefined ? value : { problem };
+      return problem === undefined ? value : { problem: issuerProblemText(english, problem) };
     }
     case 'login_policy':
     case 'syslog':

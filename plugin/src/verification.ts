@@ -7,6 +7,7 @@
  * checked here too, with the same counter and lock, and spent in the same write.
  */
 import { Whm2faError } from './errors';
+import { t, utcClock } from './messages';
 import { appendAuditLocked, type AuditInput } from './audit';
 import { verifyCode } from './totp';
 import {
@@ -54,10 +55,9 @@ export interface VerifyRequest {
   readonly onSuccess?: (state: UserState) => UserState;
 }
 
-/** What the user is told while verification is locked until `until`. */
+/** What the user is told while verification is locked until `until` (its time of day in UTC). */
 export function lockMessage(until: number): string {
-  const time = new Date(until * 1000).toISOString().slice(11, 16);
-  return `Too many wrong security codes. Verification is locked for this account until ${time} UTC. Wait until then and try again.`;
+  return t('verify.locked', { time: utcClock(until) });
 }
 
 /** The length of the next lock after `lockCount` locks in a row. */
@@ -65,21 +65,8 @@ export function lockSecondsAfter(lockCount: number): number {
   return Math.min(FIRST_LOCK_SECONDS * 2 ** Math.min(lockCount, 10), MAX_LOCK_SECONDS);
 }
 
-/** What a wrong security code is told. */
-export const WRONG_MESSAGE =
-  'That security code is not correct. Check that your phone sets its time automatically, then enter the code your app shows now.';
-/** What a code that is not 6 digits is told. */
-export const MALFORMED_MESSAGE = 'Enter the 6-digit security code from your authenticator app.';
-/** What a wrong recovery code is told. */
-export const RECOVERY_WRONG_MESSAGE =
-  'That recovery code is not correct. Check it with the account holder: each code works once, and codes made before their last setup or new codes no longer work.';
-const RECOVERY_MALFORMED_MESSAGE = 'A recovery code has 12 letters and digits, like ABCD-EFGH-JKLM.';
-const RECOVERY_NONE_MESSAGE =
-  'whm2fa holds no recovery codes for this account’s current key, so none can be accepted. Remove it without a recovery code, giving a reason.';
 /** A replayed code is recorded at most once in a window this long (seconds). */
 const REPLAY_NOTE_SECONDS = 300;
-const REPLAYED_MESSAGE =
-  'That security code was already used. Wait for your app to show the next code (a new one appears every 30 seconds) and enter that one.';
 
 /** Verifies the codes and records the outcome; throws a coded error when they do not pass. */
 export function verifyCodes(request: VerifyRequest): void {
@@ -138,12 +125,12 @@ export function verifyCodes(request: VerifyRequest): void {
       else wrong.push(check.field ?? 'code');
     }
     if (malformed.length > 0)
-      return new Whm2faError('CODE_INVALID', recoveryRefused ? RECOVERY_MALFORMED_MESSAGE : MALFORMED_MESSAGE, {
+      return new Whm2faError('CODE_INVALID', recoveryRefused ? t('verify.recoveryMalformed') : t('verify.malformed'), {
         fields: malformed,
       });
     // No recovery code could pass, but one was tried: counted like any wrong code, so
     // requests of it are bounded by the lock (and cannot flood the audit trail).
-    if (none.length > 0) return recordFailure(state, none, true, RECOVERY_NONE_MESSAGE);
+    if (none.length > 0) return recordFailure(state, none, true, t('verify.recoveryNone'));
     if (wrong.length > 0) return recordFailure(state, wrong, recoveryRefused);
     if (replayed.length > 0) {
       // Not a guess (the code was right once), so not counted; recorded once per
@@ -151,7 +138,7 @@ export function verifyCodes(request: VerifyRequest): void {
       const windowEnd = (Math.floor(epochSeconds / REPLAY_NOTE_SECONDS) + 1) * REPLAY_NOTE_SECONDS;
       if (firstRefusalWhileLocked(paths, `replay#${user}`, windowEnd, epochSeconds))
         appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
-      return new Whm2faError('CODE_REPLAYED', REPLAYED_MESSAGE, { fields: replayed });
+      return new Whm2faError('CODE_REPLAYED', t('verify.replayed'), { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
     const reset: UserState = { ...rest, failures: 0, lockCount: 0 };
@@ -170,7 +157,7 @@ export function verifyCodes(request: VerifyRequest): void {
     state: UserState,
     fields: string[],
     recovery: boolean,
-    said: string = recovery ? RECOVERY_WRONG_MESSAGE : WRONG_MESSAGE,
+    said: string = recovery ? t('verify.recoveryWrong') : t('verify.wrong'),
   ): Whm2faError {
     const failures = state.failures + 1;
     const what = recovery ? 'wrong recovery code' : 'wrong code';
@@ -186,7 +173,7 @@ export function verifyCodes(request: VerifyRequest): void {
       audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`),
       audit('lock', `locked until ${iso(lockedUntil)}`),
     ]);
-    return new Whm2faError('CODE_INVALID', `${message} ${lockMessage(lockedUntil)}`, {
+    return new Whm2faError('CODE_INVALID', t('join.sentences', { first: message, second: lockMessage(lockedUntil) }), {
       lockedUntil: iso(lockedUntil),
       fields,
     });

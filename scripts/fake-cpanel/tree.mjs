@@ -128,6 +128,9 @@ export function createServerTree(root, options = {}) {
         `STARTDATE=${String(1_700_000_000 + index)}`,
         // Each account's processes run as its own unprivileged uid (Cpanel hooks use it).
         `UID=${String(a.uid ?? 30000 + index)}`,
+        // The account's own language, as WHM and cPanel save it (legacy accounts: LANG=).
+        ...(a.locale === undefined ? [] : [`LOCALE=${a.locale}`]),
+        ...(a.lang === undefined ? [] : [`LANG=${a.lang}`]),
       ].join('\n') + '\n',
     );
   });
@@ -153,6 +156,10 @@ export function createServerTree(root, options = {}) {
     `ADDR 127.0.0.1\nCONTACTEMAIL ${o.rootEmail}\nHOST ${o.hostname}\nNS ns1.sandbox.test\n`,
   );
   write(join(root, 'var/cpanel/cpanel.config'), `SecurityPolicy::TwoFactorAuth=${o.policy ? 1 : 0}\n`);
+  // Root's own settings (a YAML file cPanel writes; `locale` is root's language) and the
+  // server's default language (WHM › Tweak Settings).
+  if (o.rootLocale !== undefined) write(join(root, 'root/.cpanel_config'), `---\nlocale: ${o.rootLocale}\n`);
+  if (o.serverLocale !== undefined) write(join(root, 'var/cpanel/server_locale'), `${o.serverLocale}\n`);
   const tfaDir = join(root, 'var/cpanel/authn/twofactor_auth');
   mkdirSync(tfaDir, { recursive: true, mode: 0o700 });
   chmodSync(tfaDir, 0o700);

@@ -340,6 +340,18 @@ async function handle(stand, req, res) {
   }
   if (url.pathname === '/' || url.pathname === '/login/') return login(stand, req, res, url, session);
   if (url.pathname === '/login/2fa' && req.method === 'POST') return secondFactor(stand, req, res);
+  // WHM's language switch, in short: /set_locale?locale=de sets the session_locale cookie
+  // (checked by whm2fa, not here) and goes back to the page it came from.
+  if (url.pathname === '/set_locale') {
+    const locale = url.searchParams.get('locale') ?? '';
+    const back = req.headers.referer?.startsWith(`http://${req.headers.host ?? ''}/`) ? req.headers.referer : '/';
+    res.writeHead(303, {
+      Location: back,
+      'Set-Cookie': `session_locale=${encodeURIComponent(locale)}; Path=/; SameSite=Strict`,
+    });
+    res.end();
+    return;
+  }
   if (url.pathname === '/logout/') {
     if (cookieId !== undefined) stand.sessions.delete(cookieId);
     res.writeHead(303, { Location: '/', 'Set-Cookie': 'whostmgrsession=; Path=/; Max-Age=0' });

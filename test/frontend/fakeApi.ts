@@ -14,13 +14,13 @@ import { validIssuer } from '../../plugin/src/issuer';
 import { BURST, rateLimited, REFILL_SECONDS, type LimitedAction } from '../../plugin/src/rateLimit';
 import { validReason } from '../../plugin/src/removal';
 import { MAX_USERS_SEARCH_LENGTH } from '../../plugin/src/rules';
-import {
-  FIRST_LOCK_SECONDS,
-  lockMessage,
-  MALFORMED_MESSAGE,
-  RECOVERY_WRONG_MESSAGE,
-  WRONG_MESSAGE,
-} from '../../plugin/src/verification';
+import { FIRST_LOCK_SECONDS, lockMessage } from '../../plugin/src/verification';
+import { english } from '../../plugin/src/messages';
+
+// The server's own words for a wrong or malformed code (English: the page's tests run in English).
+const WRONG_MESSAGE = english('verify.wrong');
+const MALFORMED_MESSAGE = english('verify.malformed');
+const RECOVERY_WRONG_MESSAGE = english('verify.recoveryWrong');
 
 export interface Call {
   action: string;

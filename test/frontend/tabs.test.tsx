@@ -42,7 +42,7 @@ describe('Manage Users', () => {
       enabled: i % 3 === 0,
     }));
     await openTab('Manage Users');
-    expect(await screen.findByText('667 of 2000 accounts protected')).toBeTruthy();
+    expect(await screen.findByText('667 of 2,000 accounts protected')).toBeTruthy();
     expect(screen.getByText('Page 1 of 80')).toBeTruthy();
     expect(screen.getAllByRole('row')).toHaveLength(26);
     const lists = () => calls.filter((c) => c.action === 'users.list');

@@ -38,7 +38,7 @@ describe('index.cgi', () => {
     try {
       const r = await page('reseller1');
       expect(r.status).toBe(200);
-      expect(r.body).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
+      expect(r.body).toMatch(/^<!DOCTYPE html>\n<html lang="en" dir="ltr">/);
       expect(r.body).toContain('<title>Two-Factor Authentication</title>');
       expect(r.body).toContain('data-chrome="plain"');
       expect(r.body).toContain('<script type="module" src="app.js?v=1.0.0"');

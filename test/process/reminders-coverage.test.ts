@@ -133,7 +133,7 @@ describe('users.remind', () => {
     const before = mails(server).length;
     const over = await api(server, 'reseller1', { action: 'users.remind', users: BULK });
     expect(over.status).toBe(400);
-    expect(over.json().error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('1000') });
+    expect(over.json().error).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('1,000') });
     expect(mails(server)).toHaveLength(before);
   });
 });

@@ -28,8 +28,12 @@ export interface TreeOptions {
   secrets?: Record<string, string>;
   policy?: boolean;
   resellers?: Record<string, string[]>;
-  accounts?: Array<{ user: string; owner: string; domain?: string; email?: string }>;
+  accounts?: Array<{ user: string; owner: string; domain?: string; email?: string; locale?: string; lang?: string }>;
   extraAccounts?: Array<{ user: string; owner: string; domain?: string; email?: string }>;
+  /** `locale` in root's ~/.cpanel_config. */
+  rootLocale?: string;
+  /** /var/cpanel/server_locale. */
+  serverLocale?: string;
   issuers?: Record<string, string>;
   /** cPanel's version file (default 11.122.0.22). */
   version?: string;

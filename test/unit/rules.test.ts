@@ -13,6 +13,12 @@ import {
   issuerProblem,
 } from '../../plugin/src/rules';
 import { validIssuer } from '../../plugin/src/issuer';
+import { issuerProblemText as pageIssuerProblem } from '../../frontend/src/issuerText';
+import { addEnglish } from '../../frontend/src/i18n';
+import adminEnglish from '../../locales/en/admin.json';
+
+// The Settings tab brings its English with it (frontend/src/admin.ts).
+addEnglish(adminEnglish);
 
 const TOP = join(__dirname, '../..');
 const read = (file: string): string => readFileSync(join(TOP, file), 'utf8');
@@ -53,9 +59,11 @@ describe('the issuer rule', () => {
           return (err as Error).message;
         }
       })();
-      expect(issuerProblem(input.trim())).toBe(server);
+      expect(issuerProblem(input.trim()) === undefined).toBe(server === undefined);
+      expect(pageIssuerProblem(input.trim())).toBe(server);
     }
-    expect(read('frontend/src/tabs/settings/IssuerForm.tsx')).toContain('issuerProblem(issuer.trim())');
+    expect(read('frontend/src/tabs/settings/IssuerForm.tsx')).toContain('issuerProblemText(issuer.trim())');
+    expect(read('frontend/src/issuerText.ts')).toContain('issuerProblem(issuer)');
   });
 });
 

@@ -2,6 +2,7 @@ import type { Ref } from 'preact';
 import type { ApiError, Status } from '../api';
 import type { CodeForm } from '../codeForm';
 import { AttemptsLeft, LockNotice, Problem } from './Problem';
+import { t } from '../i18n';
 
 /**
  * The security code input (docs/totp.md, requirement 10): one text field, one-time-code autofill,
@@ -29,6 +30,7 @@ export function CodeField(props: {
         name={props.id}
         ref={props.inputRef ?? null}
         class="form-control whm2fa-code"
+        dir="ltr"
         type="text"
         inputMode="numeric"
         autoComplete="one-time-code"
@@ -41,14 +43,11 @@ export function CodeField(props: {
         onInput={(e) => props.onInput((e.currentTarget as HTMLInputElement).value)}
       />
       <p class="help-block" id={hintId}>
-        {props.error ?? props.hint ?? 'The 6-digit code your authenticator app shows now.'}
+        {props.error ?? props.hint ?? t('code.hint')}
       </p>
     </div>
   );
 }
-
-/** The message for a code that cannot be one, checked before anything is sent. */
-export const MALFORMED_CODE = 'Enter the 6-digit code from your authenticator app (digits only).';
 
 /**
  * The body of a dialog that asks for the current security code: the refusal, the lock
@@ -70,7 +69,7 @@ export function CurrentCodeCheck(props: {
       ) : null}
       <CodeField
         id={props.id}
-        label="Security code"
+        label={t('code.label')}
         value={form.values.code}
         onInput={(v) => form.set('code', v)}
         error={form.errors.code}

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { Submit } from './Submit';
+import { t } from '../i18n';
 
 /**
  * A modal dialog: labelled by its title, focus moved in on open and back on close,
@@ -96,11 +97,11 @@ function hideOthers(dialog: HTMLElement): HTMLElement[] {
 export function RemoveActions(props: { busy: boolean; disabled?: boolean; onCancel: () => void }) {
   return (
     <p>
-      <Submit class="btn-danger" busy={props.busy} busyText="Removing…" disabled={props.disabled}>
-        Remove Two-Factor Authentication
+      <Submit class="btn-danger" busy={props.busy} busyText={t('remove.busy')} disabled={props.disabled}>
+        {t('remove.button')}
       </Submit>{' '}
       <button type="button" class="btn btn-default" data-safe onClick={props.onCancel}>
-        Cancel
+        {t('common.cancel')}
       </button>
     </p>
   );

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { serverNow, type ApiError, type Status } from '../api';
 import { useFocusHere } from '../focus';
 import { countdown, errorMessage, localTime } from '../messages';
+import { rich, t } from '../i18n';
 
 /** Seconds until `iso` by the server's clock, ticking once a second while it is in the future. */
 export function useSecondsLeft(iso: string | null | undefined): number {
@@ -29,7 +30,7 @@ export function AttemptsLeft({ status, locked }: { status: Status; locked: boole
   const n = status.attemptsLeft;
   return locked || n >= 5 ? null : (
     <p class="help-block whm2fa-attempts" role="status">
-      {n} {n === 1 ? 'attempt' : 'attempts'} left before verification is locked for a while.
+      {t('code.attemptsLeft', { count: n })}
     </p>
   );
 }
@@ -37,11 +38,13 @@ export function AttemptsLeft({ status, locked }: { status: Status; locked: boole
 /** A verification lock with its end in local time and a live countdown. */
 export function LockNotice({ until }: { until: string }) {
   const left = useSecondsLeft(until);
-  if (left <= 0) return <p class="alert alert-info">The lock has ended. You can enter a code again.</p>;
+  if (left <= 0) return <p class="alert alert-info">{t('lock.ended')}</p>;
   return (
     <p class="alert alert-warning whm2fa-lock">
-      Verification is locked until {localTime(until)}. Try again in{' '}
-      <span class="whm2fa-countdown">{countdown(left)}</span>.
+      {rich('lock.until', {
+        time: localTime(until),
+        countdown: <span class="whm2fa-countdown">{countdown(left)}</span>,
+      })}
     </p>
   );
 }
@@ -69,7 +72,7 @@ export function Problem({
           </p>
           {error.code === 'SESSION_ENDED' ? (
             <p>
-              <a href="/">Log in to WHM again</a>
+              <a href="/">{t('session.logInAgain')}</a>
             </p>
           ) : null}
           {lockedUntil === undefined ? null : <LockNotice until={lockedUntil} />}

@@ -4,6 +4,7 @@ import { Problem } from '../components/Problem';
 import { ActivityTable } from './activity/ActivityTable';
 import { auditCsv, download } from './activity/csv';
 import { Filters } from './activity/Filters';
+import { t } from '../i18n';
 
 const PAGE = 25;
 /** The most audit.list gives at once: an export asks for this many a time. */
@@ -53,11 +54,11 @@ export function Activity() {
     }
   };
   if (entries === undefined)
-    return error === undefined ? <p aria-busy="true">Loading activity…</p> : <Problem error={error} />;
+    return error === undefined ? <p aria-busy="true">{t('activity.loading')}</p> : <Problem error={error} />;
   const filtered = filter.user !== undefined || filter.auditAction !== undefined;
   return (
     <section aria-labelledby="whm2fa-activity-title">
-      <h2 id="whm2fa-activity-title">Activity</h2>
+      <h2 id="whm2fa-activity-title">{t('activity.heading')}</h2>
       <Filters
         onApply={(f) => {
           setFilter(f);
@@ -68,9 +69,11 @@ export function Activity() {
       <p role="status" class="whm2fa-count" tabIndex={-1} ref={count}>
         {entries.length === 0
           ? filtered
-            ? 'No entry matches these filters.'
-            : 'Nothing has happened yet.'
-          : `Showing ${String(entries.length)} ${filtered ? 'matching ' : ''}${entries.length === 1 ? 'entry' : 'entries'}, newest first.`}
+            ? t('activity.noMatch')
+            : t('activity.nothing')
+          : filtered
+            ? t('activity.showingMatching', { count: entries.length })
+            : t('activity.showing', { count: entries.length })}
       </p>
       {entries.length === 0 ? null : (
         <>
@@ -87,7 +90,7 @@ export function Activity() {
                   })
                 }
               >
-                Show older entries
+                {t('activity.older')}
               </button>
             ) : null}{' '}
             <button
@@ -97,7 +100,7 @@ export function Activity() {
               aria-disabled={exporting}
               onClick={() => void exportAll()}
             >
-              {exporting ? 'Exporting…' : `Export all ${filtered ? 'matching ' : ''}entries as CSV`}
+              {exporting ? t('activity.exporting') : filtered ? t('activity.exportMatching') : t('activity.export')}
             </button>
           </p>
         </>

@@ -1,25 +1,23 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Confirmed, Label, Status } from '../api';
-import { LockNotice, Notice, useLockEnd, useSecondsLeft } from '../components/Problem';
+import { ApiError, type Confirmed, type Label, type Status } from '../api';
+import { LockNotice, Notice, Problem, useLockEnd, useSecondsLeft } from '../components/Problem';
 import { entryName } from '../messages';
 import { listen } from '../setupChannel';
 import { AdminRemoved, LostDevice } from './account/Guidance';
 import { OwnState } from './account/OwnState';
 import { RemoveOwn } from './account/RemoveOwn';
 import { CodesLeft, NewCodes, ShownCodes } from './account/RecoveryCodes';
-import { Setup } from './Setup';
+import { t } from '../i18n';
 
 type Mode = 'view' | 'setup' | 'reconfigure';
+type SetupModule = typeof import('./Setup');
 
 /** After a reconfigure: the old key's entry to delete, named as the app shows it, or said to be unknown. */
 function replacedText(done: Confirmed, now: Label): string {
   const old = done.replaced;
-  const head = 'Your new device is set up. From now on only its codes work. Delete the old entry';
-  const tail = 'from the authenticator app on your old device: its codes no longer work.';
-  if (!old)
-    return `${head} of this account ${tail} whm2fa did not record its name: it was set up outside this page (e.g. in cPanel’s own page) or before whm2fa kept names.`;
+  if (!old) return t('mine.replacedUnnamed');
   const name = entryName(old);
-  return `${head} for ${name} ${tail}${name === entryName(now) ? ' If both are in one app, keep the newer.' : ''}`;
+  return name === entryName(now) ? t('mine.replacedSameName', { name }) : t('mine.replacedNamed', { name });
 }
 
 /** "Manage my Account": the caller's own 2FA — set up, reconfigure, remove. */
@@ -31,6 +29,14 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   // New recovery codes, in this component's memory only: shown until the user says they are saved.
   const [codes, setCodes] = useState<readonly string[] | undefined>();
   const [notice, setNotice] = useState<{ text: string; tone?: 'warning' } | undefined>();
+  // The set-up screens come with the first set-up or reconfigure (docs/decisions/page-split.md).
+  const [setup, setSetup] = useState<SetupModule | undefined>();
+  const [loadError, setLoadError] = useState<ApiError | undefined>();
+  useEffect(() => {
+    if (mode === 'view' || setup !== undefined) return;
+    setLoadError(undefined);
+    import('./Setup').then(setSetup, () => setLoadError(new ApiError('NETWORK', t('error.partNotLoaded'))));
+  }, [mode, setup]);
   // Back from a setup (Cancel, Back): focus goes to this heading, not to <body>.
   const [back, setBack] = useState(0);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -61,9 +67,12 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
     props.onChanged();
   };
 
-  if (mode !== 'view') {
+  if (mode !== 'view' && setup === undefined) {
+    return loadError === undefined ? <p aria-busy="true">{t('app.loading')}</p> : <Problem error={loadError} />;
+  }
+  if (mode !== 'view' && setup !== undefined) {
     return (
-      <Setup
+      <setup.Setup
         status={status}
         replacing={mode === 'reconfigure'}
         onCancel={() => {
@@ -77,8 +86,10 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
             mode === 'reconfigure'
               ? replacedText(done, key)
               : status.policyEnabled
-                ? 'Two-factor authentication is on. From your next login, WHM asks for a security code from your app after your password.'
-                : `Two-factor authentication is set up. Logins will ask for a code once ${status.isRoot ? 'you turn on the two-factor login policy in Settings' : 'the host turns on the two-factor login policy'}.`,
+                ? t('mine.setUpOn')
+                : status.isRoot
+                  ? t('mine.setUpPolicyOffRoot')
+                  : t('mine.setUpPolicyOff'),
             undefined,
             done.warning,
             done.recoveryCodes,
@@ -90,13 +101,13 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
   return (
     <section aria-labelledby="whm2fa-mine-title">
       <h2 id="whm2fa-mine-title" tabIndex={-1} ref={heading}>
-        Your account ({status.user})
+        {t('mine.heading', { user: status.user })}
       </h2>
       <Notice text={notice?.text} tone={notice?.tone} />
       {codes === undefined ? null : <ShownCodes user={status.user} codes={codes} onDone={() => setCodes(undefined)} />}
       <AdminRemoved status={status} />
       {status.lockedUntil === null ? null : <LockNotice until={status.lockedUntil} />}
-      {locked && status.enabled ? <p>Logging in to WHM with your current phone still works.</p> : null}
+      {locked && status.enabled ? <p>{t('mine.lockedStillWorks')}</p> : null}
       <OwnState
         status={status}
         locked={locked}
@@ -112,9 +123,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
           status={status}
           onClose={() => setRegenerating(false)}
           onChanged={props.onChanged}
-          onDone={(made, warning) =>
-            finished('New recovery codes are made. Your earlier codes no longer work.', undefined, warning, made)
-          }
+          onDone={(made, warning) => finished(t('mine.newCodesMade'), undefined, warning, made)}
         />
       ) : null}
       {removing ? (
@@ -126,9 +135,7 @@ export function MyAccount(props: { status: Status; onChanged: () => void }) {
             setRemoving(false);
             setMode('reconfigure');
           }}
-          onDone={(warning) =>
-            finished('Two-factor authentication is off. Logging in needs only your password.', 'warning', warning)
-          }
+          onDone={(warning) => finished(t('mine.removed'), 'warning', warning)}
         />
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { api, ApiError, type SettingsData, type Status } from '../api';
 import { Notice, Problem } from '../components/Problem';
 import { IssuerForm } from './settings/IssuerForm';
 import { PolicySwitch } from './settings/PolicySwitch';
+import { t } from '../i18n';
 
 /** "Settings": the issuer apps show, and (root) cPanel's two-factor login policy. */
 export function Settings(props: { status: Status; onChanged: () => void }) {
@@ -21,7 +22,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
     if (notice?.policy !== undefined && notice.policy !== policy) setNotice(undefined);
   }, [policy]);
   if (data === undefined)
-    return error === undefined ? <p aria-busy="true">Loading settings…</p> : <Problem error={error} />;
+    return error === undefined ? <p aria-busy="true">{t('settings.loading')}</p> : <Problem error={error} />;
 
   // A refused change: the reason, and the settings as the server has them now.
   const refused = (err: ApiError) => {
@@ -40,9 +41,9 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
         setData({ ...data, policyEnabled: d.policyEnabled });
         setNotice(
           d.policyEnabled
-            ? { text: 'The two-factor login policy is on.', tone: 'success', policy: true }
+            ? { text: t('policy.turnedOn'), tone: 'success', policy: true }
             : {
-                text: 'The two-factor login policy is off: no login on this server asks for a security code now.',
+                text: t('policy.turnedOff'),
                 tone: 'warning',
                 policy: false,
               },
@@ -54,7 +55,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
 
   return (
     <section aria-labelledby="whm2fa-settings-title">
-      <h2 id="whm2fa-settings-title">Settings</h2>
+      <h2 id="whm2fa-settings-title">{t('settings.heading')}</h2>
       <Notice text={notice?.text} tone={notice?.tone} />
       <Problem error={error} />
       <IssuerForm
@@ -65,7 +66,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
           setData(d);
           setError(undefined);
           setNotice({
-            text: `Issuer saved: authenticator apps will show “${d.issuer}” for new setups.`,
+            text: t('issuer.saved', { issuer: d.issuer }),
             tone: 'success',
           });
           props.onChanged();
@@ -74,7 +75,7 @@ export function Settings(props: { status: Status; onChanged: () => void }) {
       {props.status.isRoot ? (
         <PolicySwitch enabled={policy} busy={busy} onSwitch={switchPolicy} />
       ) : (
-        <p class="help-block">The two-factor login policy is {policy ? 'on' : 'off'}; only your host can change it.</p>
+        <p class="help-block">{policy ? t('policy.onHostOnly') : t('policy.offHostOnly')}</p>
       )}
     </section>
   );

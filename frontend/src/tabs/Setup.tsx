@@ -10,6 +10,7 @@ import { KeyPanel } from './setup/KeyPanel';
 import { SetupSteps } from './setup/SetupSteps';
 import { Starting } from './setup/Starting';
 import { usePendingKey } from './setup/usePendingKey';
+import { t } from '../i18n';
 
 /**
  * Setting up (or, with `replacing`, reconfiguring) a device: QR code and key for a new
@@ -31,7 +32,7 @@ export function Setup(props: {
   // Reconfiguring asks for two codes; a first setup only for the new key's (the form holds only `code`).
   const form = useCodeForm<'code' | 'currentCode'>(
     (props.replacing
-      ? { code: 'from the new device', currentCode: 'from your current device' }
+      ? { code: t('code.fromNewDevice'), currentCode: t('code.fromCurrentDevice') }
       : { code: '' }) as Record<'code' | 'currentCode', string>,
   );
   // Each new key (Get a new key, Show the new key) is a new step: focus goes back to the heading.
@@ -54,7 +55,7 @@ export function Setup(props: {
         },
         (err: ApiError) => {
           // The key was replaced or expired: nothing was checked or counted; offer a new one.
-          if (err.code === 'NO_PENDING') return key.end({ message: err.message || 'This setup expired.' });
+          if (err.code === 'NO_PENDING') return key.end({ message: err.message || t('setup.expiredShort') });
           setError(err);
           form.refused(err);
           props.onChanged();
@@ -81,7 +82,7 @@ export function Setup(props: {
     else key.show(next);
   };
 
-  const title = props.replacing ? 'Reconfigure Two-Factor Authentication' : 'Set up Two-Factor Authentication';
+  const title = props.replacing ? t('setup.titleReconfigure') : t('setup.title');
   return (
     <section aria-labelledby="whm2fa-setup-title" class="whm2fa-setup">
       <h2 id="whm2fa-setup-title" tabIndex={-1} ref={heading}>

@@ -7,6 +7,7 @@ import { Toolbar } from './users/Toolbar';
 import { RemoveForUsers, type RemovalOutcome } from './users/RemoveForUsers';
 import { RemindUsers } from './users/RemindUsers';
 import { UsersTable } from './users/UsersTable';
+import { t } from '../i18n';
 
 /** How long typing in the filter may pause before the server is asked (ms). */
 const SEARCH_DELAY_MS = 300;
@@ -67,7 +68,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
   }, [filter]);
 
   if (data === undefined) {
-    return error === undefined ? <p aria-busy="true">Loading accounts…</p> : <Problem error={error} />;
+    return error === undefined ? <p aria-busy="true">{t('users.loading')}</p> : <Problem error={error} />;
   }
   const rows = data.users;
   const toggle = (accounts: readonly Account[], on: boolean) => {
@@ -93,7 +94,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
 
   return (
     <section aria-labelledby="whm2fa-users-title">
-      <h2 id="whm2fa-users-title">{props.isRoot ? 'All accounts' : 'Your accounts'}</h2>
+      <h2 id="whm2fa-users-title">{props.isRoot ? t('users.headingRoot') : t('users.heading')}</h2>
       <Coverage counts={data} policyEnabled={props.policyEnabled} report={data.coverage} />
       <Notice text={outcome?.text} tone={outcome?.partial === true ? 'warning' : 'success'} />
       <Problem error={error} />
@@ -108,7 +109,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
         onSelectUnprotected={(on) => toggle(unprotected, on)}
       />
       {data.total === 0 ? (
-        <p>There are no accounts for you to manage.</p>
+        <p>{t('users.none')}</p>
       ) : (
         <>
           <UsersTable
@@ -122,7 +123,7 @@ export function Users(props: { isRoot: boolean; policyEnabled: boolean }) {
             onToggle={toggle}
             onRemove={(user) => setConfirming([user])}
           />
-          {data.matching === 0 ? <p>No account matches “{search.trim()}”.</p> : null}
+          {data.matching === 0 ? <p>{t('users.noMatch', { filter: search.trim() })}</p> : null}
         </>
       )}
       <Pager current={data.page - 1} pages={data.pages} onPage={(p) => setPage(p + 1)} />

@@ -4,6 +4,7 @@
  * line gets the same rules.
  */
 import { badRequest } from '../errors';
+import { t } from '../messages';
 import { auditVisibility, managedView } from '../access';
 import {
   countCoverage,
@@ -68,16 +69,15 @@ function auditList(ctx: RequestContext, params: Params): ActionData['audit.list'
   const limit = optionalInteger(params, 'limit', 1, 500) ?? 50;
   const before = optionalString(params, 'before', 40);
   if (before !== undefined && Number.isNaN(Date.parse(before)))
-    throw badRequest('"before" must be a time like 2026-01-31T12:00:00.000Z.');
+    throw badRequest(t('param.badBefore', { example: '2026-01-31T12:00:00.000Z' }));
   // How many entries at exactly `before` the page already shows (a cursor unique even when times repeat).
   const skip = optionalInteger(params, 'skip', 0, 500);
   // Optional filters, applied after (never instead of) the caller's visibility rule.
   const user = optionalString(params, 'user', 64);
-  if (user !== undefined && !isValidUsername(user)) throw badRequest('"user" must be an account name.');
+  if (user !== undefined && !isValidUsername(user)) throw badRequest(t('param.badUser'));
   // Not "action": that names the API action itself.
   const action = optionalString(params, 'auditAction', 40);
-  if (action !== undefined && !isAuditAction(action))
-    throw badRequest('"auditAction" is not an action of the audit trail.');
+  if (action !== undefined && !isAuditAction(action)) throw badRequest(t('param.badAuditAction'));
   const visible = auditVisibility(ctx.paths, ctx.caller);
   const entries = listAudit(ctx.paths, {
     limit,

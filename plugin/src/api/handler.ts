@@ -6,6 +6,7 @@
 import { Whm2faError, badRequest, toWhm2faError } from '../errors';
 import { checkSession } from '../session';
 import { cpanelBridge } from '../cpanel';
+import { t } from '../messages';
 import { ACTIONS } from './actions';
 import { mayAnswer } from './actionErrors';
 import type { ServerPaths } from '../paths';
@@ -32,18 +33,14 @@ export interface CheckedRequest {
 /** Validates everything that can be judged before the body is read. */
 export function checkApiRequest(paths: ServerPaths, request: CgiRequest): CheckedRequest {
   const caller = checkSession(paths, request);
-  if (request.method !== 'POST') throw badRequest('The API takes POST requests only.', 405);
+  if (request.method !== 'POST') throw badRequest(t('request.postOnly'), 405);
   const type = (request.contentType ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw badRequest('The API takes a JSON body (Content-Type: application/json).', 415);
+  if (type !== 'application/json') throw badRequest(t('request.jsonOnly'), 415);
   const length = request.contentLength;
-  if (length === undefined || !/^\d{1,12}$/.test(length))
-    throw badRequest('The request has no valid Content-Length.', 411);
+  if (length === undefined || !/^\d{1,12}$/.test(length)) throw badRequest(t('request.noLength'), 411);
   const bytes = Number(length);
   if (bytes > MAX_BODY_BYTES) {
-    throw new Whm2faError(
-      'PAYLOAD_TOO_LARGE',
-      `The request is too large (at most ${String(MAX_BODY_BYTES / 1024)} KiB).`,
-    );
+    throw new Whm2faError('PAYLOAD_TOO_LARGE', t('request.tooLarge', { count: MAX_BODY_BYTES / 1024 }));
   }
   return { caller, bytes };
 }
@@ -53,14 +50,13 @@ function parseBody(body: Buffer): { action: string; params: Record<string, unkno
   try {
     value = JSON.parse(body.toString('utf8'));
   } catch {
-    throw badRequest('The request body is not valid JSON.');
+    throw badRequest(t('request.badJson'));
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw badRequest('The request body must be a JSON object.');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw badRequest(t('request.notObject'));
   const params = value as Record<string, unknown>;
   const action = params['action'];
-  if (typeof action !== 'string') throw badRequest('The request names no "action".');
-  if (!Object.hasOwn(ACTIONS, action)) throw badRequest(`Unknown action "${action.slice(0, 40)}".`);
+  if (typeof action !== 'string') throw badRequest(t('request.noAction'));
+  if (!Object.hasOwn(ACTIONS, action)) throw badRequest(t('request.unknownAction', { action: action.slice(0, 40) }));
   return { action, params };
 }
 
@@ -99,7 +95,7 @@ export async function runApiRequest(
     action = parsed.action;
     const params = parsed.params;
     const handler = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
-    if (handler === undefined) throw badRequest('Unknown action.');
+    if (handler === undefined) throw badRequest(t('request.unknownActionShort'));
     const ctx = {
       paths,
       caller,

@@ -5,6 +5,7 @@
 import { badRequest } from '../errors';
 import { isValidUsername } from '../accounts';
 import { MAX_CODE_INPUT_LENGTH } from '../rules';
+import { t } from '../messages';
 
 /** The parsed body of a request (action and parameters), unchecked. */
 export type Params = Readonly<Record<string, unknown>>;
@@ -13,15 +14,15 @@ export type Params = Readonly<Record<string, unknown>>;
 export function optionalString(params: Params, name: string, maxLength: number): string | undefined {
   const value = params[name];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badRequest(`"${name}" must be text.`);
-  if (value.length > maxLength) throw badRequest(`"${name}" is too long (at most ${String(maxLength)} characters).`);
+  if (typeof value !== 'string') throw badRequest(t('param.notText', { name }));
+  if (value.length > maxLength) throw badRequest(t('param.tooLong', { name, count: maxLength }));
   return value;
 }
 
 /** Text parameter `name`; BAD_REQUEST when absent, not text or too long. */
 export function requiredString(params: Params, name: string, maxLength: number): string {
   const value = optionalString(params, name, maxLength);
-  if (value === undefined) throw badRequest(`"${name}" is required.`);
+  if (value === undefined) throw badRequest(t('param.required', { name }));
   return value;
 }
 
@@ -36,14 +37,14 @@ export function optionalCode(params: Params, name: string): string | undefined {
 /** A security code parameter that must be present. */
 export function requiredCode(params: Params, name: string): string {
   const value = optionalCode(params, name);
-  if (value === undefined) throw badRequest(`"${name}" is required: enter the 6-digit security code from your app.`);
+  if (value === undefined) throw badRequest(t('param.codeRequired', { name }));
   return value;
 }
 
 /** A `true` / `false` parameter that must be present. */
 export function requiredBoolean(params: Params, name: string): boolean {
   const value = params[name];
-  if (typeof value !== 'boolean') throw badRequest(`"${name}" must be true or false.`);
+  if (typeof value !== 'boolean') throw badRequest(t('param.notBoolean', { name }));
   return value;
 }
 
@@ -52,7 +53,7 @@ export function optionalInteger(params: Params, name: string, min: number, max: 
   const value = params[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw badRequest(`"${name}" must be a whole number from ${String(min)} to ${String(max)}.`);
+    throw badRequest(t('param.notInteger', { name, min, max }));
   }
   return value;
 }
@@ -60,12 +61,11 @@ export function optionalInteger(params: Params, name: string, min: number, max: 
 /** A list of distinct, well-formed usernames. */
 export function requiredUsers(params: Params, name: string, maxCount: number): string[] {
   const value = params[name];
-  if (!Array.isArray(value) || value.length === 0) throw badRequest(`"${name}" must list at least one account.`);
-  if (value.length > maxCount) throw badRequest(`"${name}" can list at most ${String(maxCount)} accounts at once.`);
+  if (!Array.isArray(value) || value.length === 0) throw badRequest(t('param.noAccounts', { name }));
+  if (value.length > maxCount) throw badRequest(t('param.tooManyAccounts', { name, count: maxCount }));
   const users: string[] = [];
   for (const item of value) {
-    if (typeof item !== 'string' || !isValidUsername(item))
-      throw badRequest(`"${name}" holds a name that is not a valid account name.`);
+    if (typeof item !== 'string' || !isValidUsername(item)) throw badRequest(t('param.badAccountName', { name }));
     if (!users.includes(item)) users.push(item);
   }
   return users;

@@ -1,5 +1,7 @@
 /** api.cgi: one JSON API request from cpsrvd to the response. */
 import { Whm2faError } from '../errors';
+import { setRequestLocale, t } from '../messages';
+import { requestLocale } from '../userLocale';
 import { cgiRequest, logError, readStdin, respond, type CgiOptions } from '../cgi';
 import { serverPaths } from '../paths';
 import { checkApiRequest, errorResponse, runApiRequest, type ApiOutcome, type CheckedRequest } from './handler';
@@ -13,6 +15,8 @@ function finish(outcome: ApiOutcome): void {
 export async function serveApi(options: CgiOptions): Promise<void> {
   const paths = serverPaths(options.root);
   const request = cgiRequest();
+  // Every message of this request is in the caller's language (userLocale.ts); codes never change.
+  setRequestLocale(paths.localesDir, requestLocale(paths, request.remoteUser, request.cookie));
   let checked: CheckedRequest;
   try {
     checked = checkApiRequest(paths, request);
@@ -24,7 +28,7 @@ export async function serveApi(options: CgiOptions): Promise<void> {
   try {
     body = readStdin(checked.bytes);
   } catch {
-    finish(errorResponse(new Whm2faError('BAD_REQUEST', 'The request body was incomplete.')));
+    finish(errorResponse(new Whm2faError('BAD_REQUEST', t('request.incomplete'))));
     return;
   }
   finish(await runApiRequest(paths, { ...request, caller: checked.caller }, body, Date.now() / 1000));

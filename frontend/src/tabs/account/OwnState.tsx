@@ -1,4 +1,5 @@
 import type { Status } from '../../api';
+import { t } from '../../i18n';
 
 /**
  * The account's 2FA state in words that agree with the policy banner, and the article's
@@ -19,36 +20,38 @@ export function OwnState(props: {
     <>
       {props.quiet ? null : (
         <p class="whm2fa-state">
-          {status.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}{' '}
+          {status.enabled ? (
+            <span class="label label-success">{t('state.on')}</span>
+          ) : (
+            <span class="label label-default">{t('state.off')}</span>
+          )}{' '}
           {!status.enabled
-            ? 'Two-factor authentication is off: logging in needs only your password.'
+            ? t('mine.stateOff')
             : status.policyEnabled
-              ? 'Two-factor authentication is on: logging in asks for a security code from your authenticator app.'
-              : `Two-factor authentication is set up, but logins do not ask for a code while the server’s two-factor login policy is off.${status.isRoot ? ' You can turn it on in Settings.' : ''}`}
+              ? t('mine.stateOn')
+              : status.isRoot
+                ? t('mine.statePolicyOffRoot')
+                : t('mine.statePolicyOff')}
         </p>
       )}
       {status.enabled ? (
         <>
           <p>
             <button type="button" class="btn btn-primary" disabled={props.locked} onClick={() => props.onReconfigure()}>
-              Reconfigure Two-Factor Authentication
+              {t('setup.titleReconfigure')}
             </button>{' '}
             <button type="button" class="btn btn-danger" disabled={props.locked} onClick={() => props.onRemove()}>
-              Remove Two-Factor Authentication
+              {t('remove.button')}
             </button>
           </p>
-          <p class="help-block">
-            Reconfigure when you get a new phone; your current device keeps working until the new one is set up.
-          </p>
+          <p class="help-block">{t('mine.reconfigureHint')}</p>
         </>
       ) : (
         <>
-          {status.pending ? (
-            <p class="help-block">A setup was started and not finished; starting again makes a new key.</p>
-          ) : null}
+          {status.pending ? <p class="help-block">{t('mine.pendingHint')}</p> : null}
           <p>
             <button type="button" class="btn btn-primary" disabled={props.locked} onClick={() => props.onSetup()}>
-              Set up Two-Factor Authentication
+              {t('setup.title')}
             </button>
           </p>
         </>

@@ -6,6 +6,7 @@ import { Dialog } from '../../components/Dialog';
 import { useSecondsLeft } from '../../components/Problem';
 import { Submit } from '../../components/Submit';
 import { RECOVERY_CODE_COUNT, RECOVERY_CODES_LOW } from '../../../../plugin/src/rules';
+import { rich, t } from '../../i18n';
 
 /**
  * New recovery codes, shown this once (the server keeps only their hashes): the list, and
@@ -17,7 +18,7 @@ export function ShownCodes(props: { user: string; codes: readonly string[]; onDo
   const download = () => {
     const a = document.createElement('a');
     a.href = URL.createObjectURL(
-      new Blob([`Two-factor authentication recovery codes for ${props.user} (${location.hostname})\n\n${text}\n`], {
+      new Blob([`${t('codes.fileHeading', { user: props.user, host: location.hostname })}\n\n${text}\n`], {
         type: 'text/plain',
       }),
     );
@@ -27,13 +28,11 @@ export function ShownCodes(props: { user: string; codes: readonly string[]; onDo
   };
   return (
     <section class="whm2fa-codes" aria-labelledby="whm2fa-codes-title">
-      <h3 id="whm2fa-codes-title">Recovery codes for {props.user}</h3>
+      <h3 id="whm2fa-codes-title">{t('codes.heading', { user: props.user })}</h3>
       <p class="alert alert-warning whm2fa-noprint">
-        <strong>They are shown only now.</strong> Save them somewhere safe, away from your phone. If you lose your
-        phone, give one to your host (or the reseller that owns your account): it proves it is you when they remove
-        two-factor authentication. Each code works once.
+        {rich('codes.shownOnce', {}, { strong: (s) => <strong>{s}</strong> })}
       </p>
-      <ol class="whm2fa-code-list">
+      <ol class="whm2fa-code-list" dir="ltr">
         {props.codes.map((c) => (
           <li key={c}>
             <code>{c}</code>
@@ -46,16 +45,16 @@ export function ShownCodes(props: { user: string; codes: readonly string[]; onDo
           class="btn btn-default"
           onClick={() => void navigator.clipboard?.writeText(text).then(() => setCopied(true))}
         >
-          {copied ? 'Codes copied' : 'Copy'}
+          {copied ? t('codes.copied') : t('codes.copy')}
         </button>{' '}
         <button type="button" class="btn btn-default" onClick={download}>
-          Download as text
+          {t('codes.download')}
         </button>{' '}
         <button type="button" class="btn btn-default" onClick={() => window.print()}>
-          Print
+          {t('codes.print')}
         </button>{' '}
         <button type="button" class="btn btn-primary" onClick={props.onDone}>
-          I have saved them
+          {t('codes.saved')}
         </button>
       </p>
     </section>
@@ -68,15 +67,17 @@ export function CodesLeft(props: { status: Status; locked: boolean; onNew: () =>
   if (!props.status.enabled) return null;
   return (
     <div class="whm2fa-codes-left">
-      <h3>Recovery codes</h3>
+      <h3>{t('codes.leftHeading')}</h3>
       <p class={n !== null && n > RECOVERY_CODES_LOW ? undefined : 'alert alert-warning'}>
         {n === null
-          ? 'You have no recovery codes for this device.'
-          : `${String(n)} of ${String(RECOVERY_CODE_COUNT)} recovery codes left.${n > RECOVERY_CODES_LOW ? '' : ' Make new ones soon: without one, your identity cannot be confirmed if you lose your phone.'}`}
+          ? t('codes.none')
+          : n > RECOVERY_CODES_LOW
+            ? t('codes.left', { count: n, total: RECOVERY_CODE_COUNT })
+            : t('codes.leftLow', { count: n, total: RECOVERY_CODE_COUNT })}
       </p>
       <p>
         <button type="button" class="btn btn-default" disabled={props.locked} onClick={props.onNew}>
-          Make new recovery codes
+          {t('codes.makeNew')}
         </button>
       </p>
     </div>
@@ -112,16 +113,16 @@ export function NewCodes(props: {
       .finally(() => setBusy(false));
   };
   return (
-    <Dialog title="Make new recovery codes?" onClose={props.onClose}>
+    <Dialog title={t('codes.newTitle')} onClose={props.onClose}>
       <form onSubmit={submit} noValidate>
-        <p>Your current recovery codes stop working. Enter a current code to confirm it is you.</p>
+        <p>{t('codes.newText')}</p>
         <CurrentCodeCheck id="whm2fa-new-codes-code" form={form} error={error} status={props.status} locked={locked} />
         <p>
-          <Submit class="btn-primary" busy={busy} busyText="Making codes…" disabled={locked}>
-            Make new codes
+          <Submit class="btn-primary" busy={busy} busyText={t('codes.newBusy')} disabled={locked}>
+            {t('codes.newButton')}
           </Submit>{' '}
           <button type="button" class="btn btn-default" data-safe onClick={props.onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </p>
       </form>

@@ -4,6 +4,7 @@ import { useCodeForm } from '../../codeForm';
 import { CurrentCodeCheck } from '../../components/CodeField';
 import { Dialog, RemoveActions } from '../../components/Dialog';
 import { useSecondsLeft } from '../../components/Problem';
+import { rich, t } from '../../i18n';
 
 /**
  * "Remove Two-Factor Authentication?": what it changes at which logins, Reconfigure
@@ -40,18 +41,21 @@ export function RemoveOwn(props: {
       .finally(() => setBusy(false));
   };
   return (
-    <Dialog title="Remove Two-Factor Authentication?" onClose={props.onClose}>
+    <Dialog title={t('remove.ownTitle')} onClose={props.onClose}>
       <form onSubmit={submit} noValidate>
+        <p>{t('remove.ownText')}</p>
         <p>
-          Your WHM, cPanel and Webmail logins will need only your password, and your authenticator app's codes will stop
-          working for this account. Enter a current code to confirm it is you.
-        </p>
-        <p>
-          Got a new phone? Keep your account protected:{' '}
-          <button type="button" class="btn btn-link whm2fa-inline" onClick={props.onReconfigure}>
-            Reconfigure Two-Factor Authentication
-          </button>{' '}
-          instead.
+          {rich(
+            'remove.ownNewPhone',
+            {},
+            {
+              button: (s) => (
+                <button type="button" class="btn btn-link whm2fa-inline" onClick={props.onReconfigure}>
+                  {s}
+                </button>
+              ),
+            },
+          )}
         </p>
         <CurrentCodeCheck id="whm2fa-remove-code" form={form} error={error} status={props.status} locked={locked} />
         <RemoveActions busy={busy} disabled={locked} onCancel={props.onClose} />

@@ -2,44 +2,50 @@ import type { AuditAction } from '../../../../plugin/src/audit';
 import type { AuditEntry } from '../../api';
 import { ScrollRegion } from '../../components/ScrollRegion';
 import { localTime } from '../../messages';
+import { t, type MessageId } from '../../i18n';
 
-/** What each audit action reads as on the page (and in the Activity filter). */
-export const ACTION_LABELS: Readonly<Record<AuditAction, string>> = {
-  'enroll.start': 'Setup started',
-  'enroll.cancel': 'Setup cancelled',
-  enable: 'Turned on',
-  replace: 'Device replaced',
-  remove: 'Turned off',
-  'admin.remove': 'Removed by an administrator',
-  'recovery.regenerate': 'Recovery codes made',
-  verify: 'Code check',
-  lock: 'Locked after wrong codes',
-  'issuer.set': 'Issuer changed',
-  'policy.set': 'Login policy switched',
-  'config.set': 'Settings changed',
-  mail: 'Email',
-  remind: 'Reminded to set up',
-  'account.create': 'Account created',
-  'account.remove': 'Account removed',
-  'account.rename': 'Account renamed',
-  'cpanel.change': 'Changed outside whm2fa',
-  'orphan.remove': 'Orphan entry removed',
+/** The message naming each audit action on the page (and in the Activity filter). */
+const ACTION_IDS: Readonly<Record<AuditAction, MessageId>> = {
+  'enroll.start': 'action.enrollStart',
+  'enroll.cancel': 'action.enrollCancel',
+  enable: 'action.enable',
+  replace: 'action.replace',
+  remove: 'action.remove',
+  'admin.remove': 'action.adminRemove',
+  'recovery.regenerate': 'action.recoveryRegenerate',
+  verify: 'action.verify',
+  lock: 'action.lock',
+  'issuer.set': 'action.issuerSet',
+  'policy.set': 'action.policySet',
+  'config.set': 'action.configSet',
+  mail: 'action.mail',
+  remind: 'action.remind',
+  'account.create': 'action.accountCreate',
+  'account.remove': 'action.accountRemove',
+  'account.rename': 'action.accountRename',
+  'cpanel.change': 'action.cpanelChange',
+  'orphan.remove': 'action.orphanRemove',
 };
+
+/** What an audit action reads as in the page's language; an unknown one as recorded. */
+export function actionLabel(action: string): string {
+  return Object.hasOwn(ACTION_IDS, action) ? t(ACTION_IDS[action as AuditAction]) : action;
+}
 
 /** The audit entries as a table, times in the user's local time. */
 export function ActivityTable({ entries }: { entries: readonly AuditEntry[] }) {
   return (
-    <ScrollRegion label="Activity table">
+    <ScrollRegion label={t('activity.tableLabel')}>
       <table class="table table-striped whm2fa-activity">
-        <caption class="sr-only">Two-factor authentication activity, newest first</caption>
+        <caption class="sr-only">{t('activity.caption')}</caption>
         <thead>
           <tr>
-            <th scope="col">When</th>
-            <th scope="col">Who</th>
-            <th scope="col">Account</th>
-            <th scope="col">What</th>
-            <th scope="col">Result</th>
-            <th scope="col">From</th>
+            <th scope="col">{t('activity.column.when')}</th>
+            <th scope="col">{t('activity.column.who')}</th>
+            <th scope="col">{t('activity.column.account')}</th>
+            <th scope="col">{t('activity.column.what')}</th>
+            <th scope="col">{t('activity.column.result')}</th>
+            <th scope="col">{t('activity.column.from')}</th>
           </tr>
         </thead>
         <tbody>
@@ -50,12 +56,14 @@ export function ActivityTable({ entries }: { entries: readonly AuditEntry[] }) {
               </td>
               <td>{e.actor}</td>
               <td>{e.subject}</td>
-              <td>{ACTION_LABELS[e.action] ?? e.action}</td>
+              <td>{actionLabel(e.action)}</td>
               <td>
                 {e.result.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, localTime)}
-                {e.reason === undefined ? null : <span class="whm2fa-reason"> — reason: {e.reason}</span>}
+                {e.reason === undefined ? null : (
+                  <span class="whm2fa-reason">{t('activity.reason', { reason: e.reason })}</span>
+                )}
               </td>
-              <td>{e.ip}</td>
+              <td dir="ltr">{e.ip}</td>
             </tr>
           ))}
         </tbody>

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { AuditFilter } from '../../api';
 import { AUDIT_ACTIONS } from '../../../../plugin/src/rules';
-import { ACTION_LABELS } from './ActivityTable';
+import { actionLabel } from './ActivityTable';
+import { t } from '../../i18n';
 
 /** Account and action filters, applied by the server when the form is sent. */
 export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
@@ -16,10 +17,10 @@ export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
     props.onApply(filter);
   };
   return (
-    <form class="whm2fa-toolbar" onSubmit={apply} role="search" aria-label="Filter activity">
+    <form class="whm2fa-toolbar" onSubmit={apply} role="search" aria-label={t('activity.filterLabel')}>
       <div class="form-group">
         <label class="control-label" for="whm2fa-audit-user">
-          Account
+          {t('activity.filterAccount')}
         </label>
         <input
           id="whm2fa-audit-user"
@@ -33,12 +34,12 @@ export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
           onInput={(e) => setUser((e.currentTarget as HTMLInputElement).value)}
         />
         <p class="help-block" id="whm2fa-audit-user-hint">
-          An account name, or empty for all.
+          {t('activity.filterAccountHint')}
         </p>
       </div>
       <div class="form-group">
         <label class="control-label" for="whm2fa-audit-action">
-          Action
+          {t('activity.filterAction')}
         </label>
         <select
           id="whm2fa-audit-action"
@@ -46,10 +47,10 @@ export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
           value={action}
           onChange={(e) => setAction((e.currentTarget as HTMLSelectElement).value)}
         >
-          <option value="">Any action</option>
+          <option value="">{t('activity.anyAction')}</option>
           {AUDIT_ACTIONS.map((a) => (
             <option value={a} key={a}>
-              {ACTION_LABELS[a]}
+              {actionLabel(a)}
             </option>
           ))}
         </select>
@@ -57,7 +58,7 @@ export function Filters(props: { onApply: (filter: AuditFilter) => void }) {
       </div>
       <p>
         <button type="submit" class="btn btn-default">
-          Show matching entries
+          {t('activity.apply')}
         </button>
       </p>
     </form>

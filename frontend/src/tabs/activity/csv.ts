@@ -1,5 +1,5 @@
 import type { AuditEntry } from '../../api';
-import { ACTION_LABELS } from './ActivityTable';
+import { actionLabel } from './ActivityTable';
 
 /** One CSV cell: quoted, with a leading `=`, `+`, `-` or `@` defused so a spreadsheet never runs it as a formula. */
 function cell(value: string): string {
@@ -9,12 +9,11 @@ function cell(value: string): string {
 
 /**
  * The entries as CSV (RFC 4180, CRLF line ends), with a header row and actions as the page
- * names them. It starts with a byte-order mark, so spreadsheets read it as UTF-8.
+ * names them; times stay ISO 8601 in UTC, whatever the page's language. It starts with a byte-order mark, so spreadsheets read it as UTF-8.
  */
 export function auditCsv(entries: readonly AuditEntry[]): string {
   const rows = [['time', 'actor', 'account', 'action', 'result', 'reason', 'ip']];
-  for (const e of entries)
-    rows.push([e.at, e.actor, e.subject, ACTION_LABELS[e.action] ?? e.action, e.result, e.reason ?? '', e.ip]);
+  for (const e of entries) rows.push([e.at, e.actor, e.subject, actionLabel(e.action), e.result, e.reason ?? '', e.ip]);
   return `\ufeff${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 

@@ -1,6 +1,8 @@
 import { useState } from 'preact/hooks';
 import { api, ApiError, type SettingsData, type Status } from '../../api';
-import { ISSUER_RULE_TEXT, isValidIssuer, issuerProblem } from '../../../../plugin/src/rules';
+import { isValidIssuer } from '../../../../plugin/src/rules';
+import { issuerProblemText, issuerRule } from '../../issuerText';
+import { rich, t } from '../../i18n';
 import { Submit } from '../../components/Submit';
 
 /** The issuer field with live checking and a preview of exactly what saving gives. */
@@ -14,7 +16,7 @@ export function IssuerForm(props: {
   const [issuer, setIssuer] = useState(data.issuer === data.systemWideIssuer && !status.isRoot ? '' : data.issuer);
   const [busy, setBusy] = useState(false);
   // The server's own check, naming each refused character.
-  const problem = issuerProblem(issuer.trim());
+  const problem = issuerProblemText(issuer.trim());
   // Accents removed, a refused issuer may be one cPanel takes: the preview shows that one.
   const plain = issuer.trim().normalize('NFD').replace(/\p{M}/gu, '');
   const suggestion = problem !== undefined && isValidIssuer(plain) ? plain : undefined;
@@ -32,11 +34,12 @@ export function IssuerForm(props: {
     <form onSubmit={save} noValidate class="whm2fa-issuer">
       <div class={`form-group${problem === undefined ? '' : ' has-error'}`}>
         <label class="control-label" for="whm2fa-issuer">
-          Issuer
+          {t('issuer.label')}
         </label>
         <input
           id="whm2fa-issuer"
           class="form-control"
+          dir="ltr"
           type="text"
           maxLength={64}
           value={issuer}
@@ -46,23 +49,25 @@ export function IssuerForm(props: {
         />
         <p class="help-block" id="whm2fa-issuer-hint" aria-live="polite">
           {problem ??
-            `The name authenticator apps show above the code. ${ISSUER_RULE_TEXT} Leave it empty to use the default (${data.defaultIssuer}${status.isRoot ? ', the server hostname' : ''}).`}
+            (status.isRoot
+              ? t('issuer.hintRoot', { rule: issuerRule(), default: data.defaultIssuer })
+              : t('issuer.hint', { rule: issuerRule(), default: data.defaultIssuer }))}
         </p>
         {problem === undefined || suggestion !== undefined ? (
           <p class="whm2fa-preview" id="whm2fa-issuer-preview">
-            {suggestion === undefined ? 'After saving' : 'Typed without accents'}, new setups show:{' '}
-            <strong>{preview}</strong> ({status.user})
+            {rich(
+              suggestion === undefined ? 'issuer.preview' : 'issuer.previewNoAccents',
+              { issuer: <strong dir="ltr">{preview}</strong>, user: status.user },
+              {},
+            )}
           </p>
         ) : null}
       </div>
       <p class="help-block">
-        {status.isRoot
-          ? 'This is the server-wide issuer; resellers may set their own.'
-          : 'This is your own issuer; it does not change the server-wide one.'}{' '}
-        Existing app entries keep their old name until they are set up again.
+        {status.isRoot ? t('issuer.scopeRoot') : t('issuer.scope')} {t('issuer.existingEntries')}
       </p>
-      <Submit class="btn-primary" busy={busy} busyText="Saving…" disabled={problem !== undefined}>
-        Save issuer
+      <Submit class="btn-primary" busy={busy} busyText={t('issuer.saving')} disabled={problem !== undefined}>
+        {t('issuer.save')}
       </Submit>
     </form>
   );

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { Dialog } from '../../components/Dialog';
+import { t } from '../../i18n';
 
 /**
  * Root's switch for cPanel's two-factor login policy: a labelled switch with its state in
@@ -12,11 +13,8 @@ export function PolicySwitch(props: { enabled: boolean; busy: boolean; onSwitch:
   const { enabled, busy } = props;
   return (
     <div class="whm2fa-policy">
-      <h3>Two-factor login policy</h3>
-      <p>
-        When it is on, cPanel asks for a security code at WHM, cPanel and Webmail login for every account that has
-        two-factor authentication set up. When it is off, no login asks for a code, even for those accounts.
-      </p>
+      <h3>{t('policy.heading')}</h3>
+      <p>{t('policy.text')}</p>
       <button
         type="button"
         role="switch"
@@ -32,27 +30,25 @@ export function PolicySwitch(props: { enabled: boolean; busy: boolean; onSwitch:
         }}
       >
         <span class="whm2fa-track" aria-hidden="true" />
-        Ask for a security code at login
+        {t('policy.switch')}
       </button>
       <p class="help-block" id="whm2fa-policy-state">
         {busy ? (
-          `Turning it ${enabled ? 'off' : 'on'}…`
+          enabled ? (
+            t('policy.turningOff')
+          ) : (
+            t('policy.turningOn')
+          )
         ) : (
           <>
-            <strong>{enabled ? 'On' : 'Off'}:</strong>{' '}
-            {enabled
-              ? 'logins ask for a security code wherever two-factor authentication is set up.'
-              : 'no login on this server asks for a security code.'}
+            <strong>{enabled ? t('policy.stateOn') : t('policy.stateOff')}</strong>{' '}
+            {enabled ? t('policy.stateOnText') : t('policy.stateOffText')}
           </>
         )}
       </p>
       {confirming ? (
-        <Dialog title="Turn off the two-factor login policy?" onClose={() => setConfirming(false)}>
-          <p class="alert alert-danger">
-            Every login on this server — WHM, cPanel and Webmail, for root, resellers and all their accounts — will ask
-            for a password only. No one will be asked for a security code, even accounts that set up two-factor
-            authentication, until the policy is turned on again.
-          </p>
+        <Dialog title={t('policy.offTitle')} onClose={() => setConfirming(false)}>
+          <p class="alert alert-danger">{t('policy.offText')}</p>
           <p>
             <button
               type="button"
@@ -62,10 +58,10 @@ export function PolicySwitch(props: { enabled: boolean; busy: boolean; onSwitch:
                 props.onSwitch(false);
               }}
             >
-              Turn off the login policy
+              {t('policy.offButton')}
             </button>{' '}
             <button type="button" class="btn btn-default" data-safe onClick={() => setConfirming(false)}>
-              Keep it on
+              {t('policy.keepOn')}
             </button>
           </p>
         </Dialog>

@@ -4,6 +4,7 @@ import { CodeField } from '../../components/CodeField';
 import { Submit } from '../../components/Submit';
 import { AttemptsLeft, LockNotice, Problem, useSecondsLeft } from '../../components/Problem';
 import { clockTime, countdown } from '../../messages';
+import { rich, t } from '../../i18n';
 
 /** Warn this long before the pending key expires. */
 const WARN_SECONDS = 120;
@@ -36,43 +37,41 @@ export function ConfirmForm(props: {
       ) : null}
       <CodeField
         id="whm2fa-code"
-        label={props.replacing ? 'Security code from the new device' : 'Security code'}
+        label={props.replacing ? t('code.labelNewDevice') : t('code.label')}
         value={form.values.code}
         onInput={(v) => form.set('code', v)}
         error={form.errors.code}
         inputRef={form.refs.code}
-        hint={props.replacing ? 'The 6-digit code the app shows for the new key above.' : undefined}
+        hint={props.replacing ? t('code.hintNewDevice') : undefined}
       />
       {props.replacing ? (
         <CodeField
           id="whm2fa-current-code"
-          label="Current security code from the device you use now"
+          label={t('code.labelCurrent')}
           value={form.values.currentCode}
           onInput={(v) => form.set('currentCode', v)}
           error={form.errors.currentCode}
           inputRef={form.refs.currentCode}
-          hint="The 6-digit code from the device that works today (your old phone)."
+          hint={t('code.hintCurrent')}
         />
       ) : null}
       <AttemptsLeft status={status} locked={locked} />
       <p>
-        <Submit class="btn-primary" busy={props.busy} busyText="Checking the code…" disabled={locked}>
-          Configure Two-Factor Authentication
+        <Submit class="btn-primary" busy={props.busy} busyText={t('setup.checking')} disabled={locked}>
+          {t('setup.configure')}
         </Submit>{' '}
         <button type="button" class="btn btn-default" onClick={props.onCancel}>
-          Cancel
+          {t('common.cancel')}
         </button>
       </p>
       <p class="help-block">
-        This key expires in <span class="whm2fa-countdown">{countdown(left)}</span> (at {clockTime(props.expiresAt)}) if
-        it is not confirmed.
+        {rich('setup.expiresIn', {
+          countdown: <span class="whm2fa-countdown">{countdown(left)}</span>,
+          time: clockTime(props.expiresAt),
+        })}
       </p>
       <div role="status">
-        {left < WARN_SECONDS ? (
-          <p class="alert alert-warning">
-            Less than 2 minutes left: enter the code soon. If the key expires, you can get a new one with one click.
-          </p>
-        ) : null}
+        {left < WARN_SECONDS ? <p class="alert alert-warning">{t('setup.expiresSoon')}</p> : null}
       </div>
     </form>
   );

@@ -1,4 +1,5 @@
 import { useFocusHere } from '../../focus';
+import { t } from '../../i18n';
 
 /**
  * A setup that can no longer be confirmed (expired, cancelled or replaced, maybe in another
@@ -18,18 +19,13 @@ export function Ended(props: {
     <div>
       <div class="alert alert-warning whm2fa-ended" role="alert" tabIndex={-1} ref={ref}>
         <p>{props.message}</p>
-        {props.dead === undefined ? null : (
-          <p>
-            If you added this key to your app, delete its entry “{props.dead}” now: it will never work, and a new key
-            may get the same name.
-          </p>
-        )}
+        {props.dead === undefined ? null : <p>{t('setup.deleteDeadEntry', { name: props.dead })}</p>}
       </div>
       <p>
         {props.onNew === undefined ? null : (
           <>
             <button type="button" class="btn btn-primary" onClick={props.onNew}>
-              {props.hasNext ? 'Show the new key' : 'Get a new key'}
+              {props.hasNext ? t('setup.showNewKey') : t('setup.getNewKey')}
             </button>{' '}
           </>
         )}
@@ -38,7 +34,7 @@ export function Ended(props: {
           class={`btn btn-${props.onNew === undefined ? 'primary' : 'default'}`}
           onClick={props.onBack}
         >
-          Back
+          {t('common.back')}
         </button>
       </p>
     </div>

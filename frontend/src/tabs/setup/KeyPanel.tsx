@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Enrollment } from '../../api';
+import { t } from '../../i18n';
 
 /** The key in groups of four, as people copy it into an app by hand. */
 export function groupKey(secret: string): string {
@@ -26,28 +27,28 @@ export function KeyPanel({ enrollment }: { enrollment: Enrollment }) {
           src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrollment.qrSvg)}`}
           width={200}
           height={200}
-          alt={`QR code for ${enrollment.account} at ${enrollment.issuer}: scan it with your authenticator app, or type the key shown beside it`}
+          alt={t('key.qrAlt', { account: enrollment.account, issuer: enrollment.issuer })}
         />
         <a class="btn btn-default whm2fa-open" href={enrollment.otpauthUri}>
-          Open in authenticator app
+          {t('key.openInApp')}
         </a>
       </div>
       <dl class="whm2fa-key">
-        <dt>Account</dt>
-        <dd>{enrollment.account}</dd>
-        <dt>Issuer</dt>
-        <dd>{enrollment.issuer}</dd>
-        <dt id="whm2fa-key-label">Key</dt>
+        <dt>{t('key.account')}</dt>
+        <dd dir="ltr">{enrollment.account}</dd>
+        <dt>{t('key.issuer')}</dt>
+        <dd dir="ltr">{enrollment.issuer}</dd>
+        <dt id="whm2fa-key-label">{t('key.key')}</dt>
         <dd>
-          <code class="whm2fa-secret" aria-labelledby="whm2fa-key-label">
+          <code class="whm2fa-secret" dir="ltr" aria-labelledby="whm2fa-key-label">
             {groupKey(enrollment.secret)}
           </code>{' '}
           <button type="button" class="btn btn-default btn-sm" onClick={copy}>
-            {copied ? 'Key copied' : 'Copy key'}
+            {copied ? t('key.copied') : t('key.copy')}
           </button>
         </dd>
-        <dt>Type</dt>
-        <dd>Time-based, 6 digits, every 30 seconds</dd>
+        <dt>{t('key.type')}</dt>
+        <dd>{t('key.typeValue')}</dd>
       </dl>
     </div>
   );

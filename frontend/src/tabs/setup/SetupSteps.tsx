@@ -1,29 +1,22 @@
 import type { ComponentChildren } from 'preact';
 import type { Enrollment } from '../../api';
+import { rich, t } from '../../i18n';
+
+const strong = (s: string) => <strong>{s}</strong>;
 
 /** The article's steps on screen: install an app, add the account (the key panel), enter the code. */
 export function SetupSteps(props: { enrollment: Enrollment; replacing: boolean; children: ComponentChildren }) {
   const { enrollment } = props;
   return (
     <>
-      {props.replacing ? (
-        <p class="alert alert-info">
-          Your current device keeps working until you prove the new one: enter a code from each below. Then only the new
-          device works.
-        </p>
-      ) : null}
+      {props.replacing ? <p class="alert alert-info">{t('setup.replacingInfo')}</p> : null}
       <ol class="whm2fa-steps">
+        <li>{rich('setup.step1', {}, { strong })}</li>
         <li>
-          <strong>Install an authenticator app</strong> on your phone if you do not have one: Google Authenticator,
-          Microsoft Authenticator, Authy, 1Password or any app for time-based codes.
-        </li>
-        <li>
-          <strong>Add this account to the app.</strong> Scan the QR code, or type the key.
+          {rich('setup.step2', {}, { strong })}
           {props.children}
         </li>
-        <li>
-          <strong>Enter the code</strong> the app now shows for {enrollment.issuer} ({enrollment.account}).
-        </li>
+        <li>{rich('setup.step3', { issuer: enrollment.issuer, account: enrollment.account }, { strong })}</li>
       </ol>
     </>
   );

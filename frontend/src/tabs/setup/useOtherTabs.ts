@@ -1,6 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { api, type Enrollment, type Status } from '../../api';
 import { listen } from '../../setupChannel';
+import { t } from '../../i18n';
 
 /** Why the key on screen stopped working, and the key that replaced it when this tab knows it. */
 export interface SetupEnd {
@@ -12,14 +13,10 @@ export interface SetupEnd {
   inUse?: boolean;
 }
 
-const REPLACED =
-  'This key was replaced: a newer setup was started in another tab or window, so this key no longer works.';
+const replaced = (next?: Enrollment): SetupEnd => ({ message: t('setup.endReplaced'), next });
 
 /** The setup was finished elsewhere with another key. */
-const FINISHED: SetupEnd = {
-  message: 'This setup was finished in another tab or window, so this key is not needed.',
-  finished: true,
-};
+const finishedElsewhere = (): SetupEnd => ({ message: t('setup.endFinishedElsewhere'), finished: true });
 
 /**
  * Ends the setup on screen when another tab replaces, cancels or finishes it: at once for
@@ -42,19 +39,17 @@ export function useOtherTabs(
       onEnd(e);
     };
     const stop = listen(user, (event) => {
-      if (event.kind === 'started' && event.enrollment.keyId !== keyId)
-        end({ message: REPLACED, next: event.enrollment });
-      else if (event.kind === 'cancelled')
-        end({ message: 'This setup was cancelled in another tab, so this key no longer works.' });
+      if (event.kind === 'started' && event.enrollment.keyId !== keyId) end(replaced(event.enrollment));
+      else if (event.kind === 'cancelled') end({ message: t('setup.endCancelled') });
       else if (event.kind === 'done')
         end(
           event.keyId === keyId
             ? {
-                message: 'This setup was finished in another tab with this key: it now works.',
+                message: t('setup.endFinishedHere'),
                 finished: true,
                 inUse: true,
               }
-            : FINISHED,
+            : finishedElsewhere(),
         );
     });
     const check = () => {
@@ -63,14 +58,7 @@ export function useOtherTabs(
         (s) => {
           if (s.pendingKeyId === keyId || over) return;
           end(
-            finished(s)
-              ? FINISHED
-              : {
-                  message:
-                    s.pendingKeyId === null
-                      ? 'This setup ended: it expired, or was cancelled or finished in another tab or window. This key no longer works.'
-                      : REPLACED,
-                },
+            finished(s) ? finishedElsewhere() : s.pendingKeyId === null ? { message: t('setup.endEnded') } : replaced(),
           );
         },
         () => undefined,

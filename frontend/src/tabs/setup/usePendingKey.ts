@@ -4,11 +4,9 @@ import { useSecondsLeft } from '../../components/Problem';
 import { clockTime } from '../../messages';
 import { announce } from '../../setupChannel';
 import { useOtherTabs, type SetupEnd } from './useOtherTabs';
+import { t } from '../../i18n';
 
-const CHANGED: SetupEnd = {
-  message: 'Two-factor authentication was changed in another tab or window, so no new key was made.',
-  finished: true,
-};
+const changed = (): SetupEnd => ({ message: t('setup.endChanged'), finished: true });
 
 /** The account's key as a status shows it: changes when 2FA is set up or reconfigured. */
 const keyOf = (s: Status): string => `${String(s.enabled)} ${s.keyLabel?.at ?? ''}`;
@@ -55,7 +53,7 @@ export function usePendingKey(user: string, replacing: boolean): PendingKey {
       .status()
       .then((s) => {
         began.current ??= s.enabled === replacing ? keyOf(s) : '';
-        if (keyOf(s) !== began.current) return setEnd(CHANGED);
+        if (keyOf(s) !== began.current) return setEnd(changed());
         return api.enrollStart().then((next) => {
           show(next);
           announce({ kind: 'started', user, enrollment: next });
@@ -67,7 +65,7 @@ export function usePendingKey(user: string, replacing: boolean): PendingKey {
   const expired =
     enrollment !== undefined && left <= 0
       ? {
-          message: `This setup expired at ${clockTime(enrollment.expiresAt)} before it was confirmed, so this key no longer works.`,
+          message: t('setup.endExpired', { time: clockTime(enrollment.expiresAt) }),
         }
       : undefined;
   return { enrollment, ended: end ?? expired, startError, start, show, end: setEnd };

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
+import { t } from '../../i18n';
 
 /**
  * Previous / Next through pages of accounts, with "Page N of M"; nothing when there is one
@@ -22,13 +23,11 @@ export function Pager(props: { current: number; pages: number; onPage: (page: nu
     props.onPage(page);
   };
   return (
-    <nav aria-label="Account pages" class="whm2fa-pager">
+    <nav aria-label={t('pager.label')} class="whm2fa-pager">
       <button type="button" class="btn btn-default" ref={prev} disabled={current === 0} onClick={() => go(current - 1)}>
-        Previous
+        {t('pager.previous')}
       </button>
-      <span>
-        Page {current + 1} of {pages}
-      </span>
+      <span>{t('pager.page', { page: current + 1, pages })}</span>
       <button
         type="button"
         class="btn btn-default"
@@ -36,7 +35,7 @@ export function Pager(props: { current: number; pages: number; onPage: (page: nu
         disabled={current >= pages - 1}
         onClick={() => go(current + 1)}
       >
-        Next
+        {t('pager.next')}
       </button>
     </nav>
   );

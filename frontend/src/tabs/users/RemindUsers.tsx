@@ -4,26 +4,27 @@ import { api, ApiError, type RemindOutcome } from '../../api';
 import { Dialog } from '../../components/Dialog';
 import { Problem } from '../../components/Problem';
 import { Submit } from '../../components/Submit';
-import { localTime } from '../../messages';
+import { listOf, localTime } from '../../messages';
+import { t } from '../../i18n';
 import type { RemovalOutcome } from './RemoveForUsers';
 
 /** What a reminder run did, per account, as the notice says it: sent, not sent (why), skipped (why). */
 export function remindNotice(result: RemindOutcome): RemovalOutcome {
   const why = (text: string) => text.replace(/\.$/, '');
   const notSent = Object.entries(result.notSent)
-    .map(([user, reason]) => `${user}: ${why(reason)}`)
-    .join('; ');
+    .map(([user, reason]) => t('notice.userReason', { user, reason: why(reason) }))
+    .join(t('notice.separator'));
   const skipped = Object.entries(result.skipped)
     .map(([user, skip]) =>
       skip.nextAllowed === undefined
-        ? `${user}: ${why(skip.reason)}`
-        : `${user}: reminded in the last ${String(REMINDER_INTERVAL_DAYS)} days, the next can go from ${localTime(skip.nextAllowed)}`,
+        ? t('notice.userReason', { user, reason: why(skip.reason) })
+        : t('remind.skippedRecently', { user, count: REMINDER_INTERVAL_DAYS, time: localTime(skip.nextAllowed) }),
     )
-    .join('; ');
+    .join(t('notice.separator'));
   const text = [
-    result.sent.length > 0 ? `Reminder sent to ${result.sent.join(', ')}.` : 'No reminder was sent.',
-    notSent === '' ? '' : `Not sent: ${notSent}.`,
-    skipped === '' ? '' : `Skipped: ${skipped}.`,
+    result.sent.length > 0 ? t('remind.sent', { users: listOf(result.sent) }) : t('remind.noneSent'),
+    notSent === '' ? '' : t('remind.notSent', { list: notSent }),
+    skipped === '' ? '' : t('remind.skipped', { list: skipped }),
     result.warning ?? '',
   ]
     .filter(Boolean)
@@ -50,22 +51,21 @@ export function RemindUsers(props: {
   };
   const many = props.users.length > 1;
   return (
-    <Dialog title="Send reminders to set up two-factor authentication?" onClose={props.onClose}>
+    <Dialog title={t('remind.title')} onClose={props.onClose}>
       <form onSubmit={submit} noValidate>
         <p>
-          {many ? `Each of these ${String(props.users.length)} accounts` : props.users[0]} will get an email at its
-          contact address saying how to turn two-factor authentication on in cPanel (Security › Two-Factor
-          Authentication), with a link to that page on this server. It asks for no password or code. An account reminded
-          in the last {REMINDER_INTERVAL_DAYS} days is skipped.
+          {many
+            ? t('remind.textMany', { count: props.users.length, days: REMINDER_INTERVAL_DAYS })
+            : t('remind.textOne', { user: props.users[0] ?? '', days: REMINDER_INTERVAL_DAYS })}
         </p>
-        {many ? <p class="whm2fa-names">{props.users.join(', ')}</p> : null}
+        {many ? <p class="whm2fa-names">{listOf(props.users)}</p> : null}
         <Problem error={error} />
         <p>
-          <Submit class="btn-primary" busy={busy} busyText="Sending…">
-            Send reminders
+          <Submit class="btn-primary" busy={busy} busyText={t('remind.busy')}>
+            {t('remind.button')}
           </Submit>{' '}
           <button type="button" class="btn btn-default" data-safe onClick={props.onClose}>
-            Cancel
+            {t('common.cancel')}
           </button>
         </p>
       </form>

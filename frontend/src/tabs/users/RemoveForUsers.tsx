@@ -3,6 +3,8 @@ import { useState } from 'preact/hooks';
 import { api, ApiError } from '../../api';
 import { Dialog, RemoveActions } from '../../components/Dialog';
 import { Problem } from '../../components/Problem';
+import { t } from '../../i18n';
+import { listOf } from '../../messages';
 
 /** What a bulk removal did, for the notice: removed, emailed or not (why), and any not removed with cPanel's reason. */
 export interface RemovalOutcome {
@@ -40,17 +42,19 @@ export function RemoveForUsers(props: {
           // Per account: removed or not (why), and for each removed one whether it was emailed (why not).
           const named = (m: Record<string, string>) =>
             Object.entries(m)
-              .map(([user, why]) => `${user}: ${why}`)
-              .join('; ');
+              .map(([user, reason]) => t('notice.userReason', { user, reason }))
+              .join(t('notice.separator'));
           const failed = named(result.failed);
           const notMailed = named(result.notMailed);
           const text = [
-            result.removed.length > 0
-              ? `Two-factor authentication removed from ${result.removed.join(', ')}${code.trim() === '' ? '' : ': identity confirmed with a recovery code'}.`
-              : 'Nothing was removed.',
-            result.mailed.length > 0 ? `Emailed: ${result.mailed.join(', ')}.` : '',
-            notMailed === '' ? '' : `Not emailed: ${notMailed}.`,
-            failed === '' ? '' : `Not removed: ${failed}`,
+            result.removed.length === 0
+              ? t('removeUsers.nothingRemoved')
+              : code.trim() === ''
+                ? t('removeUsers.removed', { users: listOf(result.removed) })
+                : t('removeUsers.removedWithCode', { users: listOf(result.removed) }),
+            result.mailed.length > 0 ? t('removeUsers.mailed', { users: listOf(result.mailed) }) : '',
+            notMailed === '' ? '' : t('removeUsers.notMailed', { list: notMailed }),
+            failed === '' ? '' : t('removeUsers.notRemoved', { list: failed }),
             result.warning ?? '',
           ]
             .filter(Boolean)
@@ -66,23 +70,24 @@ export function RemoveForUsers(props: {
   };
   const many = props.users.length > 1;
   return (
-    <Dialog title="Remove Two-Factor Authentication?" onClose={props.onClose}>
+    <Dialog title={t('removeUsers.title')} onClose={props.onClose}>
       <form onSubmit={submit} noValidate>
         <p>
-          {many ? `These ${String(props.users.length)} accounts` : props.users[0]} will log in to WHM, cPanel and
-          Webmail with a password only until {many ? 'they set' : 'the user sets'} up two-factor authentication again.
-          The reason is recorded and emailed to {many ? 'each account' : 'the account'} if it has a contact address.
+          {many
+            ? t('removeUsers.textMany', { count: props.users.length })
+            : t('removeUsers.textOne', { user: props.users[0] ?? '' })}
         </p>
-        {many ? <p class="whm2fa-names">{props.users.join(', ')}</p> : null}
+        {many ? <p class="whm2fa-names">{listOf(props.users)}</p> : null}
         <Problem error={error} />
         {many ? null : (
           <div class={`form-group${error?.fields.includes('recoveryCode') === true ? ' has-error' : ''}`}>
             <label class="control-label" for="whm2fa-recovery-code">
-              Recovery code (if the user gave you one)
+              {t('removeUsers.codeLabel')}
             </label>
             <input
               id="whm2fa-recovery-code"
               class="form-control whm2fa-code whm2fa-recovery"
+              dir="ltr"
               autoComplete="off"
               spellcheck={false}
               maxLength={MAX_RECOVERY_CODE_INPUT_LENGTH}
@@ -95,14 +100,13 @@ export function RemoveForUsers(props: {
               }}
             />
             <p class="help-block" id="whm2fa-recovery-code-hint">
-              One of the codes shown when they set up two-factor authentication: it confirms they asked. It is used up,
-              and wrong codes count toward locking the account’s verification.
+              {t('removeUsers.codeHint')}
             </p>
           </div>
         )}
         <div class={`form-group${missing ? ' has-error' : ''}`}>
           <label class="control-label" for="whm2fa-reason">
-            Reason
+            {t('removeUsers.reasonLabel')}
           </label>
           <textarea
             id="whm2fa-reason"
@@ -120,8 +124,12 @@ export function RemoveForUsers(props: {
           />
           <p class="help-block" id="whm2fa-reason-hint">
             {missing
-              ? `Enter a reason${many ? '' : ' or a recovery code'}: it is required.`
-              : `${many ? '' : 'Required without a recovery code. '}For example: “Customer lost their phone, identity checked by ticket 4411”.`}
+              ? many
+                ? t('removeUsers.reasonMissingMany')
+                : t('removeUsers.reasonMissing')
+              : many
+                ? t('removeUsers.reasonHintMany')
+                : t('removeUsers.reasonHint')}
           </p>
         </div>
         <RemoveActions busy={busy} onCancel={props.onClose} />

@@ -1,3 +1,5 @@
+import { t } from '../../i18n';
+
 /**
  * The account filter and the bulk actions, each counting exactly the checked accounts it
  * acts on: removal the checked accounts with 2FA, reminders the checked ones without.
@@ -18,7 +20,7 @@ export function Toolbar(props: {
     <div class="whm2fa-toolbar">
       <div class="form-group">
         <label for="whm2fa-filter" class="control-label">
-          Filter accounts
+          {t('users.filter')}
         </label>
         <input
           id="whm2fa-filter"
@@ -34,7 +36,7 @@ export function Toolbar(props: {
         disabled={props.checked.length === 0}
         onClick={() => props.onRemove(props.checked)}
       >
-        Remove Two-Factor Authentication ({props.checked.length} selected)
+        {t('users.removeSelected', { count: props.checked.length })}
       </button>
       <div class="whm2fa-remind">
         <label class="checkbox-inline">
@@ -44,7 +46,7 @@ export function Toolbar(props: {
             disabled={props.unprotected === undefined}
             onChange={() => props.onSelectUnprotected(props.unprotected !== true)}
           />{' '}
-          Check every account without 2FA on this page
+          {t('users.checkUnprotected')}
         </label>
         <button
           type="button"
@@ -52,7 +54,7 @@ export function Toolbar(props: {
           disabled={props.toRemind.length === 0}
           onClick={() => props.onRemind(props.toRemind)}
         >
-          Send reminders to {props.toRemind.length} selected {props.toRemind.length === 1 ? 'account' : 'accounts'}
+          {t('users.remindSelected', { count: props.toRemind.length })}
         </button>
       </div>
     </div>

@@ -1,19 +1,21 @@
 import type { Account, SortKey } from '../../api';
 import { ScrollRegion } from '../../components/ScrollRegion';
+import { t, type MessageId } from '../../i18n';
+import { localDate } from '../../messages';
 
 /** The columns people sort by (the server sorts: users.list's `sort`). */
-const COLUMNS: Array<[SortKey, string]> = [
-  ['user', 'Account'],
-  ['domain', 'Domain'],
-  ['owner', 'Owner'],
-  ['enabled', '2FA'],
-  ['lastReminded', 'Last reminded'],
+const COLUMNS: Array<[SortKey, MessageId]> = [
+  ['user', 'users.column.account'],
+  ['domain', 'users.column.domain'],
+  ['owner', 'users.column.owner'],
+  ['enabled', 'users.column.enabled'],
+  ['lastReminded', 'users.column.lastReminded'],
 ];
 
 /** When a reminder last went out, as a date in the user's own format. */
 function reminded(a: Account) {
-  if (a.lastReminded === null) return a.enabled ? null : 'never';
-  return <time dateTime={a.lastReminded}>{new Date(a.lastReminded).toLocaleDateString()}</time>;
+  if (a.lastReminded === null) return a.enabled ? null : t('users.never');
+  return <time dateTime={a.lastReminded}>{localDate(a.lastReminded)}</time>;
 }
 
 /**
@@ -33,15 +35,15 @@ export function UsersTable(props: {
   const selectable = rows.filter((r) => r.enabled);
   const all = selectable.length > 0 && selectable.every((a) => selected.has(a.user));
   return (
-    <ScrollRegion label="Accounts table">
+    <ScrollRegion label={t('users.tableLabel')}>
       <table class="table table-striped whm2fa-users">
-        <caption class="sr-only">Accounts and their two-factor authentication</caption>
+        <caption class="sr-only">{t('users.caption')}</caption>
         <thead>
           <tr>
             <th scope="col">
               <input
                 type="checkbox"
-                aria-label="Select every account on this page that has two-factor authentication"
+                aria-label={t('users.selectAll')}
                 checked={all}
                 disabled={selectable.length === 0}
                 onChange={() => props.onToggle(selectable, !all)}
@@ -54,13 +56,13 @@ export function UsersTable(props: {
                 aria-sort={sort.key === key ? (sort.up ? 'ascending' : 'descending') : undefined}
               >
                 <button type="button" class="btn btn-link whm2fa-sort" onClick={() => props.onSort(key)}>
-                  {label}
+                  {t(label)}
                   {sort.key === key ? <span aria-hidden="true">{sort.up ? ' ▲' : ' ▼'}</span> : null}
                 </button>
               </th>
             ))}
             <th scope="col">
-              <span class="sr-only">Actions</span>
+              <span class="sr-only">{t('users.column.actions')}</span>
             </th>
           </tr>
         </thead>
@@ -70,7 +72,9 @@ export function UsersTable(props: {
               <td>
                 <input
                   type="checkbox"
-                  aria-label={a.enabled ? `Select ${a.user}` : `Select ${a.user} for a reminder`}
+                  aria-label={
+                    a.enabled ? t('users.select', { user: a.user }) : t('users.selectForReminder', { user: a.user })
+                  }
                   checked={selected.has(a.user)}
                   onChange={() => props.onToggle([a], !selected.has(a.user))}
                 />
@@ -79,7 +83,11 @@ export function UsersTable(props: {
               <td>{a.domain}</td>
               <td>{a.owner}</td>
               <td>
-                {a.enabled ? <span class="label label-success">On</span> : <span class="label label-default">Off</span>}
+                {a.enabled ? (
+                  <span class="label label-success">{t('state.on')}</span>
+                ) : (
+                  <span class="label label-default">{t('state.off')}</span>
+                )}
               </td>
               <td>{reminded(a)}</td>
               <td>
@@ -87,10 +95,10 @@ export function UsersTable(props: {
                   <button
                     type="button"
                     class="btn btn-default btn-sm"
-                    aria-label={`Remove ${a.user}'s two-factor authentication`}
+                    aria-label={t('users.removeOne', { user: a.user })}
                     onClick={() => props.onRemove(a.user)}
                   >
-                    Remove
+                    {t('users.removeButton')}
                   </button>
                 ) : null}
               </td>
