@@ -2,6 +2,8 @@
 // as a formula (starting `=`, `+`, `-`, `@`, a tab or a carriage return) is defused with
 // a leading quote; every other cell is kept as it is.
 import { describe, expect, it } from 'vitest';
+// The admin tabs' English words (action names) come with them, as on the page.
+import '../../frontend/src/admin';
 import { auditCsv } from '../../frontend/src/tabs/activity/csv';
 import type { AuditEntry } from '../../frontend/src/api';
 

@@ -60,7 +60,7 @@ describe('Manage Users', () => {
     expect(await screen.findByText('Page 1 of 4')).toBeTruthy();
     // One request for the whole word, from the first page.
     expect(lists().slice(asked)).toEqual([{ action: 'users.list', search: 'user19', sort: '-user', page: 1 }]);
-    expect(screen.getByText('667 of 2000 accounts protected')).toBeTruthy();
+    expect(screen.getByText('667 of 2,000 accounts protected')).toBeTruthy();
     fireEvent.input(screen.getByLabelText('Filter accounts'), { target: { value: 'nobody-matches' } });
     expect(await screen.findByText('No account matches “nobody-matches”.')).toBeTruthy();
   });
