@@ -2,7 +2,8 @@
 // age limit are dropped, the size bound is the setting's, rotated entries sit in gzip
 // segments that listing reads newest first, a segment that loses nothing is not
 // rewritten, and damaged settings trim nothing.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -145,6 +146,44 @@ describe('damaged settings', () => {
     appendAudit(paths, input(NOW));
     expect(auditSegments(paths)).toEqual([]);
     expect(listAudit(paths, { limit: 2000, visible: () => true })).toHaveLength(1501);
+  });
+});
+
+describe('the copy to syslog', () => {
+  it('follows the syslog setting: off sends nothing, on (and damaged settings) send the entry lines', async () => {
+    const fifo = join(root, 'syslog.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    mkdirSync(join(paths.timeoutTool, '..'), { recursive: true });
+    // The stand-in for timeout + logger: its stdin into the FIFO, whole, then closed.
+    writeFileSync(
+      paths.timeoutTool,
+      `#!/bin/sh\n# bounded: a test that fails leaves no writer waiting on the FIFO\nexec /usr/bin/timeout 10 sh -c "cat > '${fifo}'"\n`,
+      { mode: 0o755 },
+    );
+    const next = (): Promise<string> =>
+      new Promise((resolve, reject) => {
+        let text = '';
+        createReadStream(fifo, 'utf8')
+          .on('data', (chunk) => (text += String(chunk)))
+          .on('end', () => resolve(text))
+          .on('error', reject);
+      });
+    const first = next();
+    settings('syslog=off\n');
+    appendAudit(paths, { ...input(NOW), result: 'not sent' });
+    settings('syslog=on\n');
+    appendAudit(paths, { ...input(NOW), result: 'sent' });
+    const sent = await first;
+    expect(
+      sent
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { result: string }).result),
+    ).toEqual(['sent']);
+    const second = next();
+    settings('syslog=maybe\n');
+    appendAudit(paths, { ...input(NOW), result: 'damaged settings' }, { ...input(NOW), result: 'two' });
+    expect((await second).trim().split('\n')).toHaveLength(2);
   });
 });
 

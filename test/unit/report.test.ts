@@ -69,7 +69,21 @@ describe('all well', () => {
         { owner: 'root', with2fa: 0, without2fa: 2 },
       ],
     });
-    expect(r).toMatchObject({ loginPolicy: true, root2fa: true, orphanEntries: 0, hooksRegistered: true });
+    expect(r).toMatchObject({
+      loginPolicy: true,
+      root2fa: true,
+      orphanEntries: 0,
+      hooksRegistered: true,
+      settingsValid: true,
+      issuer: expect.any(String) as string,
+    });
+  });
+
+  it('says the issuer is unknown when cPanel’s issuer file is damaged', () => {
+    writeFileSync(paths.issuerUserdata, '{damaged');
+    expect(report().issuer).toBe('unknown');
+    writeFileSync(paths.issuerUserdata, JSON.stringify({ system_wide_issuer: 'Host Z' }));
+    expect(report().issuer).toBe('Host Z');
   });
 
   it('says unknown versions as such', () => {
