@@ -116,7 +116,7 @@ describe('a page of Manage Users', () => {
       expect(await refused({ sort })).toBe(sortMessage);
     expect(await refused({ sort: 5 })).toBe('"sort" must be text.');
     for (const page of [0, -1, 1.5, '2', true, 1_000_001])
-      expect(await refused({ page })).toBe('"page" must be a whole number from 1 to 1000000.');
+      expect(await refused({ page })).toBe('"page" must be a whole number from 1 to 1,000,000.');
     expect(await refused({ search: 7 })).toBe('"search" must be text.');
     expect(await refused({ search: 'x'.repeat(101) })).toBe('"search" is too long (at most 100 characters).');
     expect(snapshot(server.root)).toEqual(before);
