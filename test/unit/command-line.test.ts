@@ -1,0 +1,97 @@
+// `whm2fa` in-process (plugin/src/commandLine.ts) against a scratch tree: what each command
+// prints, on which stream, and its exit code. test/install/cli.test.ts runs the installed
+// command as a process; these cover the rules without a process each.
+import { rmSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCommandLine } from '../../plugin/src/commandLine';
+import type { ServerPaths } from '../../plugin/src/paths';
+import { scratchServer, storeSecrets, writeAccounts, writeStore } from '../support/fakeBridge';
+
+const T0 = 1_800_000_000;
+const K = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+
+let root: string;
+let paths: ServerPaths;
+
+const run = (...argv: string[]) => runCommandLine({ root, argv }, T0);
+
+beforeEach(() => {
+  ({ root, paths } = scratchServer('whm2fa-cli-'));
+  writeAccounts(paths, { shop1: { domains: ['shop1.example'], owner: 'reseller1' }, blog2: {} }, ['reseller1']);
+  writeStore(paths, { shop1: K });
+});
+
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+describe('whm2fa (in-process)', () => {
+  it('prints the usage on stdout for --help and help, exit 0', () => {
+    for (const argv of [['--help'], ['help'], ['status', '--help']]) {
+      const out = runCommandLine({ root, argv }, T0);
+      expect(out.exitCode).toBe(0);
+      expect(out.stdout).toMatch(/^Usage: whm2fa <command>/);
+      expect(out.stderr).toBe('');
+    }
+  });
+
+  it('refuses usage errors with exit 2, the reason and the usage on stderr', () => {
+    const cases: Array<[string[], string]> = [
+      [[], 'name a command'],
+      [['frobnicate'], 'unknown command "frobnicate"'],
+      [['list', 'shop1'], 'list takes no account name'],
+      [['remove', 'shop1'], 'remove needs --reason TEXT'],
+      [['report', 'x'], 'report takes no argument'],
+      [['report', '--json', '--prometheus'], 'report takes --json or --prometheus, not both'],
+      [['audit', 'shop1'], 'audit takes --user U'],
+      [['config'], 'config needs get, set or check'],
+    ];
+    for (const [argv, reason] of cases) {
+      const out = run(...argv);
+      expect(out.exitCode, argv.join(' ')).toBe(2);
+      if (!argv.includes('--json')) expect(out.stdout, argv.join(' ')).toBe('');
+      expect(out.stderr, argv.join(' ')).toContain(`whm2fa: ${reason}`);
+      expect(out.stderr).toContain('Usage: whm2fa');
+    }
+  });
+
+  it('answers a usage error with --json as the API envelope on stdout', () => {
+    const out = run('frobnicate', '--json');
+    expect(out.exitCode).toBe(2);
+    expect(JSON.parse(out.stdout)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: 'unknown command "frobnicate"' },
+    });
+  });
+
+  it('says an account state, in text and as JSON', () => {
+    const text = run('status', 'shop1');
+    expect(text.exitCode).toBe(0);
+    expect(text.stdout).toMatch(/^shop1: two-factor authentication ON\n/);
+    const off = run('status', 'blog2');
+    expect(off.stdout).toMatch(/^blog2: two-factor authentication off\n/);
+    const json = JSON.parse(run('status', 'shop1', '--json').stdout) as { ok: boolean; data: { enabled: boolean } };
+    expect(json.ok).toBe(true);
+    expect(json.data.enabled).toBe(true);
+  });
+
+  it('refuses an unknown account with exit 1 and the reason on stderr, changing nothing', () => {
+    const before = storeSecrets(paths);
+    const out = run('status', 'nobody');
+    expect(out).toEqual({ stdout: '', stderr: 'whm2fa: There is no account named "nobody".\n', exitCode: 1 });
+    const json = run('status', 'nobody', '--json');
+    expect(json.exitCode).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(storeSecrets(paths)).toEqual(before);
+  });
+
+  it('lists every account with its state and counts the protected ones', () => {
+    const out = run('list');
+    expect(out.exitCode).toBe(0);
+    const lines = out.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^USER\s+2FA\s+OWNER\s+DOMAIN$/);
+    expect(lines.find((l) => l.startsWith('shop1'))).toMatch(/^shop1\s+on\s+reseller1\s+shop1\.example$/);
+    expect(lines.find((l) => l.startsWith('blog2'))).toMatch(/^blog2\s+off\s+root/);
+    // Root and the reseller are accounts too.
+    expect(lines.find((l) => l.startsWith('reseller1'))).toMatch(/^reseller1\s+off\s+root/);
+    expect(lines.at(-1)).toBe('1 of 4 accounts protected');
+  });
+});
