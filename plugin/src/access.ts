@@ -72,6 +72,24 @@ export function managedView(paths: ServerPaths, caller: Caller): ManagedView {
 }
 
 /**
+ * How many of the view's accounts have 2FA (`secrets`: cPanel's store), counted over
+ * whichever is smaller, the accounts or the store's keys: a store of thousands of keys is
+ * read on every Manage Users request, and most accounts usually have no key.
+ */
+export function countProtected(view: ManagedView, secrets: ReadonlyMap<string, string>): number {
+  let count = 0;
+  if (secrets.size < view.users.length) {
+    // The view's accounts are its owners' keys but the caller (docs of ManagedView).
+    secrets.forEach((_secret, key) => {
+      if (key !== view.caller.user && view.owners.has(key)) count += 1;
+    });
+  } else {
+    for (let i = 0; i < view.users.length; i += 1) if (secrets.has(view.users[i] as string)) count += 1;
+  }
+  return count;
+}
+
+/**
  * The rows of `users` (names from `view`): domain (the first line of the domains file
  * for the account), 2FA state and when each was last reminded (`reminded`: account →
  * epoch seconds).

@@ -6,7 +6,7 @@
  */
 import { badRequest } from './errors';
 import { USERS_PAGE_SIZE } from './rules';
-import { accountRows, type ManagedAccount, type ManagedView } from './access';
+import { accountRows, countProtected, type ManagedAccount, type ManagedView } from './access';
 
 /** The columns Manage Users sorts by. */
 export const SORT_KEYS = ['user', 'domain', 'owner', 'enabled', 'lastReminded'] as const;
@@ -119,8 +119,7 @@ export function accountPage(facts: AccountFacts, query: PageQuery, pageSize = US
   const all = query.search !== '' || query.sort === 'domain' ? facts.domains() : undefined;
   const owner = (user: string): string => view.owners.get(user) ?? '';
   const domain = (user: string): string => all?.get(user) ?? '';
-  let enabled = 0;
-  for (const user of view.users) if (secrets.has(user)) enabled += 1;
+  const enabled = countProtected(view, secrets);
   const matching =
     query.search === '' ? view.users : view.users.filter((u) => matches(u, owner(u), domain(u), query.search));
   const { page, pages } = pageOf(matching.length, query.page, pageSize);

@@ -7,12 +7,16 @@ import { join } from 'node:path';
 import { readTextOrEmpty } from './store';
 import type { ServerPaths } from './paths';
 
-/** cPanel's rule for a user name (also what REMOTE_USER must match), which root also meets. */
-const USERNAME = /^[a-z0-9][a-z0-9_.-]{0,31}$/;
+/**
+ * cPanel's rule for a user name (also what REMOTE_USER must match), which root also meets:
+ * no `..` anywhere (nor `.` alone, which the first character already rules out). One
+ * pattern: it is tested on every line of cPanel's account files.
+ */
+const USERNAME = /^(?!.*\.\.)[a-z0-9][a-z0-9_.-]{0,31}$/;
 
 /** True when `name` is a well-formed cPanel or WHM user name. */
 export function isValidUsername(name: string): boolean {
-  return USERNAME.test(name) && name !== '.' && !name.includes('..');
+  return USERNAME.test(name);
 }
 
 /** `/var/cpanel/resellers`: `user:acl1,acl2` per line, spaces removed, `#` lines skipped. */
@@ -71,17 +75,21 @@ export function readOwners(paths: ServerPaths, only?: string): Map<string, strin
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const colon = text.indexOf(':', start);
-    if (colon !== -1 && colon < end && text.charCodeAt(start) !== 35 /* # */) {
-      let user = text.slice(start, colon);
-      // trim() only when there is something to trim: it costs as much as the rest of a line.
-      if (user.charCodeAt(0) <= 32 || user.charCodeAt(user.length - 1) <= 32) user = user.trim();
+    let user = colon !== -1 && colon < end ? text.slice(start, colon) : '';
+    // A valid name holds no blank (nor `#`: comment lines fail the test), so the name is
+    // trimmed only when it fails as read: trim() costs as much as the rest of a line.
+    if (user !== '' && !isValidUsername(user)) {
+      user = user.trim();
+      if (!isValidUsername(user)) user = '';
+    }
+    if (user !== '') {
       // `user: owner` as cPanel writes it; anything else is trimmed as read.
       const owner =
         text.charCodeAt(colon + 1) === 32 && end - colon - 2 === previous.length && text.startsWith(previous, colon + 2)
           ? previous
           : text.slice(colon + 1, end).trim();
       previous = owner;
-      if (owner !== '' && isValidUsername(user)) {
+      if (owner !== '') {
         if (only === undefined || owner === only) owners.set(user, owner);
         else owners.delete(user);
       }

@@ -7,7 +7,7 @@
  * It is statistics, not a rule: a damaged file reads as no history ("not known yet") and
  * is replaced by the next day's snapshot (docs/decisions/reminders-and-coverage.md).
  */
-import { serverAccounts, type ManagedView } from './access';
+import { countProtected, serverAccounts, type ManagedView } from './access';
 import { isValidUsername, readResellers } from './accounts';
 import { readSecrets } from './cpanelState';
 import { readJson, withLock, writeTextAtomic } from './store';
@@ -97,8 +97,7 @@ export function viewCounts(
   secrets: ReadonlyMap<string, string>,
 ): CoverageCounts {
   if (view.caller.isRoot) return countOwners(view.owners, secrets, readResellers(paths).keys());
-  const own = { protected: 0, total: view.users.length };
-  for (const user of view.users) if (secrets.has(user)) own.protected += 1;
+  const own = { protected: countProtected(view, secrets), total: view.users.length };
   return { server: null, resellers: new Map([[view.caller.user, own]]) };
 }
 
