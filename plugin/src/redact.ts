@@ -8,13 +8,17 @@ export function redactText(text: string): string {
  * a log. cPanel's tools can repeat what they were sent (apitool's JSON parse error echoes
  * stdin: docs/cpanel.md, "Command-line APIs"), and a key may be in any case there: so the
  * request bodies whm2fa sent are cut out whole, anything between braces goes (an echoed
- * body whm2fa did not recognise), and every base32-looking run of 16 or more characters
- * is replaced, whatever its case.
+ * body whm2fa did not recognise), the current code sent as `tfa_token` (an echo that lost
+ * its braces), and every base32-looking run of 16 or more characters is replaced, whatever
+ * its case.
  */
 export function redactCpanelWords(text: string, sent: readonly string[] = []): string {
   let out = text;
   for (const body of sent) if (body !== '') out = out.split(body).join('[request]');
-  return out.replace(/\{[^]*\}/g, '[request]').replace(/[A-Za-z2-7]{16,}/g, '[redacted]');
+  return out
+    .replace(/\{[^]*\}/g, '[request]')
+    .replace(/(tfa_token\W{0,4})\d{6}/gi, '$1[redacted]')
+    .replace(/[A-Za-z2-7]{16,}/g, '[redacted]');
 }
 
 /**

@@ -50,6 +50,16 @@ describe('redactCpanelWords', () => {
     );
   });
 
+  it('removes the current code of an echoed body that lost its braces and was not recognised', () => {
+    const echoed = `bad input (before "${body.slice(1, -1)}")`;
+    const out = redactCpanelWords(echoed, []);
+    expect(out).not.toContain('123456');
+    expect(out).not.toContain(secret);
+    expect(redactCpanelWords('tfa_token=654321 refused')).toBe('tfa_token=[redacted] refused');
+    // Six digits that are not the code stay: cPanel's own numbers are words worth keeping.
+    expect(redactCpanelWords('exit status 123456')).toBe('exit status 123456');
+  });
+
   it('keeps cPanel’s ordinary words', () => {
     expect(redactCpanelWords('The security code is invalid.')).toBe('The security code is invalid.');
     expect(redactCpanelWords('This feature is not enabled for your account.')).toBe(
