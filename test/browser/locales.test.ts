@@ -99,6 +99,17 @@ describe('the user’s language', () => {
     await eachTab(page, async (i) => expect(await englishLeft(page), `tab ${String(i)}`).toEqual([]));
   });
 
+  it('reseller1 (LOCALE=de) reads numbers as German writes them: the coverage share is “50 %”, not “50%”', async () => {
+    const page = await open(await contextFor(1280), 'reseller1');
+    let text = '';
+    await eachTab(page, async () => {
+      text += await page.locator('#whm2fa').innerText();
+    });
+    // Intl writes a German percentage with a no-break space before the sign.
+    expect(text).toMatch(/\d[\u00a0\u202f]%/);
+    expect(text).not.toMatch(/\d%/);
+  });
+
   it('root (locale: ja in ~/.cpanel_config) sees Japanese', async () => {
     const page = await open(await contextFor(1280), 'root');
     expect(await langOf(page)).toEqual(['ja', 'ltr']);

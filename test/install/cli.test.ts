@@ -188,6 +188,20 @@ describe('whm2fa doctor', () => {
       writeFileSync(qr, qrText);
     }
   });
+
+  it('names a wrapper’s bundle that loads but has no main (a wrapper would crash on it)', () => {
+    const hook = join(server.root, 'usr/local/cpanel/3rdparty/whm2fa/hook.js');
+    const hookText = readFileSync(hook, 'utf8');
+    try {
+      writeFileSync(hook, 'module.exports = { describe: () => 1 };');
+      const r = run('doctor');
+      expect(r.status, r.err).toBe(3);
+      expect(r.out).toMatch(/FAIL\s+bundles: hook\.js has no main: run install\.sh again/);
+    } finally {
+      writeFileSync(hook, hookText);
+    }
+    expect(run('doctor').out).toMatch(/ok\s+bundles: all 7 bundles load/);
+  });
 });
 
 describe('usage', () => {

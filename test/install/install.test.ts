@@ -129,6 +129,16 @@ describe('install', () => {
     expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([48, 48]);
   });
 
+  it('makes the state folder 0700 itself, even when the first sync cannot read cPanel’s store', () => {
+    // The sync at the end writes state (and so fixes a folder's mode); this one fails first.
+    const other = newTree();
+    writeFileSync(join(other, 'var/cpanel/authn/twofactor_auth/tfa_userdata.json'), '{ not json');
+    const r = install(other, '--node', process.execPath);
+    expect(r.status, r.out).toBe(0);
+    expect(r.out).toContain('whm2fa could not read cPanel');
+    expect(mode(join(other, 'var/cpanel/whm2fa'))).toBe(0o700);
+  });
+
   it('installs the page’s on-demand files, each registered as a url of the app, and drops an old release’s', () => {
     const cgi = join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa');
     const stale = join(cgi, 'page-OLDRELEASE.js');

@@ -1,7 +1,8 @@
 // `whm2fa` in-process (plugin/src/commandLine.ts) against a scratch tree: what each command
 // prints, on which stream, and its exit code. test/install/cli.test.ts runs the installed
 // command as a process; these cover the rules without a process each.
-import { rmSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../plugin/src/commandLine';
 import type { ServerPaths } from '../../plugin/src/paths';
@@ -93,5 +94,31 @@ describe('whm2fa (in-process)', () => {
     // Root and the reseller are accounts too.
     expect(lines.find((l) => l.startsWith('reseller1'))).toMatch(/^reseller1\s+off\s+root/);
     expect(lines.at(-1)).toBe('1 of 4 accounts protected');
+  });
+
+  it('takes --limit from 1 to 10000 only: 0 and 10001 are usage errors', () => {
+    for (const limit of ['0', '10001', '-1', '2.5']) {
+      const out = run('audit', '--limit', limit);
+      expect(out.exitCode, limit).toBe(2);
+      expect(out.stderr, limit).toContain('whm2fa: --limit takes a whole number from 1 to 10000');
+    }
+    expect(run('audit', '--limit', '1').exitCode).toBe(0);
+    expect(run('audit', '--limit', '10000').exitCode).toBe(0);
+  });
+
+  it('says an unexpected failure in its own words on stderr with every secret-looking run removed', () => {
+    // A damaged settings file's line is quoted in the error; a key pasted there must not reach the terminal.
+    mkdirSync(dirname(paths.ownSettingsFile), { recursive: true });
+    writeFileSync(paths.ownSettingsFile, `${K}=on\n`);
+    for (const argv of [
+      ['config', 'get'],
+      ['config', 'get', '--json'],
+    ]) {
+      const out = run(...argv);
+      expect(out.exitCode, argv.join(' ')).toBe(1);
+      expect(out.stderr, argv.join(' ')).toContain('unknown setting "[redacted]"');
+      expect(`${out.stdout}${out.stderr}`, argv.join(' ')).not.toContain(K);
+      expect(`${out.stdout}${out.stderr}`.toUpperCase(), argv.join(' ')).not.toContain(K.slice(0, 16));
+    }
   });
 });

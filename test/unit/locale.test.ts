@@ -93,6 +93,14 @@ describe('the order: cookie, own setting, server, English', () => {
     expect(requestLocale(paths, 'reseller1', 'session_locale=ja')).toBe('ja');
   });
 
+  it('an empty LOCALE= is no setting: the legacy LANG= beside it still counts, before the server’s', () => {
+    writeFileSync(paths.serverLocale, 'tr\n');
+    usersFile('reseller1', 'LOCALE=\nLANG=german\n');
+    expect(ownSetting(paths, 'reseller1')).toBe('de');
+    expect(requestLocale(paths, 'reseller1', undefined)).toBe('de');
+    expect(recipientLocale(paths, 'reseller1')).toBe('de');
+  });
+
   it('root: `locale` in root’s ~/.cpanel_config (YAML), not a users file', () => {
     usersFile('root', 'LOCALE=de\n');
     expect(requestLocale(paths, 'root', undefined)).toBe('en');
