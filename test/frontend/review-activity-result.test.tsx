@@ -1,7 +1,9 @@
 // Review of issue 17 (fresh-eye, branch r17): the Activity tab's Result column shows the
 // audit trail's English record ("failed: wrong code (1 of 5)", "turned on outside whm2fa …")
 // to a reseller reading any other language. The pseudo-locale test did not see it because its
-// only entry's result is "ok" (two letters, below plainWords' three). Fails until fixed.
+// only entry's result is "ok" (two letters, below plainWords' three). Fixed on the server:
+// an entry stores its result's message id beside the English, and audit.list answers the
+// result in the caller's language (the fake does it with the plugin's own resultIn).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fireEvent, render, screen } from '@testing-library/preact';
 import { App } from '../../frontend/src/App';
@@ -11,7 +13,8 @@ import { reset, state } from './fakeApi';
 
 beforeEach(() => {
   reset({ enabled: true, isRoot: true, policyEnabled: true, recoveryCodesLeft: 10, user: 'reseller1' });
-  // Results exactly as the server records them (plugin/src/verification.ts, reconcile, reminders.ts).
+  // Results exactly as the server records them (plugin/src/verification.ts, reconcile, reminders.ts),
+  // with their message ids.
   state.entries = [
     {
       at: '2026-01-31T12:00:00.000Z',
@@ -20,6 +23,7 @@ beforeEach(() => {
       action: 'verify',
       ip: '203.0.113.7',
       result: 'failed: wrong code (1 of 5)',
+      said: { id: 'result.wrongCode', values: { failures: 1, max: 5 } },
     },
     {
       at: '2026-01-31T11:00:00.000Z',
@@ -28,6 +32,7 @@ beforeEach(() => {
       action: 'cpanel.change',
       ip: '',
       result: 'turned on outside whm2fa (cPanel’s own pages or API)',
+      said: { id: 'result.turnedOnInCpanel' },
     },
     {
       at: '2026-01-31T10:00:00.000Z',
@@ -36,8 +41,10 @@ beforeEach(() => {
       action: 'remind',
       ip: '203.0.113.7',
       result: 'sent to the contact address',
+      said: { id: 'result.reminderSent' },
     },
   ];
+  state.apiCatalog = pseudoCatalog('api');
   setCatalog({ ...pseudoCatalog('page'), ...pseudoCatalog('admin') }, 'en');
 });
 afterEach(() => setCatalog({}, 'en'));

@@ -148,3 +148,56 @@ describe('mail', () => {
     expect(mail).toContain('Content-Type: text/plain; charset=UTF-8');
   });
 });
+
+describe('Activity', () => {
+  let trail: Server;
+  beforeAll(() => {
+    trail = makeServer({
+      accounts: withLocale('reseller1', 'de') as never,
+      secrets: { shop1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+    });
+    const dir = join(trail.root, 'usr/local/cpanel/3rdparty/whm2fa/locales/de');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'api.json'), JSON.stringify(pseudoCatalog('api', '[de]', 'de')));
+  });
+  afterAll(() => trail.cleanup());
+
+  it('answers each result in the caller’s language; the trail keeps English, and older entries stay as recorded', async () => {
+    const removed = await api(trail, 'reseller1', { action: 'users.remove', users: ['shop1'], reason: 'Lost phone' });
+    expect(removed.json()).toMatchObject({ ok: true, data: { removed: ['shop1'] } });
+    // An entry of an earlier version: English only, no message id.
+    const file = join(trail.root, 'var/cpanel/whm2fa/audit.log');
+    const old = {
+      at: '2020-01-01T00:00:00.000Z',
+      actor: 'root',
+      subject: 'shop1',
+      action: 'remove',
+      ip: '',
+      result: 'ok',
+    };
+    writeFileSync(file, `${JSON.stringify(old)}\n${readFileSync(file, 'utf8')}`);
+
+    const list = async (cookie?: string) =>
+      (
+        await api(
+          trail,
+          'reseller1',
+          { action: 'audit.list', user: 'shop1' },
+          cookie === undefined ? {} : { extraEnv: { HTTP_COOKIE: `whostmgrsession=abc; ${cookie}` } },
+        )
+      ).json().data?.entries as Array<Record<string, unknown>>;
+    const german = await list();
+    const removal = german.find((e) => e['action'] === 'admin.remove');
+    expect(removal?.['result']).toBe(pseudoCatalog('api', '[de]', 'de')['result.notConfirmed']);
+    expect(removal).not.toHaveProperty('said');
+    expect(german.find((e) => e['at'] === old.at)?.['result']).toBe('ok');
+    const english = await list('session_locale=en');
+    expect(english.find((e) => e['action'] === 'admin.remove')?.['result']).toBe(
+      'ok: identity not confirmed (no recovery code)',
+    );
+    // The record itself, and so the system log and `whm2fa audit`, stays English.
+    const stored = readFileSync(file, 'utf8');
+    expect(stored).toContain('"result":"ok: identity not confirmed (no recovery code)"');
+    expect(stored).not.toContain('[de]');
+  });
+});
