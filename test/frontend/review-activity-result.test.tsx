@@ -58,3 +58,15 @@ describe('review of issue 17: Activity in another language', () => {
     expect(plainWords(table.textContent ?? '', data)).toEqual([]);
   });
 });
+
+describe('review of issue 17: the narrow-screen cards', () => {
+  it('name each cell by its column in the page’s language (the stylesheet shows data-label)', async () => {
+    render(<App />);
+    fireEvent.click(await screen.findByRole('tab', { name: pseudoText('Activity') }));
+    const row = (await screen.findByRole('table')).querySelector('tbody tr');
+    const labels = [...(row?.querySelectorAll('td') ?? [])].map((td) => td.getAttribute('data-label'));
+    const admin = pseudoCatalog('admin');
+    const columns = ['who', 'account', 'what', 'result', 'from'].map((c) => admin[`activity.column.${c}`]);
+    expect(labels).toEqual([null, ...columns]);
+  });
+});
