@@ -177,16 +177,17 @@ describe('Activity', () => {
     };
     writeFileSync(file, `${JSON.stringify(old)}\n${readFileSync(file, 'utf8')}`);
 
-    const list = async (cookie?: string) =>
+    const list = async (cookie?: string, user = 'shop1') =>
       (
         await api(
           trail,
           'reseller1',
-          { action: 'audit.list', user: 'shop1' },
+          { action: 'audit.list', user },
           cookie === undefined ? {} : { extraEnv: { HTTP_COOKIE: `whostmgrsession=abc; ${cookie}` } },
         )
       ).json().data?.entries as Array<Record<string, unknown>>;
     const german = await list();
+    expect(german.length).toBeGreaterThan(1);
     const removal = german.find((e) => e['action'] === 'admin.remove');
     expect(removal?.['result']).toBe(pseudoCatalog('api', '[de]', 'de')['result.notConfirmed']);
     expect(removal).not.toHaveProperty('said');
@@ -194,6 +195,12 @@ describe('Activity', () => {
     const english = await list('session_locale=en');
     expect(english.find((e) => e['action'] === 'admin.remove')?.['result']).toBe(
       'ok: identity not confirmed (no recovery code)',
+    );
+    // A value of the result (an issuer the reseller set) goes into the caller's words.
+    expect((await api(trail, 'reseller1', { action: 'settings.set', issuer: 'My Host' })).json().ok).toBe(true);
+    const issuer = (await list(undefined, 'reseller1')).find((e) => e['action'] === 'issuer.set');
+    expect(issuer?.['result']).toBe(
+      (pseudoCatalog('api', '[de]', 'de')['result.issuerSet'] as string).replace('{issuer}', 'My Host'),
     );
     // The record itself, and so the system log and `whm2fa audit`, stays English.
     const stored = readFileSync(file, 'utf8');
