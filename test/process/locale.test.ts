@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, callCgi, cpanelSecrets, mails, makeServer, TOP, type Server } from '../support/server';
+import { api, callCgi, cpanelSecrets, mails, makeServer, replaceTool, TOP, type Server } from '../support/server';
 import { pseudoCatalog } from '../support/pseudoLocale';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { DEFAULT_ACCOUNTS } from '../../scripts/fake-cpanel/tree.mjs';
@@ -154,7 +154,7 @@ describe('Activity', () => {
   beforeAll(() => {
     trail = makeServer({
       accounts: withLocale('reseller1', 'de') as never,
-      secrets: { shop1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+      secrets: { shop1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', reseller1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
     });
     const dir = join(trail.root, 'usr/local/cpanel/3rdparty/whm2fa/locales/de');
     mkdirSync(dir, { recursive: true });
@@ -206,5 +206,27 @@ describe('Activity', () => {
     const stored = readFileSync(file, 'utf8');
     expect(stored).toContain('"result":"ok: identity not confirmed (no recovery code)"');
     expect(stored).not.toContain('[de]');
+  });
+
+  it('a key cPanel kept without words of its own is said in the caller’s language, not in English', async () => {
+    // cPanel's answer names the account as failed, with something that is not text.
+    const keeps =
+      '#!/bin/sh\necho \'{"metadata":{"result":1,"reason":"OK"},"data":{"users_modified":[],"failed":{"reseller1":{"x":1}}}}\'\n';
+    const restore = replaceTool(trail, 'whmapi1', keeps);
+    let failed: Record<string, string>;
+    try {
+      const r = await api(
+        trail,
+        'root',
+        { action: 'users.remove', users: ['reseller1'], reason: 'Lost phone' },
+        {
+          extraEnv: { HTTP_COOKIE: 'whostmgrsession=abc; session_locale=de' },
+        },
+      );
+      failed = (r.json().data as { failed: Record<string, string> }).failed;
+    } finally {
+      restore();
+    }
+    expect(failed).toEqual({ reseller1: pseudoCatalog('api', '[de]', 'de')['removal.keptKey'] });
   });
 });
