@@ -48,6 +48,19 @@ export async function loadLanguage(locale: string, lang: string, version: string
   files = { locale, version };
 }
 
+/**
+ * After a language file could not be loaded, the page is drawn in English: `<html>` and the
+ * page's own element then say English, left to right, so screen readers, fonts and the
+ * layout's direction match the words (not Arabic's right to left around English text).
+ */
+export function markEnglish(mount: HTMLElement): void {
+  for (const element of [document.documentElement, mount]) {
+    element.lang = 'en';
+    element.dir = 'ltr';
+  }
+  mount.dataset['locale'] = 'en';
+}
+
 /** Loads the admin tabs' words in the page's language (nothing to do in English). */
 export async function loadAdminWords(): Promise<void> {
   if (files === undefined) return;

@@ -5,6 +5,7 @@
  * read (access.ts), so the rules here are tested without a server.
  */
 import { badRequest } from './errors';
+import { t } from './messages';
 import { USERS_PAGE_SIZE } from './rules';
 import { accountRows, countProtected, type ManagedAccount, type ManagedView } from './access';
 
@@ -57,8 +58,7 @@ export const MAX_PAGE = 1_000_000;
 export function pageQuery(search: string, sort: string, page: number): PageQuery {
   const descending = sort.startsWith('-');
   const key = descending ? sort.slice(1) : sort;
-  if (!isSortKey(key))
-    throw badRequest(`"sort" must be one of ${SORT_KEYS.join(', ')}, or one of them after "-" for the reverse order.`);
+  if (!isSortKey(key)) throw badRequest(t('param.badSort', { keys: SORT_KEYS.join(', ') }));
   return { search: search.trim().toLowerCase(), sort: key, descending, page };
 }
 

@@ -23,6 +23,7 @@ import { cleanTextMembers } from './userText';
 import { readOwnSettings, type OwnSettings } from './settingsFile';
 import { sendToSyslog } from './syslog';
 import type { ServerPaths } from './paths';
+import { record, type Said } from './messages';
 
 /** Past this size the active log is rotated into a compressed segment. */
 export const ROTATE_BYTES = 1024 * 1024;
@@ -71,12 +72,25 @@ export interface AuditEntry {
   readonly owner?: string;
   readonly action: AuditAction;
   readonly ip: string;
+  /** What came of it, in English: the record (the system log, `whm2fa audit`). */
   readonly result: string;
+  /**
+   * The result's message id and values, for results whm2fa words itself, so a reader can
+   * be told it in their language (auditResult.ts). Missing on older entries and on
+   * results that carry cPanel's own words.
+   */
+  readonly said?: Said;
   readonly reason?: string;
 }
 
-/** What a caller gives to record an entry: the time as epoch seconds; the owner is looked up here. */
-export type AuditInput = Omit<AuditEntry, 'at' | 'owner'> & { readonly epochSeconds: number };
+/**
+ * What a caller gives to record an entry: the time as epoch seconds; the owner is looked
+ * up here. A result given as {@link Said} is stored in English and with its id.
+ */
+export type AuditInput = Omit<AuditEntry, 'at' | 'owner' | 'result' | 'said'> & {
+  readonly epochSeconds: number;
+  readonly result: string | Said;
+};
 
 function entryLine(input: AuditInput, owner: string): string {
   const entry: AuditEntry = {
@@ -86,7 +100,9 @@ function entryLine(input: AuditInput, owner: string): string {
     owner,
     action: input.action,
     ip: input.ip,
-    result: input.result,
+    ...(typeof input.result === 'string'
+      ? { result: input.result }
+      : { result: record(input.result), said: input.result }),
     ...(input.reason === undefined ? {} : { reason: input.reason }),
   };
   return JSON.stringify(entry);

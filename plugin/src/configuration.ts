@@ -4,7 +4,7 @@
  * kept in whm2fa's settings (see settings.ts for why).
  */
 import { cpanelFailed, forbidden } from './errors';
-import { t } from './messages';
+import { said, t } from './messages';
 import { appendAudit, appendAuditLocked } from './audit';
 import { CpanelCallError } from './cpanel';
 import { policyEnabled, readCpanelIssuers, serverHostname } from './cpanelState';
@@ -67,6 +67,9 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
   const issuer = validIssuer(input);
   const result = issuer === '' ? 'reset to default' : `set to "${issuer}"`;
+  // Said in the reader's language where whm2fa words it all (a cPanel reason stays English).
+  const own = issuer === '' ? said('result.issuerReset') : said('result.issuerSet', { issuer });
+  const systemWide = issuer === '' ? said('result.systemIssuerReset') : said('result.systemIssuerSet', { issuer });
   if (caller.isRoot) {
     limitRate(ctx, 'issuer.set');
     const failure = attempt(() => ctx.cpanel.setSystemIssuer(issuer));
@@ -79,7 +82,12 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
       subject: caller.user,
       action: 'issuer.set',
       ip: ctx.ip,
-      result: saved ? `system-wide ${result}${saidBy(failure)}` : `failed: system-wide not ${result}${saidBy(failure)}`,
+      result:
+        saved && failure === undefined
+          ? systemWide
+          : saved
+            ? `system-wide ${result}${saidBy(failure)}`
+            : `failed: system-wide not ${result}${saidBy(failure)}`,
     });
     if (!saved) {
       throw cpanelFailed(
@@ -94,7 +102,7 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
       const settings = readSettings(paths);
       writeSettings(paths, { ...settings, issuers: { ...settings.issuers, [caller.user]: issuer } });
       appendAuditLocked(paths, [
-        { epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result },
+        { epochSeconds, actor: caller.user, subject: caller.user, action: 'issuer.set', ip: ctx.ip, result: own },
       ]);
     });
   }
@@ -118,7 +126,10 @@ export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
     subject: caller.user,
     action: 'policy.set',
     ip: ctx.ip,
-    result: `${refused ? 'failed: still ' : ''}${now ? 'on' : 'off'}${saidBy(failure)}`,
+    result:
+      failure === undefined
+        ? said(now ? 'result.policyOn' : 'result.policyOff')
+        : `${refused ? 'failed: still ' : ''}${now ? 'on' : 'off'}${saidBy(failure)}`,
   });
   if (refused) {
     throw cpanelFailed(t(enabled ? 'policy.notTurnedOn' : 'policy.notTurnedOff', { said: cpanelSaid(failure) }));

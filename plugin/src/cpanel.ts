@@ -279,9 +279,10 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
         ? data['users_modified'].filter((u): u is string => typeof u === 'string')
         : [];
       const failedUsers = new Map<string, string>();
-      for (const [user, reason] of Object.entries(asRecord(data['failed']))) {
-        failedUsers.set(user, typeof reason === 'string' ? said(reason, undefined) : 'cPanel could not remove it.');
-      }
+      // Only cPanel's own words are passed on; without them the read-back's kept key speaks
+      // (removal.ts), in the caller's language.
+      for (const [user, reason] of Object.entries(asRecord(data['failed'])))
+        if (typeof reason === 'string') failedUsers.set(user, said(reason, undefined));
       return { removed: modified, failed: failedUsers };
     },
     setPolicy(enabled) {

@@ -189,7 +189,7 @@ export function cancelEnrollment(ctx: RequestContext): void {
       subject: caller.user,
       action: 'enroll.cancel',
       ip: ctx.ip,
-      result: 'ok',
+      result: said('result.ok'),
     });
   }
 }

@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { Whm2faError } from './errors';
-import { t, utcClock } from './messages';
+import { said, t, utcClock, type ApiMessageId } from './messages';
 import { appendAuditLocked, type AuditAction } from './audit';
 import { readJson, withLock, writeJsonAtomic } from './store';
 import type { RequestContext } from './context';
@@ -133,9 +133,9 @@ export function firstRefusalWhileLocked(
   return true;
 }
 
-const WHAT: Readonly<Record<LimitedAction, string>> = Object.freeze({
-  'issuer.set': 'issuer changes',
-  'enroll.start': 'new setups',
+const REFUSED: Readonly<Record<LimitedAction, ApiMessageId>> = Object.freeze({
+  'issuer.set': 'result.tooManyIssuerChanges',
+  'enroll.start': 'result.tooManySetups',
 });
 
 /**
@@ -156,7 +156,7 @@ export function chargeLocked(ctx: RequestContext, action: LimitedAction): void {
         subject: caller.user,
         action: auditAction,
         ip: ctx.ip,
-        result: `refused: too many ${WHAT[action]}, retry after ${iso(taken.retryAt)}`,
+        result: said(REFUSED[action], { time: iso(taken.retryAt) }),
       },
     ]);
   }

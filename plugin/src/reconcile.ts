@@ -12,6 +12,7 @@ import { keyFingerprint } from './keyFingerprint';
 import { readJson, removeFile, withLock, writeJsonAtomic } from './store';
 import { StateError } from './errors';
 import type { ServerPaths } from './paths';
+import { said, type Said } from './messages';
 
 type Known = Map<string, string>;
 
@@ -78,10 +79,10 @@ export function forgetExpectedLocked(paths: ServerPaths, user: string): void {
   if (expected.delete(user)) writeExpected(paths, expected);
 }
 
-function describeChange(before: string | undefined, after: string | undefined): string {
-  if (before === undefined) return 'turned on outside whm2fa (cPanel’s own pages or API)';
-  if (after === undefined) return 'turned off outside whm2fa (cPanel’s own pages or API)';
-  return 'key replaced outside whm2fa (cPanel’s own pages or API)';
+function describeChange(before: string | undefined, after: string | undefined): Said {
+  if (before === undefined) return said('result.turnedOnInCpanel');
+  if (after === undefined) return said('result.turnedOffInCpanel');
+  return said('result.keyReplacedInCpanel');
 }
 
 /**

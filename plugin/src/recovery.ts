@@ -4,7 +4,7 @@
  * check, so the codes shown are the codes kept. The old codes stop working.
  */
 import { Whm2faError } from './errors';
-import { t } from './messages';
+import { said, t } from './messages';
 import { appendAudit } from './audit';
 import { secretOf } from './cpanelState';
 import { keyFingerprint } from './keyFingerprint';
@@ -46,7 +46,7 @@ export async function regenerateRecoveryCodes(ctx: RequestContext, code: string)
       subject: user,
       action: 'recovery.regenerate',
       ip: ctx.ip,
-      result: 'ok',
+      result: said('result.ok'),
     }),
   );
   notify(paths, { kind: 'recovery-regenerated', user, actor: user, ip: ctx.ip, epochSeconds });

@@ -230,7 +230,7 @@ export function remindUsers(ctx: RequestContext, users: readonly string[]): Remi
     subject: user,
     action: 'remind',
     ip: ctx.ip,
-    result: 'sent to the contact address',
+    result: said('result.reminderSent'),
   }));
   const recorded = bestEffort(() =>
     withLock(paths.lockFile, () => {

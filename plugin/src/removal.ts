@@ -18,7 +18,7 @@ import { bestEffort, withLock } from './store';
 import { rememberKeysLocked } from './reconcile';
 import { MAX_REASON_LENGTH } from './rules';
 import { cleanUserText } from './userText';
-import { t, tell } from './messages';
+import { said, t, tell, type Said } from './messages';
 import type { RequestContext } from './context';
 import type { ServerPaths } from './paths';
 
@@ -79,7 +79,7 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
   if (secret === undefined) throw notEnabled();
   verifyCodes({ paths, user, actor: user, ip: ctx.ip, epochSeconds, checks: [{ secret, code }] });
   const readBack = removeAndReadBack(ctx, [user]);
-  const entry = (result: string): AuditInput => ({
+  const entry = (result: string | Said): AuditInput => ({
     epochSeconds,
     actor: user,
     subject: user,
@@ -98,7 +98,7 @@ export async function removeOwn(ctx: RequestContext, code: string): Promise<{ wa
       rememberKeysLocked(paths, new Map([[user, undefined]]));
       const note =
         readBack.callProblem === undefined ? '' : `: cPanel reported ${readBack.callProblem}, but the key is gone`;
-      appendAuditLocked(paths, [entry(`ok${note}`)]);
+      appendAuditLocked(paths, [entry(note === '' ? said('result.ok') : `ok${note}`)]);
     }),
   );
   notify(paths, { kind: 'removed', user, actor: user, ip: ctx.ip, epochSeconds });
@@ -131,8 +131,8 @@ function optionalReason(input: string | undefined): string | undefined {
 }
 
 /** What an administrator's removal records about who asked for it. */
-const CONFIRMED = 'ok: identity confirmed with a recovery code';
-const NOT_CONFIRMED = 'ok: identity not confirmed (no recovery code)';
+const CONFIRMED = said('result.confirmed');
+const NOT_CONFIRMED = said('result.notConfirmed');
 
 /** Options of an administrator's removal. */
 export interface AdminRemoveOptions {

@@ -7,7 +7,7 @@
  * checked here too, with the same counter and lock, and spent in the same write.
  */
 import { Whm2faError } from './errors';
-import { t, utcClock } from './messages';
+import { said, t, utcClock, type Said } from './messages';
 import { appendAuditLocked, type AuditInput } from './audit';
 import { verifyCode } from './totp';
 import {
@@ -71,7 +71,7 @@ const REPLAY_NOTE_SECONDS = 300;
 /** Verifies the codes and records the outcome; throws a coded error when they do not pass. */
 export function verifyCodes(request: VerifyRequest): void {
   const { paths, user, epochSeconds } = request;
-  const audit = (action: 'verify' | 'lock', result: string): AuditInput => ({
+  const audit = (action: 'verify' | 'lock', result: Said): AuditInput => ({
     epochSeconds,
     actor: request.actor,
     subject: user,
@@ -87,7 +87,7 @@ export function verifyCodes(request: VerifyRequest): void {
     if (lockedUntil !== undefined) {
       // Recorded once per lock period: hammering a locked account cannot flood the trail.
       if (firstRefusalWhileLocked(paths, user, lockedUntil, epochSeconds))
-        appendAuditLocked(paths, [audit('verify', 'refused: locked')]);
+        appendAuditLocked(paths, [audit('verify', said('result.verifyLocked'))]);
       return new Whm2faError('LOCKED', lockMessage(lockedUntil), { lockedUntil: iso(lockedUntil) });
     }
     const accepted = new Map<string, number>();
@@ -137,7 +137,7 @@ export function verifyCodes(request: VerifyRequest): void {
       // REPLAY_NOTE_SECONDS, so replaying one code cannot push older entries out.
       const windowEnd = (Math.floor(epochSeconds / REPLAY_NOTE_SECONDS) + 1) * REPLAY_NOTE_SECONDS;
       if (firstRefusalWhileLocked(paths, `replay#${user}`, windowEnd, epochSeconds))
-        appendAuditLocked(paths, [audit('verify', 'refused: code already used')]);
+        appendAuditLocked(paths, [audit('verify', said('result.codeReused'))]);
       return new Whm2faError('CODE_REPLAYED', t('verify.replayed'), { fields: replayed });
     }
     const { lockedUntil: _lock, ...rest } = state;
@@ -157,21 +157,22 @@ export function verifyCodes(request: VerifyRequest): void {
     state: UserState,
     fields: string[],
     recovery: boolean,
-    said: string = recovery ? t('verify.recoveryWrong') : t('verify.wrong'),
+    told: string = recovery ? t('verify.recoveryWrong') : t('verify.wrong'),
   ): Whm2faError {
     const failures = state.failures + 1;
-    const what = recovery ? 'wrong recovery code' : 'wrong code';
-    const message = said;
+    const failed = (failures: number): Said =>
+      said(recovery ? 'result.wrongRecoveryCode' : 'result.wrongCode', { failures, max: MAX_FAILURES });
+    const message = told;
     if (failures < MAX_FAILURES) {
       writeUserState(paths, user, { ...state, failures });
-      appendAuditLocked(paths, [audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`)]);
+      appendAuditLocked(paths, [audit('verify', failed(failures))]);
       return new Whm2faError('CODE_INVALID', message, { fields });
     }
     const lockedUntil = epochSeconds + lockSecondsAfter(state.lockCount);
     writeUserState(paths, user, { ...state, failures: 0, lockCount: state.lockCount + 1, lockedUntil });
     appendAuditLocked(paths, [
-      audit('verify', `failed: ${what} (${String(failures)} of ${String(MAX_FAILURES)})`),
-      audit('lock', `locked until ${iso(lockedUntil)}`),
+      audit('verify', failed(failures)),
+      audit('lock', said('result.lockedUntil', { time: iso(lockedUntil) })),
     ]);
     return new Whm2faError('CODE_INVALID', t('join.sentences', { first: message, second: lockMessage(lockedUntil) }), {
       lockedUntil: iso(lockedUntil),

@@ -128,6 +128,21 @@ describe('the user’s language', () => {
   });
 });
 
+describe('a language file that cannot be loaded', () => {
+  it('leaves the page in English, and says so: <html lang="en" dir="ltr">, not Arabic right to left', async () => {
+    const context = await contextFor(1280, 'ar');
+    await context.route(/\/locale-ar(-admin)?\.js/, (route) => route.fulfill({ status: 404, body: '' }));
+    const page = await open(context, 'reseller1');
+    await page.getByRole('tab', { name: 'Manage my Account' }).waitFor();
+    expect(await langOf(page)).toEqual(['en', 'ltr']);
+    const mount = await page.evaluate(() => {
+      const m = document.getElementById('whm2fa');
+      return [m?.lang, m?.dir, m?.dataset['locale']];
+    });
+    expect(mount).toEqual(['en', 'ltr', 'en']);
+  });
+});
+
 /**
  * axe rules not run while a language is a pseudo-locale: its padding words make a button's
  * visible text differ from its longer accessible name, which a translation must not do.

@@ -15,7 +15,10 @@ import { BURST, rateLimited, REFILL_SECONDS, type LimitedAction } from '../../pl
 import { validReason } from '../../plugin/src/removal';
 import { MAX_USERS_SEARCH_LENGTH } from '../../plugin/src/rules';
 import { FIRST_LOCK_SECONDS, lockMessage } from '../../plugin/src/verification';
-import { english } from '../../plugin/src/messages';
+import { english, type ApiMessageId, type Words } from '../../plugin/src/messages';
+import { resultIn } from '../../plugin/src/auditResult';
+import { formatMessage, type Catalog } from '../../plugin/src/messageFormat';
+import apiEnglish from '../../locales/en/api.json';
 
 // The server's own words for a wrong or malformed code (English: the page's tests run in English).
 const WRONG_MESSAGE = english('verify.wrong');
@@ -49,12 +52,22 @@ export function recoveryCodes(n: number): string[] {
   return Array.from({ length: 10 }, (_, i) => `${'ABCDEFGHJK'[i] ?? 'A'}${String(n + 2).padStart(3, '2')}-QRST-UVWX`);
 }
 
+/** An audit entry as the trail stores it, with its result's message id and values when it has them. */
+type FakeEntry = Partial<
+  Record<'at' | 'actor' | 'subject' | 'owner' | 'action' | 'ip' | 'result' | 'reason', string>
+> & {
+  said?: { id: string; values?: Record<string, string | number> };
+};
+
 export const state = {
   status: { ...DEFAULT_STATUS },
   users: [] as Array<{ user: string; domain: string; owner: string; enabled: boolean; lastReminded?: string | null }>,
   /** users.list's coverage (the plugin computes it from its daily snapshots). */
   coverage: { server: null, resellers: [] } as CoverageReport,
-  entries: [] as Array<Record<string, string>>,
+  /** The trail as stored: an entry may carry its result's message id and values (`said`). */
+  entries: [] as FakeEntry[],
+  /** The caller's language of the server's messages (audit.list's results); English when empty. */
+  apiCatalog: {} as Catalog,
   issuer: 'whm.example.test',
   systemWideIssuer: 'whm.example.test',
   /** Keys made so far; the newest is the pending one while `status.pendingKeyId` names it. */
@@ -118,6 +131,7 @@ export function reset(overrides: Partial<typeof state.status> = {}): void {
     { user: 'shop2', domain: 'shop2.example.com', owner: 'reseller1', enabled: false },
   ];
   state.entries = [];
+  state.apiCatalog = {};
   state.issuer = 'whm.example.test';
   state.systemWideIssuer = 'whm.example.test';
   state.keys = 0;
@@ -407,7 +421,19 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
           (e['at'] ?? '') < before ||
           (e['at'] === before && skip !== undefined && (atBefore += 1) > skip)),
     );
-    return ok({ entries: older.slice(0, limit) });
+    // As the plugin does: the result in the caller's language where the entry names its message.
+    const catalog: Catalog = { ...apiEnglish, ...state.apiCatalog };
+    const words: Words<ApiMessageId> = {
+      locale: 'en',
+      tag: 'en',
+      text: (id, v) => formatMessage(catalog[id] ?? id, 'en', v),
+    };
+    return ok({
+      entries: older.slice(0, limit).map((entry) => {
+        const { said: _said, ...shown } = entry;
+        return { ...shown, result: resultIn({ result: entry['result'] ?? '', said: entry.said }, words) };
+      }),
+    });
   },
 };
 

@@ -69,6 +69,15 @@ describe('Manage my Account: set up', () => {
     expect(calls.map((c) => c.action)).toEqual(['status', 'status', 'enroll.start']);
   });
 
+  it('keeps values left to right on an inline wrapper, so right to left they sit beside their labels', async () => {
+    await openSetup();
+    // A whole cell marked dir="ltr" would start at the far left in Arabic, away from its label.
+    const cells = [...document.querySelectorAll('.whm2fa-key dd')];
+    expect(cells.map((dd) => dd.getAttribute('dir'))).toEqual([null, null, null, null]);
+    for (const value of ['reseller1', 'whm.example.test', 'ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567'])
+      expect(screen.getByText(value).closest('[dir]')?.getAttribute('dir')).toBe('ltr');
+  });
+
   it('sends the right code with spaces removed and the key’s name, then says what happens at login', async () => {
     await openSetup();
     const code = codeNow(SECRET);

@@ -516,6 +516,22 @@ describe('tabs by keyboard', () => {
     fireEvent.keyDown(screen.getByRole('tab', { name: 'Activity' }), { key: 'ArrowRight' });
     expect(screen.getByRole('tab', { name: 'Manage my Account' }).getAttribute('aria-selected')).toBe('true');
   });
+
+  it('right to left, the arrows follow the tabs as they are drawn: ArrowLeft is the next tab', async () => {
+    // index.cgi puts dir="rtl" on the page's own element for Arabic.
+    render(
+      <div dir="rtl">
+        <App />
+      </div>,
+    );
+    const first = await screen.findByRole('tab', { name: 'Manage my Account' });
+    fireEvent.keyDown(first, { key: 'ArrowLeft' });
+    expect(screen.getByRole('tab', { name: 'Manage Users' }).getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(screen.getByRole('tab', { name: 'Manage Users' }), { key: 'ArrowRight' });
+    expect(first.getAttribute('aria-selected')).toBe('true');
+    fireEvent.keyDown(first, { key: 'ArrowRight' });
+    expect(screen.getByRole('tab', { name: 'Activity' }).getAttribute('aria-selected')).toBe('true');
+  });
 });
 
 describe('the tab is in the URL', () => {

@@ -8,7 +8,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, callCgi, cpanelSecrets, mails, makeServer, TOP, type Server } from '../support/server';
+import { api, callCgi, cpanelSecrets, mails, makeServer, replaceTool, TOP, type Server } from '../support/server';
 import { pseudoCatalog } from '../support/pseudoLocale';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { DEFAULT_ACCOUNTS } from '../../scripts/fake-cpanel/tree.mjs';
@@ -146,5 +146,87 @@ describe('mail', () => {
     // The sender's name is in the recipient's language too, as RFC 2047 words.
     expect(mail).toMatch(/^From: =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=(\r?\n =\?UTF-8\?B\?[A-Za-z0-9+/=]+\?=)* <root@/m);
     expect(mail).toContain('Content-Type: text/plain; charset=UTF-8');
+  });
+});
+
+describe('Activity', () => {
+  let trail: Server;
+  beforeAll(() => {
+    trail = makeServer({
+      accounts: withLocale('reseller1', 'de') as never,
+      secrets: { shop1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', reseller1: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP' },
+    });
+    const dir = join(trail.root, 'usr/local/cpanel/3rdparty/whm2fa/locales/de');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'api.json'), JSON.stringify(pseudoCatalog('api', '[de]', 'de')));
+  });
+  afterAll(() => trail.cleanup());
+
+  it('answers each result in the caller’s language; the trail keeps English, and older entries stay as recorded', async () => {
+    const removed = await api(trail, 'reseller1', { action: 'users.remove', users: ['shop1'], reason: 'Lost phone' });
+    expect(removed.json()).toMatchObject({ ok: true, data: { removed: ['shop1'] } });
+    // An entry of an earlier version: English only, no message id.
+    const file = join(trail.root, 'var/cpanel/whm2fa/audit.log');
+    const old = {
+      at: '2020-01-01T00:00:00.000Z',
+      actor: 'root',
+      subject: 'shop1',
+      action: 'remove',
+      ip: '',
+      result: 'ok',
+    };
+    writeFileSync(file, `${JSON.stringify(old)}\n${readFileSync(file, 'utf8')}`);
+
+    const list = async (cookie?: string, user = 'shop1') =>
+      (
+        await api(
+          trail,
+          'reseller1',
+          { action: 'audit.list', user },
+          cookie === undefined ? {} : { extraEnv: { HTTP_COOKIE: `whostmgrsession=abc; ${cookie}` } },
+        )
+      ).json().data?.entries as Array<Record<string, unknown>>;
+    const german = await list();
+    expect(german.length).toBeGreaterThan(1);
+    const removal = german.find((e) => e['action'] === 'admin.remove');
+    expect(removal?.['result']).toBe(pseudoCatalog('api', '[de]', 'de')['result.notConfirmed']);
+    expect(removal).not.toHaveProperty('said');
+    expect(german.find((e) => e['at'] === old.at)?.['result']).toBe('ok');
+    const english = await list('session_locale=en');
+    expect(english.find((e) => e['action'] === 'admin.remove')?.['result']).toBe(
+      'ok: identity not confirmed (no recovery code)',
+    );
+    // A value of the result (an issuer the reseller set) goes into the caller's words.
+    expect((await api(trail, 'reseller1', { action: 'settings.set', issuer: 'My Host' })).json().ok).toBe(true);
+    const issuer = (await list(undefined, 'reseller1')).find((e) => e['action'] === 'issuer.set');
+    expect(issuer?.['result']).toBe(
+      (pseudoCatalog('api', '[de]', 'de')['result.issuerSet'] as string).replace('{issuer}', 'My Host'),
+    );
+    // The record itself, and so the system log and `whm2fa audit`, stays English.
+    const stored = readFileSync(file, 'utf8');
+    expect(stored).toContain('"result":"ok: identity not confirmed (no recovery code)"');
+    expect(stored).not.toContain('[de]');
+  });
+
+  it('a key cPanel kept without words of its own is said in the caller’s language, not in English', async () => {
+    // cPanel's answer names the account as failed, with something that is not text.
+    const keeps =
+      '#!/bin/sh\necho \'{"metadata":{"result":1,"reason":"OK"},"data":{"users_modified":[],"failed":{"reseller1":{"x":1}}}}\'\n';
+    const restore = replaceTool(trail, 'whmapi1', keeps);
+    let failed: Record<string, string>;
+    try {
+      const r = await api(
+        trail,
+        'root',
+        { action: 'users.remove', users: ['reseller1'], reason: 'Lost phone' },
+        {
+          extraEnv: { HTTP_COOKIE: 'whostmgrsession=abc; session_locale=de' },
+        },
+      );
+      failed = (r.json().data as { failed: Record<string, string> }).failed;
+    } finally {
+      restore();
+    }
+    expect(failed).toEqual({ reseller1: pseudoCatalog('api', '[de]', 'de')['removal.keptKey'] });
   });
 });

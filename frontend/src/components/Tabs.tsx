@@ -15,10 +15,14 @@ export function Tabs(props: {
 }) {
   const move = (e: KeyboardEvent, index: number) => {
     const count = props.tabs.length;
+    // The arrows move the way the tabs are drawn: right to left (Arabic), the next tab is on the left.
+    const rtl = (e.currentTarget as HTMLElement).closest('[dir]')?.getAttribute('dir') === 'rtl';
+    const forward = rtl ? 'ArrowLeft' : 'ArrowRight';
+    const back = rtl ? 'ArrowRight' : 'ArrowLeft';
     const next =
-      e.key === 'ArrowRight'
+      e.key === forward
         ? (index + 1) % count
-        : e.key === 'ArrowLeft'
+        : e.key === back
           ? (index - 1 + count) % count
           : e.key === 'Home'
             ? 0

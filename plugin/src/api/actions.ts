@@ -4,7 +4,7 @@
  * line gets the same rules.
  */
 import { badRequest } from '../errors';
-import { t } from '../messages';
+import { requestWords, t } from '../messages';
 import { auditVisibility, managedView } from '../access';
 import {
   countCoverage,
@@ -16,6 +16,7 @@ import {
 } from '../coverage';
 import { lastReminders, remindUsers } from '../reminders';
 import { listAudit } from '../audit';
+import { resultIn } from '../auditResult';
 import { cancelEnrollment, confirmEnrollment, startEnrollment } from '../enrollment';
 import { removeForUsers, removeOwn } from '../removal';
 import { regenerateRecoveryCodes } from '../recovery';
@@ -86,7 +87,15 @@ function auditList(ctx: RequestContext, params: Params): ActionData['audit.list'
     visible: (e) =>
       (user === undefined || e.subject === user) && (action === undefined || e.action === action) && visible(e),
   });
-  return { entries };
+  // The result in the caller's language where the entry says which message it is; the
+  // stored English stays in the trail (and in `whm2fa audit`).
+  const words = requestWords();
+  return {
+    entries: entries.map((entry) => {
+      const { said: _said, ...shown } = entry;
+      return { ...shown, result: resultIn(entry, words) };
+    }),
+  };
 }
 
 /**

@@ -34,8 +34,8 @@ export interface UsersListParams {
   readonly page?: number;
 }
 
-/** One Activity entry as `audit.list` answers it. */
-export type AuditEntryData = StoredAuditEntry;
+/** One Activity entry as `audit.list` answers it: `result` in the caller's language where it can be. */
+export type AuditEntryData = Omit<StoredAuditEntry, 'said'>;
 
 /** Every action's `data`, by action name. */
 export interface ActionData {

@@ -54,16 +54,20 @@ export function ActivityTable({ entries }: { entries: readonly AuditEntry[] }) {
               <td>
                 <time dateTime={e.at}>{localTime(e.at)}</time>
               </td>
-              <td>{e.actor}</td>
-              <td>{e.subject}</td>
-              <td>{actionLabel(e.action)}</td>
-              <td>
+              {/* Labelled for the narrow-screen cards, where the header row is hidden (app.css). */}
+              <td data-label={t('activity.column.who')}>{e.actor}</td>
+              <td data-label={t('activity.column.account')}>{e.subject}</td>
+              <td data-label={t('activity.column.what')}>{actionLabel(e.action)}</td>
+              <td data-label={t('activity.column.result')}>
                 {e.result.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, localTime)}
                 {e.reason === undefined ? null : (
                   <span class="whm2fa-reason">{t('activity.reason', { reason: e.reason })}</span>
                 )}
               </td>
-              <td dir="ltr">{e.ip}</td>
+              {/* Left to right on the address only, so in Arabic the label stays beside it. */}
+              <td data-label={t('activity.column.from')}>
+                <bdi dir="ltr">{e.ip}</bdi>
+              </td>
             </tr>
           ))}
         </tbody>

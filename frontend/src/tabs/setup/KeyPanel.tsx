@@ -35,9 +35,14 @@ export function KeyPanel({ enrollment }: { enrollment: Enrollment }) {
       </div>
       <dl class="whm2fa-key">
         <dt>{t('key.account')}</dt>
-        <dd dir="ltr">{enrollment.account}</dd>
+        {/* Left to right on the value only: a whole cell marked so would sit at the far left in Arabic. */}
+        <dd>
+          <bdi dir="ltr">{enrollment.account}</bdi>
+        </dd>
         <dt>{t('key.issuer')}</dt>
-        <dd dir="ltr">{enrollment.issuer}</dd>
+        <dd>
+          <bdi dir="ltr">{enrollment.issuer}</bdi>
+        </dd>
         <dt id="whm2fa-key-label">{t('key.key')}</dt>
         <dd>
           <code class="whm2fa-secret" dir="ltr" aria-labelledby="whm2fa-key-label">

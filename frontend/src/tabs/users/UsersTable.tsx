@@ -81,7 +81,8 @@ export function UsersTable(props: {
               </td>
               <td>{a.user}</td>
               <td>{a.domain}</td>
-              <td>{a.owner}</td>
+              {/* Labelled for the narrow-screen cards, where the header row is hidden (app.css). */}
+              <td data-label={t('users.column.owner')}>{a.owner}</td>
               <td>
                 {a.enabled ? (
                   <span class="label label-success">{t('state.on')}</span>
@@ -89,7 +90,7 @@ export function UsersTable(props: {
                   <span class="label label-default">{t('state.off')}</span>
                 )}
               </td>
-              <td>{reminded(a)}</td>
+              <td data-label={t('users.column.lastReminded')}>{reminded(a)}</td>
               <td>
                 {a.enabled ? (
                   <button
