@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, auditLines, cpanelTool, makeServer, whm2fa, type Server } from '../support/server';
+import { copyFileSync } from 'node:fs';
+import { api, auditLines, cpanelTool, makeServer, replaceTool, whm2fa, type Server } from '../support/server';
 
 /** `count` entries of about 1 KB by `actor`, as the trail holds them. */
 function entries(count: number, actor: string): string {
@@ -110,5 +111,32 @@ describe('whm2fa report and partly registered hooks', () => {
     // Today: "account hooks registered", ok, exit 0.
     expect(checks.find((c) => c.name === 'hooks')?.level).toBe('critical');
     expect(r.status).toBe(2);
+  });
+});
+
+describe('whm2fa config set and a cPanel that answers success without changing the policy', () => {
+  let server: Server;
+  beforeAll(() => {
+    server = makeServer({ policy: false, secrets: { root: 'JBSWY3DPEHPK3PXP' } });
+  });
+  afterAll(() => server.cleanup());
+
+  it('does not report the policy changed when cPanel still has it off', () => {
+    const whmapi1 = join(server.root, 'usr/local/cpanel/bin/whmapi1');
+    copyFileSync(whmapi1, `${whmapi1}.real`);
+    const restore = replaceTool(
+      server,
+      'whmapi1',
+      `#!/bin/bash\ncase "$*" in *twofactorauth_enable_policy*) echo '{"metadata":{"result":1,"reason":"OK","command":"twofactorauth_enable_policy"}}'; exit 0;; esac\nexec ${whmapi1}.real "$@"\n`,
+    );
+    try {
+      const r = whm2fa(server, 'config', 'set', 'login_policy', 'on');
+      const now = whm2fa(server, 'config', 'get', 'login_policy').out.trim();
+      expect(now).toBe('off');
+      // Today: exit 0 and "changed login_policy: off -> on" while logins still ask for no code.
+      expect(r.status === 0 && r.out.includes('off -> on')).toBe(false);
+    } finally {
+      restore();
+    }
   });
 });
