@@ -14,10 +14,10 @@
  * entry counts against its actor, except a change made in cPanel's own pages, which counts
  * against the account it concerns ({@link retentionKey}).
  */
-import { readFileSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
-import { StateError } from './errors';
+import { DamagedSegmentError, StateError } from './errors';
 import { readOwners } from './accounts';
 import { cleanTextMembers } from './userText';
 import { readOwnSettings, type OwnSettings } from './settingsFile';
@@ -138,6 +138,55 @@ export function auditSegments(paths: ServerPaths): Segment[] {
   return segments.sort((a, b) => a.seq - b.seq);
 }
 
+const DAMAGED = /^audit-[0-9]{6}-\d+\.log\.gz\.damaged$/;
+
+/**
+ * Segments found damaged (they no longer gunzip) and set aside by a compaction under a
+ * `.damaged` name, untouched for inspection: no reader nor compaction opens them again.
+ */
+export function damagedSegments(paths: ServerPaths): string[] {
+  try {
+    return readdirSync(paths.stateDir)
+      .filter((name) => DAMAGED.test(name))
+      .sort()
+      .map((name) => `${paths.stateDir}/${name}`);
+  } catch (err) {
+    if (isNoEntry(err)) return [];
+    throw err;
+  }
+}
+
+/**
+ * Every damaged segment: those set aside, and those that fail to gunzip now (each read in
+ * turn, one in memory at a time). For `whm2fa doctor`, which may take its time.
+ */
+export function auditDamage(paths: ServerPaths): string[] {
+  const found = damagedSegments(paths);
+  for (const segment of auditSegments(paths)) {
+    try {
+      readSegmentText(segment.file);
+    } catch (err) {
+      if (!(err instanceof DamagedSegmentError)) throw err;
+      found.push(segment.file);
+    }
+  }
+  return found;
+}
+
+/** A damaged segment's number. */
+function seqOf(file: string): number {
+  return Number(/audit-([0-9]{6})-/.exec(file)?.[1] ?? 0);
+}
+
+/** Sets a damaged segment aside (the caller holds the state lock); a failure leaves it where it is. */
+function setAside(file: string): void {
+  try {
+    renameSync(file, `${file}.damaged`);
+  } catch {
+    // Still damaged next time: the compaction skips it again and retries the rename.
+  }
+}
+
 function segmentFile(paths: ServerPaths, seq: number, oldest: number): string {
   return `${paths.stateDir}/audit-${String(seq).padStart(6, '0')}-${String(oldest)}.log.gz`;
 }
@@ -181,7 +230,9 @@ function readSegmentText(file: string): string {
   try {
     return gunzipSync(bytes).toString('utf8');
   } catch (err) {
-    throw new StateError(`${file} is not a readable gzip file (left untouched for inspection)`, { cause: err });
+    throw new DamagedSegmentError(`${file} is not a readable gzip file (left untouched for inspection)`, {
+      cause: err,
+    });
   }
 }
 
@@ -291,8 +342,25 @@ function oldestOf(lines: readonly Line[], fallback: number): number {
 export function compactAuditLocked(paths: ServerPaths, settings: OwnSettings, epochSeconds: number): boolean {
   if (!compactionDue(paths, settings, epochSeconds)) return false;
   const rotate = fileSize(paths.auditFile) >= ROTATE_BYTES;
-  const segments = auditSegments(paths);
-  const groups: Line[][] = segments.map((s) => parseLines(readSegmentText(s.file)));
+  const listed = auditSegments(paths);
+  // Numbered past every segment, a damaged one set aside included: no name is reused.
+  const nextSeq = Math.max(0, ...listed.map((s) => s.seq), ...damagedSegments(paths).map(seqOf)) + 1;
+  const segments: Segment[] = [];
+  const groups: Line[][] = [];
+  for (const segment of listed) {
+    let text: string;
+    try {
+      text = readSegmentText(segment.file);
+    } catch (err) {
+      // A segment that no longer gunzips is set aside, not rewritten nor counted: the rest
+      // of the trail keeps rotating, and doctor and the report name it.
+      if (!(err instanceof DamagedSegmentError)) throw err;
+      setAside(segment.file);
+      continue;
+    }
+    segments.push(segment);
+    groups.push(parseLines(text));
+  }
   const legacy = legacyFiles(paths).reverse();
   const folded = legacy.flatMap((f) => parseLines(readTextOrEmpty(f)));
   const active = parseLines(readTextOrEmpty(paths.auditFile));
@@ -323,7 +391,6 @@ export function compactAuditLocked(paths: ServerPaths, settings: OwnSettings, ep
   const foldedLeft = kept(folded);
   const activeLeft = kept(active);
   const fresh = rotate ? [...foldedLeft, ...activeLeft] : foldedLeft;
-  const nextSeq = (segments.at(-1)?.seq ?? 0) + 1;
   // A crash part-way only shows some entries twice until the next compaction.
   for (const write of writes) write();
   if (fresh.length > 0) writeTextAtomic(segmentFile(paths, nextSeq, oldestOf(fresh, epochSeconds)), gzipLines(fresh));
@@ -343,14 +410,24 @@ function trailSettings(paths: ServerPaths): OwnSettings | undefined {
   }
 }
 
-/** Appends entries; the caller holds the state lock. */
+/**
+ * Appends entries; the caller holds the state lock. A compaction that fails (a full disk,
+ * an unreadable legacy file) never costs the entry nor fails the request: the change it
+ * records is made already, and the compaction is due again at the next entry.
+ */
 export function appendAuditLocked(paths: ServerPaths, inputs: readonly AuditInput[]): void {
   const first = inputs[0];
   if (first === undefined) return;
   const settings = trailSettings(paths);
   // Unreadable settings: keep everything (trimming by rules we cannot read could delete
   // what a host must keep) and log to syslog as by default; the report says it is damaged.
-  if (settings !== undefined) compactAuditLocked(paths, settings, first.epochSeconds);
+  if (settings !== undefined) {
+    try {
+      compactAuditLocked(paths, settings, first.epochSeconds);
+    } catch {
+      // Retried at the next entry; `whm2fa doctor` runs one and shows why it fails.
+    }
+  }
   const owners = readOwners(paths);
   const lines = inputs.map((input) => entryLine(input, owners.get(input.subject) ?? ''));
   appendLine(paths.auditFile, lines.join('\n'));
@@ -400,6 +477,8 @@ export function listAudit(
     beforeIso?: string | undefined;
     skip?: number | undefined;
     visible: (entry: AuditEntry) => boolean;
+    /** Told of each segment that could not be read; it is skipped and the rest still read. */
+    damaged?: ((file: string) => void) | undefined;
   },
 ): AuditEntry[] {
   const found: AuditEntry[] = [];
@@ -409,7 +488,15 @@ export function listAudit(
     () => readFileEntries(paths.auditFile),
     ...auditSegments(paths)
       .reverse()
-      .map((segment) => () => parseEntries(readSegmentText(segment.file))),
+      .map((segment) => () => {
+        try {
+          return parseEntries(readSegmentText(segment.file));
+        } catch (err) {
+          if (!(err instanceof DamagedSegmentError)) throw err;
+          options.damaged?.(segment.file);
+          return [];
+        }
+      }),
     ...legacyFiles(paths).map((file) => () => readFileEntries(file)),
   ];
   for (const read of readers) {

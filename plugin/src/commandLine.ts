@@ -120,6 +120,8 @@ interface Outcome {
   readonly data: unknown;
   readonly text: string;
   readonly exitCode?: number;
+  /** Said on stderr whatever the form: what the command skipped and why. */
+  readonly warnings?: readonly string[];
 }
 
 function status(ctx: RequestContext, user: string): Outcome {
@@ -182,9 +184,12 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
   if (user !== undefined && user !== 'root' && !isValidUsername(user))
     throw new UsageError(`"${user}" is not a valid account name`);
   const allowed = auditVisibility(ctx.paths, ctx.caller);
+  const warnings: string[] = [];
   const entries = listAudit(ctx.paths, {
     limit,
     visible: (e) => allowed(e) && (user === undefined || e.subject === user || e.actor === user),
+    damaged: (file) =>
+      warnings.push(`whm2fa: skipped ${file}: it is damaged (it no longer gunzips); see whm2fa doctor`),
   });
   const text =
     entries.length === 0
@@ -195,7 +200,7 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
               `${e.at}  ${e.actor} -> ${e.subject}  ${e.action}  ${e.result}${e.ip === '' ? '' : `  from ${e.ip}`}${e.reason === undefined ? '' : `  reason: ${e.reason}`}`,
           )
           .join('\n');
-  return { data: { entries }, text };
+  return { data: { entries }, text, warnings };
 }
 
 function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
@@ -353,7 +358,7 @@ export function runCommandLine(options: CommandLine, epochSeconds: number): Comm
     bestEffort(() => recordCoverageIfDue(serverPaths(options.root), epochSeconds));
     return {
       stdout: json ? `${JSON.stringify({ ok: true, data: outcome.data })}\n` : `${outcome.text}\n`,
-      stderr: '',
+      stderr: (outcome.warnings ?? []).map((w) => `${w}\n`).join(''),
       exitCode: outcome.exitCode ?? 0,
     };
   } catch (err) {

@@ -12,6 +12,7 @@ import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
 import { sweepLeftovers } from './store';
 import { MIN_NODE_MAJOR } from './rules';
 import { readOwnSettings } from './settingsFile';
+import { auditDamage } from './audit';
 import type { ServerPaths } from './paths';
 
 /** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
@@ -163,10 +164,26 @@ function settingsCheck(paths: ServerPaths): Check {
   }
 }
 
+function auditCheck(paths: ServerPaths): Check {
+  let damaged: string[];
+  try {
+    damaged = auditDamage(paths);
+  } catch (err) {
+    return { name: 'audit', ok: false, detail: err instanceof Error ? err.message : 'the audit trail cannot be read' };
+  }
+  return damaged.length === 0
+    ? { name: 'audit', ok: true, detail: 'every audit segment reads' }
+    : {
+        name: 'audit',
+        ok: false,
+        detail: `damaged audit segment(s), skipped by readers and left for inspection: ${damaged.join(', ')}`,
+      };
+}
+
 /**
  * Checks the installation: state folder permissions, the Node.js version, that the bundles
  * load, the AppConfig registration, the account hooks, that cPanel's WHM API answers, the
- * login policy, the settings file,
+ * login policy, the settings file, every audit segment,
  * orphan entries in cPanel's store and files left by killed processes. With `fix`, the
  * last two are repaired (recorded at `epochSeconds`).
  */
@@ -210,6 +227,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
     checks.push({ name: 'cpanel', ok: false, detail: err instanceof Error ? err.message : 'whmapi1 failed' });
   }
   checks.push(settingsCheck(paths));
+  checks.push(auditCheck(paths));
   checks.push(orphans(paths, fix, epochSeconds));
   checks.push(leftovers(paths, fix));
   checks.push(permissions(paths));

@@ -15,6 +15,7 @@ import { findOrphans } from './orphans';
 import { systemWideIssuer } from './issuer';
 import { activeLock, livePending, readUserState } from './userState';
 import { readOwnSettings } from './settingsFile';
+import { damagedSegments } from './audit';
 import type { ServerPaths } from './paths';
 
 /** A check's verdict, and the report's: the worst of them. */
@@ -78,6 +79,7 @@ export const THRESHOLDS: Readonly<Record<string, string>> = Object.freeze({
   root: 'warning when root has no 2FA',
   locked: 'warning when any user’s verification is locked now',
   cpanel: 'warning when a cPanel call failed in the last 24 hours',
+  audit: 'warning when a segment of the audit archive was found damaged (set aside as *.log.gz.damaged)',
 });
 
 const RANK: Readonly<Record<Level, number>> = { ok: 0, warning: 1, critical: 2 };
@@ -226,6 +228,15 @@ export function buildReport(paths: ServerPaths, bridge: CpanelBridge, epochSecon
     'cpanel',
     recent ? 'warning' : 'ok',
     failure === null ? 'no failed cPanel call recorded' : `last failed call ${failure.call} at ${failure.at}`,
+  );
+
+  const damaged = damagedSegments(paths);
+  check(
+    'audit',
+    damaged.length === 0 ? 'ok' : 'warning',
+    damaged.length === 0
+      ? 'no damaged audit segment'
+      : `damaged audit segment(s), skipped by readers and left for inspection: ${damaged.join(', ')}`,
   );
 
   const version = cpanelVersion(paths);

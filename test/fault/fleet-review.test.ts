@@ -3,7 +3,7 @@
 // lose new entries nor make a change report "nothing was changed"; `whm2fa report` must
 // not answer "warning" (exit 1) when it could not judge the server; a partly registered
 // set of account hooks is not "registered".
-import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
@@ -67,6 +67,28 @@ describe('a damaged segment of the audit archive', () => {
   it('whm2fa audit still lists the readable entries', () => {
     const r = whm2fa(server, 'audit', '--limit', '5000');
     expect(r.status, r.err).toBe(0);
+    // The full active log, the two entries above, and nothing of the damaged segment.
+    expect(r.out.trim().split('\n')).toHaveLength(1202);
+  });
+
+  it('names the damaged segment in doctor and the report, and keeps it for inspection', () => {
+    const doctor = whm2fa(server, 'doctor');
+    expect(doctor.out).toMatch(/FAIL {2}audit: damaged audit segment\(s\).*audit-000001-\d+\.log\.gz/);
+    const report = JSON.parse(whm2fa(server, 'report', '--json').out) as {
+      data: { checks: Array<{ name: string; level: string; detail: string }> };
+    };
+    expect(report.data.checks.find((c) => c.name === 'audit')).toMatchObject({ level: 'warning' });
+    expect(readdirSync(state).filter((f) => f.endsWith('.log.gz.damaged'))).toHaveLength(1);
+  });
+
+  it('whm2fa audit says on stderr which segment it skipped', () => {
+    const segment = readdirSync(state).find((f) => f.endsWith('.log.gz.damaged')) ?? '';
+    // Put back under its segment name, as a restore from backup would: readers meet it again.
+    renameSync(join(state, segment), join(state, segment.replace(/\.damaged$/, '')));
+    const r = whm2fa(server, 'audit', '--limit', '5000');
+    expect(r.status, r.err).toBe(0);
+    expect(r.err).toContain(`skipped ${join(state, segment.replace(/\.damaged$/, ''))}: it is damaged`);
+    expect(r.out.trim().split('\n')).toHaveLength(1202);
   });
 });
 
