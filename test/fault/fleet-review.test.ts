@@ -161,4 +161,27 @@ describe('whm2fa config set and a cPanel that answers success without changing t
       restore();
     }
   });
+
+  it('does not report the issuer changed when cPanel answered success and kept the old one', () => {
+    const whmapi1 = join(server.root, 'usr/local/cpanel/bin/whmapi1');
+    copyFileSync(whmapi1, `${whmapi1}.real`);
+    const restore = replaceTool(
+      server,
+      'whmapi1',
+      `#!/bin/bash\ncase "$*" in *twofactorauth_set_issuer*) echo '{"metadata":{"result":1,"reason":"OK","command":"twofactorauth_set_issuer"}}'; exit 0;; esac\nexec ${whmapi1}.real "$@"\n`,
+    );
+    try {
+      const before = whm2fa(server, 'config', 'get', 'issuer').out.trim();
+      const r = whm2fa(server, 'config', 'set', 'issuer', 'Never Saved');
+      expect(whm2fa(server, 'config', 'get', 'issuer').out.trim()).toBe(before);
+      expect(r.status).toBe(1);
+      expect(r.out).not.toContain('Never Saved');
+      expect(auditLines(server).at(-1)).toMatchObject({
+        action: 'issuer.set',
+        result: expect.stringMatching(/^failed/),
+      });
+    } finally {
+      restore();
+    }
+  });
 });
