@@ -3,7 +3,7 @@
 // lose new entries nor make a change report "nothing was changed"; `whm2fa report` must
 // not answer "warning" (exit 1) when it could not judge the server; a partly registered
 // set of account hooks is not "registered".
-import { readFileSync, writeFileSync, readdirSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync } from 'node:fs';
@@ -106,6 +106,31 @@ describe('whm2fa report when it cannot judge the server', () => {
     const r = whm2fa(server, 'report');
     // "a broken check is treated as critical" (docs/fleet.md): today it exits 1, warning.
     expect(r.status, r.err).toBe(2);
+    const json = JSON.parse(whm2fa(server, 'report', '--json').out) as {
+      data: { checks: Array<{ name: string; level: string; detail: string }> };
+    };
+    expect(json.data.checks.find((c) => c.name === 'cpanel')).toMatchObject({
+      level: 'critical',
+      detail: expect.stringContaining('last-cpanel-failure.json is not valid JSON') as string,
+    });
+    expect(whm2fa(server, 'report', '--prometheus').out).toMatch(/^whm2fa_status 2$/m);
+  });
+
+  it('is critical, and still printed, when cPanel’s owners file cannot be read', () => {
+    const owners = join(server.root, 'etc/trueuserowners');
+    const saved = readFileSync(owners);
+    rmSync(owners);
+    mkdirSync(owners);
+    try {
+      const r = whm2fa(server, 'report', '--json');
+      expect(r.status, r.err).toBe(2);
+      const checks = (JSON.parse(r.out) as { data: { checks: Array<{ name: string; level: string }> } }).data.checks;
+      expect(checks.find((c) => c.name === 'accounts')?.level).toBe('critical');
+      expect(whm2fa(server, 'report').out).toContain('accounts');
+    } finally {
+      rmSync(owners, { recursive: true });
+      writeFileSync(owners, saved);
+    }
   });
 });
 
