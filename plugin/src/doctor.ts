@@ -13,6 +13,7 @@ import { sweepLeftovers } from './store';
 import { MIN_NODE_MAJOR } from './rules';
 import { readOwnSettings } from './settingsFile';
 import { auditDamage } from './audit';
+import { hookHealth } from './hookEvents';
 import type { ServerPaths } from './paths';
 
 /** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
@@ -206,12 +207,8 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
   const bridge = cpanelBridge(paths, { epochSeconds });
   const hookPath = join(paths.programDir, 'whm2fa-hook');
   try {
-    const listed = bridge.listHooks().includes(hookPath);
-    checks.push({
-      name: 'hooks',
-      ok: listed,
-      detail: listed ? 'account hooks registered' : 'account hooks missing: run install.sh again',
-    });
+    const health = hookHealth(bridge.listHooks(), hookPath);
+    checks.push({ name: 'hooks', ok: health.registered, detail: health.detail });
   } catch (err) {
     checks.push({ name: 'hooks', ok: false, detail: err instanceof Error ? err.message : 'manage_hooks failed' });
   }

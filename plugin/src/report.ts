@@ -17,6 +17,7 @@ import { systemWideIssuer } from './issuer';
 import { activeLock, livePending, readUserState } from './userState';
 import { readOwnSettings } from './settingsFile';
 import { damagedSegments } from './audit';
+import { hookHealth } from './hookEvents';
 import type { ServerPaths } from './paths';
 
 /** A check's verdict, and the report's: the worst of them. */
@@ -202,12 +203,9 @@ export function buildReport(paths: ServerPaths, bridge: CpanelBridge, epochSecon
 
   let hooksRegistered: boolean | null = null;
   try {
-    hooksRegistered = bridge.listHooks().includes(join(paths.programDir, 'whm2fa-hook'));
-    check(
-      'hooks',
-      hooksRegistered ? 'ok' : 'critical',
-      hooksRegistered ? 'account hooks registered' : 'account hooks missing: run install.sh again',
-    );
+    const health = hookHealth(bridge.listHooks(), join(paths.programDir, 'whm2fa-hook'));
+    hooksRegistered = health.registered;
+    check('hooks', hooksRegistered ? 'ok' : 'critical', health.detail);
   } catch {
     check('hooks', 'warning', 'manage_hooks could not be asked');
   }

@@ -156,8 +156,12 @@ describe('whm2fa report and partly registered hooks', () => {
     const r = whm2fa(server, 'report', '--json');
     const checks = (JSON.parse(r.out) as { data: { checks: Array<{ name: string; level: string }> } }).data.checks;
     // Today: "account hooks registered", ok, exit 0.
-    expect(checks.find((c) => c.name === 'hooks')?.level).toBe('critical');
+    expect(checks.find((c) => c.name === 'hooks')).toMatchObject({
+      level: 'critical',
+      detail: expect.stringContaining('missing Whostmgr/Accounts::Remove/post') as string,
+    });
     expect(r.status).toBe(2);
+    expect(whm2fa(server, 'doctor').out).toMatch(/FAIL {2}hooks: account hooks partly registered/);
   });
 });
 
