@@ -22,6 +22,7 @@ import { readOwners } from './accounts';
 import { cleanTextMembers } from './userText';
 import { readOwnSettings, type OwnSettings } from './settingsFile';
 import { sendToSyslog } from './syslog';
+import { redactReason } from './redact';
 import type { ServerPaths } from './paths';
 
 /** Past this size the active log is rotated into a compressed segment. */
@@ -87,7 +88,8 @@ function entryLine(input: AuditInput, owner: string): string {
     action: input.action,
     ip: input.ip,
     result: input.result,
-    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    // A typed reason may hold a pasted key or recovery code: never stored nor sent as typed.
+    ...(input.reason === undefined ? {} : { reason: redactReason(input.reason) }),
   };
   return JSON.stringify(entry);
 }
