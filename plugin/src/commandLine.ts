@@ -22,7 +22,8 @@ import { lastReminders } from './reminders';
 import { bestEffort } from './store';
 import { redactText } from './redact';
 import { readFileSync } from 'node:fs';
-import { buildReport, exitCodeOf } from './report';
+import { REPORT_TOOL_TIMEOUT_MS, buildReport, exitCodeOf } from './report';
+import { toolTimeoutMs } from './installConfig';
 import { prometheusText, reportText } from './reportText';
 import { applySettings, currentSetting, currentSettingsLines } from './serverConfig';
 import { parseSettingsText, readOwnSettings, requestWith, SETTING_KEYS, type SettingKey } from './settingsFile';
@@ -214,7 +215,13 @@ function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
 }
 
 function report(ctx: RequestContext, prometheus: boolean): Outcome {
-  const data = buildReport(ctx.paths, ctx.cpanel, ctx.epochSeconds);
+  // Its own bound on each tool, the tool's process group killed at it (report.ts).
+  const bridge = cpanelBridge(ctx.paths, {
+    epochSeconds: ctx.epochSeconds,
+    timeoutMs: Math.min(toolTimeoutMs(ctx.paths), REPORT_TOOL_TIMEOUT_MS),
+    killGroup: { timeoutTool: ctx.paths.timeoutTool },
+  });
+  const data = buildReport(ctx.paths, bridge, ctx.epochSeconds);
   const text = prometheus ? prometheusText(data).trimEnd() : reportText(data);
   return { data, text, exitCode: exitCodeOf(data.status) };
 }

@@ -63,6 +63,12 @@ export interface Report {
   readonly checks: readonly ReportCheck[];
 }
 
+/**
+ * The longest the report waits for one of cPanel's tools, whatever `tool_timeout` says:
+ * a monitoring check gives up sooner (NRPE's default is 10 s), and an answer late is no answer.
+ */
+export const REPORT_TOOL_TIMEOUT_MS = 8000;
+
 /** How recent a failed cPanel call must be to be a warning. */
 export const RECENT_FAILURE_SECONDS = 24 * 3600;
 

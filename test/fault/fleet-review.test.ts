@@ -214,3 +214,31 @@ describe('whm2fa config set and a cPanel that answers success without changing t
     }
   });
 });
+
+describe('whm2fa report and a manage_hooks that hangs', () => {
+  let server: Server;
+  beforeAll(() => {
+    server = makeServer({ secrets: { root: 'JBSWY3DPEHPK3PXP' } });
+  });
+  afterAll(() => server.cleanup());
+
+  it('answers within its own bound, the tool and the child holding its output killed', () => {
+    // Longer than the report's own bound (8 s), as a host may set it for slow servers.
+    expect(whm2fa(server, 'config', 'set', 'tool_timeout', '40').status).toBe(0);
+    // A tool that leaves a child holding its output open and never answers.
+    const restore = replaceTool(server, 'manage_hooks', '#!/bin/bash\n/bin/sleep 60 &\nexec /bin/sleep 60\n');
+    try {
+      const started = Date.now();
+      const r = whm2fa(server, 'report', '--json');
+      const took = Date.now() - started;
+      expect(r.status, r.err).toBe(1);
+      const checks = (JSON.parse(r.out) as { data: { checks: Array<{ name: string; level: string }> } }).data.checks;
+      expect(checks.find((c) => c.name === 'hooks')?.level).toBe('warning');
+      // The report's bound (8 s) and start-up; not tool_timeout's 40 s.
+      expect(took).toBeGreaterThanOrEqual(8000);
+      expect(took).toBeLessThan(12_000);
+    } finally {
+      restore();
+    }
+  });
+});
