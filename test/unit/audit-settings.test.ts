@@ -108,6 +108,16 @@ describe('retention by age', () => {
     expect(statSync(after[0]?.file ?? '').ino).toBe(before.ino);
   });
 
+  it('runs on age when the active log is missing (just rotated): the segments’ names say their age', () => {
+    const days = { ...DEFAULT_SETTINGS, auditDays: 30 };
+    writeFileSync(
+      join(paths.stateDir, `audit-000001-${String(NOW - 40 * DAY)}.log.gz`),
+      gzipSync(entry('a', 0, NOW - 40 * DAY)),
+    );
+    expect(compactAuditLocked(paths, days, NOW)).toBe(true);
+    expect(auditSegments(paths)).toEqual([]);
+  });
+
   it('keeps entries whatever their age with audit_days=0 (the default)', () => {
     writeFileSync(paths.auditFile, entry('a', 0, NOW - 3000 * DAY, ROTATE_BYTES));
     appendAudit(paths, input(NOW));
