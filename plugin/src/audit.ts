@@ -95,9 +95,22 @@ function entryLine(input: AuditInput, owner: string): string {
 }
 
 /**
+ * Entries that count against the account they concern: changes made in cPanel's own pages
+ * and the account events WHM's hooks report (all by actor `cPanel` or `WHM`), so that many
+ * accounts created or removed cannot evict one another's entries, nor anyone else's.
+ */
+const PER_ACCOUNT: ReadonlySet<string> = new Set([
+  'cpanel.change',
+  'account.create',
+  'account.remove',
+  'account.rename',
+]);
+
+/**
  * Which budget an entry counts against: its actor's, except a change made in cPanel's own
- * pages (actor `cPanel`), which counts against the account it concerns, so one account's
- * toggles there cannot evict other accounts' entries.
+ * pages (actor `cPanel`) and an account's creation, removal or rename (actor `WHM`), which
+ * count against the account they concern, so one account's events cannot evict other
+ * accounts' entries.
  */
 export function retentionKey(entry: {
   readonly actor?: unknown;
@@ -105,7 +118,8 @@ export function retentionKey(entry: {
   readonly action?: unknown;
 }): string {
   const actor = typeof entry.actor === 'string' ? entry.actor : '';
-  if (entry.action === 'cpanel.change' && typeof entry.subject === 'string') return `account:${entry.subject}`;
+  if (typeof entry.action === 'string' && PER_ACCOUNT.has(entry.action) && typeof entry.subject === 'string')
+    return `account:${entry.subject}`;
   return `actor:${actor}`;
 }
 

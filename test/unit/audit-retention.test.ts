@@ -234,6 +234,9 @@ describe('fairness for changes made in cPanel’s own pages', () => {
       retentionKey({ actor: 'reseller2', subject: 'shop1', action: 'remove' }),
     );
     expect(retentionKey({ subject: 'shop1', action: 'verify' })).toBe('actor:');
+    for (const action of ['account.create', 'account.remove', 'account.rename'])
+      expect(retentionKey({ actor: 'WHM', subject: 'shop1', action })).toBe('account:shop1');
+    expect(retentionKey({ actor: 'WHM', subject: 'shop1', action: 'orphan.remove' })).toBe('actor:WHM');
   });
 });
 
