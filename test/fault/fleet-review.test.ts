@@ -242,3 +242,34 @@ describe('whm2fa report and a manage_hooks that hangs', () => {
     }
   });
 });
+
+describe('whm2fa config set --file when cPanel refuses a later key', () => {
+  let server: Server;
+  beforeAll(() => {
+    server = makeServer({ policy: false, secrets: { root: 'JBSWY3DPEHPK3PXP' } });
+  });
+  afterAll(() => server.cleanup());
+
+  it('says what was applied before the refusal and what was not', () => {
+    const whmapi1 = join(server.root, 'usr/local/cpanel/bin/whmapi1');
+    copyFileSync(whmapi1, `${whmapi1}.real`);
+    const restore = replaceTool(
+      server,
+      'whmapi1',
+      `#!/bin/bash\ncase "$*" in *twofactorauth_enable_policy*) echo '{"metadata":{"result":0,"reason":"Policy locked by the host","command":"twofactorauth_enable_policy"}}'; exit 0;; esac\nexec ${whmapi1}.real "$@"\n`,
+    );
+    const file = join(server.root, 'fleet.conf');
+    writeFileSync(file, 'issuer=Fleet Host\nlogin_policy=on\ntool_timeout=30\n');
+    try {
+      const r = whm2fa(server, 'config', 'set', '--file', file);
+      expect(r.status).toBe(1);
+      expect(r.err).toContain('Policy locked by the host');
+      expect(r.err).toContain('Applied before that: issuer: "" -> "Fleet Host"');
+      expect(r.err).toContain('Not applied');
+      expect(whm2fa(server, 'config', 'get', 'issuer').out.trim()).toBe('Fleet Host');
+      expect(whm2fa(server, 'config', 'get', 'tool_timeout').out.trim()).toBe('20');
+    } finally {
+      restore();
+    }
+  });
+});
