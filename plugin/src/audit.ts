@@ -14,14 +14,15 @@
  * entry counts against its actor, except a change made in cPanel's own pages, which counts
  * against the account it concerns ({@link retentionKey}).
  */
-import { readFileSync, readdirSync, statSync, openSync, readSync, closeSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, statSync, openSync, readSync, closeSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
-import { StateError } from './errors';
+import { DamagedSegmentError, StateError } from './errors';
 import { readOwners } from './accounts';
 import { cleanTextMembers } from './userText';
 import { readOwnSettings, type OwnSettings } from './settingsFile';
 import { sendToSyslog } from './syslog';
+import { redactReason } from './redact';
 import type { ServerPaths } from './paths';
 import { record, type Said } from './messages';
 
@@ -103,15 +104,29 @@ function entryLine(input: AuditInput, owner: string): string {
     ...(typeof input.result === 'string'
       ? { result: input.result }
       : { result: record(input.result), said: input.result }),
-    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    // A typed reason may hold a pasted key or recovery code: never stored nor sent as typed.
+    ...(input.reason === undefined ? {} : { reason: redactReason(input.reason) }),
   };
   return JSON.stringify(entry);
 }
 
 /**
+ * Entries that count against the account they concern: changes made in cPanel's own pages
+ * and the account events WHM's hooks report (all by actor `cPanel` or `WHM`), so that many
+ * accounts created or removed cannot evict one another's entries, nor anyone else's.
+ */
+const PER_ACCOUNT: ReadonlySet<string> = new Set([
+  'cpanel.change',
+  'account.create',
+  'account.remove',
+  'account.rename',
+]);
+
+/**
  * Which budget an entry counts against: its actor's, except a change made in cPanel's own
- * pages (actor `cPanel`), which counts against the account it concerns, so one account's
- * toggles there cannot evict other accounts' entries.
+ * pages (actor `cPanel`) and an account's creation, removal or rename (actor `WHM`), which
+ * count against the account they concern, so one account's events cannot evict other
+ * accounts' entries.
  */
 export function retentionKey(entry: {
   readonly actor?: unknown;
@@ -119,7 +134,8 @@ export function retentionKey(entry: {
   readonly action?: unknown;
 }): string {
   const actor = typeof entry.actor === 'string' ? entry.actor : '';
-  if (entry.action === 'cpanel.change' && typeof entry.subject === 'string') return `account:${entry.subject}`;
+  if (typeof entry.action === 'string' && PER_ACCOUNT.has(entry.action) && typeof entry.subject === 'string')
+    return `account:${entry.subject}`;
   return `actor:${actor}`;
 }
 
@@ -152,6 +168,55 @@ export function auditSegments(paths: ServerPaths): Segment[] {
     segments.push({ file: `${paths.stateDir}/${name}`, seq: Number(match[1]), oldest: Number(match[2]) });
   }
   return segments.sort((a, b) => a.seq - b.seq);
+}
+
+const DAMAGED = /^audit-[0-9]{6}-\d+\.log\.gz\.damaged$/;
+
+/**
+ * Segments found damaged (they no longer gunzip) and set aside by a compaction under a
+ * `.damaged` name, untouched for inspection: no reader nor compaction opens them again.
+ */
+export function damagedSegments(paths: ServerPaths): string[] {
+  try {
+    return readdirSync(paths.stateDir)
+      .filter((name) => DAMAGED.test(name))
+      .sort()
+      .map((name) => `${paths.stateDir}/${name}`);
+  } catch (err) {
+    if (isNoEntry(err)) return [];
+    throw err;
+  }
+}
+
+/**
+ * Every damaged segment: those set aside, and those that fail to gunzip now (each read in
+ * turn, one in memory at a time). For `whm2fa doctor`, which may take its time.
+ */
+export function auditDamage(paths: ServerPaths): string[] {
+  const found = damagedSegments(paths);
+  for (const segment of auditSegments(paths)) {
+    try {
+      readSegmentText(segment.file);
+    } catch (err) {
+      if (!(err instanceof DamagedSegmentError)) throw err;
+      found.push(segment.file);
+    }
+  }
+  return found;
+}
+
+/** A damaged segment's number. */
+function seqOf(file: string): number {
+  return Number(/audit-([0-9]{6})-/.exec(file)?.[1] ?? 0);
+}
+
+/** Sets a damaged segment aside (the caller holds the state lock); a failure leaves it where it is. */
+function setAside(file: string): void {
+  try {
+    renameSync(file, `${file}.damaged`);
+  } catch {
+    // Still damaged next time: the compaction skips it again and retries the rename.
+  }
 }
 
 function segmentFile(paths: ServerPaths, seq: number, oldest: number): string {
@@ -197,7 +262,9 @@ function readSegmentText(file: string): string {
   try {
     return gunzipSync(bytes).toString('utf8');
   } catch (err) {
-    throw new StateError(`${file} is not a readable gzip file (left untouched for inspection)`, { cause: err });
+    throw new DamagedSegmentError(`${file} is not a readable gzip file (left untouched for inspection)`, {
+      cause: err,
+    });
   }
 }
 
@@ -282,7 +349,10 @@ function compactionDue(paths: ServerPaths, settings: OwnSettings, epochSeconds: 
   if (fileSize(paths.auditFile) >= ROTATE_BYTES) return true;
   if (settings.auditDays === 0) return false;
   const late = epochSeconds - settings.auditDays * 86_400 - AGE_SLACK_SECONDS;
-  const oldest = Math.min(firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest));
+  // A missing active log (just rotated) has no first entry: only the times known count.
+  const oldest = Math.min(
+    ...[firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest)].filter(Number.isFinite),
+  );
   return oldest < late || legacyFiles(paths).some((f) => fileSize(f) > 0);
 }
 
@@ -299,54 +369,131 @@ function oldestOf(lines: readonly Line[], fallback: number): number {
 }
 
 /**
- * Rotates and trims the trail when due: reads every segment, the legacy files and the
- * active log, keeps what {@link selectRetained} keeps under the settings, rewrites only
- * the segments that lost entries, and turns a full active log (with the legacy files)
- * into a new segment. The caller holds the state lock.
+ * The entries a segment holds before compression, from its gzip trailer (ISIZE, the size
+ * modulo 4 GiB: a segment is a few MiB): the size bound is checked without gunzipping.
+ */
+function segmentBytes(file: string): number {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    if (isNoEntry(err)) return 0;
+    throw err;
+  }
+  try {
+    const size = statSync(file).size;
+    if (size < 4) return 0;
+    const tail = Buffer.alloc(4);
+    readSync(fd, tail, 0, 4, size - 4);
+    return tail.readUInt32LE(0);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Reads one segment for trimming; a damaged one is set aside (undefined): the caller
+ * moves on to the next segment.
+ */
+function segmentLines(segment: Segment): Line[] | undefined {
+  try {
+    return parseLines(readSegmentText(segment.file));
+  } catch (err) {
+    if (!(err instanceof DamagedSegmentError)) throw err;
+    setAside(segment.file);
+    return undefined;
+  }
+}
+
+/** Rewrites a segment with `left` of its lines (none: removes it). */
+function rewriteSegment(paths: ServerPaths, segment: Segment, left: readonly Line[], epochSeconds: number): void {
+  if (left.length === 0) {
+    removeFile(segment.file);
+    return;
+  }
+  const file = segmentFile(paths, segment.seq, oldestOf(left, epochSeconds));
+  writeTextAtomic(file, gzipLines(left));
+  if (file !== segment.file) removeFile(segment.file);
+}
+
+/**
+ * Rotates and trims the trail when due, at a cost bounded by what changes, never by the
+ * archive's size (docs/decisions/audit-retention.md): a full active log (with the legacy
+ * files) becomes a new segment; whole segments past `audit_days` are removed by their
+ * names, and only the one that straddles the limit is read and rewritten; past
+ * `audit_mib`, whole oldest segments are removed (their size read from the gzip trailer)
+ * and the one cut partly keeps each retention key's newest entries, max-min fairly
+ * ({@link selectRetained}). The caller holds the state lock.
  */
 export function compactAuditLocked(paths: ServerPaths, settings: OwnSettings, epochSeconds: number): boolean {
   if (!compactionDue(paths, settings, epochSeconds)) return false;
   const rotate = fileSize(paths.auditFile) >= ROTATE_BYTES;
-  const segments = auditSegments(paths);
-  const groups: Line[][] = segments.map((s) => parseLines(readSegmentText(s.file)));
+  const cutoff = settings.auditDays === 0 ? -Infinity : epochSeconds - settings.auditDays * 86_400;
+  const young = (lines: readonly Line[]): Line[] => lines.filter((l) => !(l.at < cutoff));
+  const listed = auditSegments(paths);
+  // Numbered past every segment, a damaged one set aside included: no name is reused.
+  const nextSeq = Math.max(0, ...listed.map((s) => s.seq), ...damagedSegments(paths).map(seqOf)) + 1;
+
+  // 1. The active log (when full) and any legacy files become one new segment.
   const legacy = legacyFiles(paths).reverse();
   const folded = legacy.flatMap((f) => parseLines(readTextOrEmpty(f)));
   const active = parseLines(readTextOrEmpty(paths.auditFile));
-  const all = [...groups.flat(), ...folded, ...active];
-  // The active log's own bytes stay outside the archive's share, as before settings existed.
-  const budget = Math.max(0, settings.auditMib * MIB - ROTATE_BYTES);
-  const cutoff = settings.auditDays === 0 ? -Infinity : epochSeconds - settings.auditDays * 86_400;
-  const keep = selectRetained(all, budget, cutoff);
-  let index = 0;
-  const kept = (lines: readonly Line[]): Line[] => {
-    const out = lines.filter((_, i) => keep[index + i] === true);
-    index += lines.length;
-    return out;
-  };
-  const writes: Array<() => void> = [];
-  segments.forEach((segment, i) => {
-    const lines = groups[i] ?? [];
-    const left = kept(lines);
-    if (left.length === lines.length) return;
-    writes.push(() => {
-      if (left.length > 0) {
-        const file = segmentFile(paths, segment.seq, oldestOf(left, epochSeconds));
-        writeTextAtomic(file, gzipLines(left));
-        if (file !== segment.file) removeFile(segment.file);
-      } else removeFile(segment.file);
-    });
-  });
-  const foldedLeft = kept(folded);
-  const activeLeft = kept(active);
-  const fresh = rotate ? [...foldedLeft, ...activeLeft] : foldedLeft;
-  const nextSeq = (segments.at(-1)?.seq ?? 0) + 1;
+  const fresh = young(rotate ? [...folded, ...active] : folded);
   // A crash part-way only shows some entries twice until the next compaction.
-  for (const write of writes) write();
   if (fresh.length > 0) writeTextAtomic(segmentFile(paths, nextSeq, oldestOf(fresh, epochSeconds)), gzipLines(fresh));
   for (const old of legacy) removeFile(old);
   if (rotate) removeFile(paths.auditFile);
-  else if (activeLeft.length !== active.length)
-    writeTextAtomic(paths.auditFile, activeLeft.map((l) => `${l.text}\n`).join(''));
+  else {
+    const activeLeft = young(active);
+    if (activeLeft.length !== active.length)
+      writeTextAtomic(paths.auditFile, activeLeft.map((l) => `${l.text}\n`).join(''));
+  }
+
+  // 2. Age: a segment whose successor starts before the cutoff holds only older entries.
+  let segments = auditSegments(paths);
+  while (segments.length > 0) {
+    const [first, next] = segments;
+    if (first === undefined || !(first.oldest < cutoff)) break;
+    if (next !== undefined && next.oldest < cutoff) removeFile(first.file);
+    else {
+      const lines = segmentLines(first);
+      if (lines !== undefined) {
+        const left = young(lines);
+        if (left.length !== lines.length) rewriteSegment(paths, first, left, epochSeconds);
+      }
+      break;
+    }
+    segments = segments.slice(1);
+  }
+
+  // 3. Size: the archive's share is audit_mib less the active log's MiB.
+  const budget = Math.max(0, settings.auditMib * MIB - ROTATE_BYTES);
+  segments = auditSegments(paths);
+  const sizes = segments.map((segment) => segmentBytes(segment.file));
+  let total = sizes.reduce((sum, n) => sum + n, 0);
+  for (const [i, segment] of segments.entries()) {
+    if (total <= budget) break;
+    const size = sizes[i] ?? 0;
+    const excess = total - budget;
+    if (size <= excess) {
+      removeFile(segment.file);
+      total -= size;
+      continue;
+    }
+    const lines = segmentLines(segment);
+    if (lines === undefined) {
+      total -= size; // set aside: no longer part of the archive
+      continue;
+    }
+    const keep = selectRetained(lines, size - excess, cutoff);
+    rewriteSegment(
+      paths,
+      segment,
+      lines.filter((_, n) => keep[n] === true),
+      epochSeconds,
+    );
+    break;
+  }
   return true;
 }
 
@@ -359,14 +506,24 @@ function trailSettings(paths: ServerPaths): OwnSettings | undefined {
   }
 }
 
-/** Appends entries; the caller holds the state lock. */
+/**
+ * Appends entries; the caller holds the state lock. A compaction that fails (a full disk,
+ * an unreadable legacy file) never costs the entry nor fails the request: the change it
+ * records is made already, and the compaction is due again at the next entry.
+ */
 export function appendAuditLocked(paths: ServerPaths, inputs: readonly AuditInput[]): void {
   const first = inputs[0];
   if (first === undefined) return;
   const settings = trailSettings(paths);
   // Unreadable settings: keep everything (trimming by rules we cannot read could delete
   // what a host must keep) and log to syslog as by default; the report says it is damaged.
-  if (settings !== undefined) compactAuditLocked(paths, settings, first.epochSeconds);
+  if (settings !== undefined) {
+    try {
+      compactAuditLocked(paths, settings, first.epochSeconds);
+    } catch {
+      // Retried at the next entry; `whm2fa doctor` runs one and shows why it fails.
+    }
+  }
   const owners = readOwners(paths);
   const lines = inputs.map((input) => entryLine(input, owners.get(input.subject) ?? ''));
   appendLine(paths.auditFile, lines.join('\n'));
@@ -416,6 +573,8 @@ export function listAudit(
     beforeIso?: string | undefined;
     skip?: number | undefined;
     visible: (entry: AuditEntry) => boolean;
+    /** Told of each segment that could not be read; it is skipped and the rest still read. */
+    damaged?: ((file: string) => void) | undefined;
   },
 ): AuditEntry[] {
   const found: AuditEntry[] = [];
@@ -425,7 +584,21 @@ export function listAudit(
     () => readFileEntries(paths.auditFile),
     ...auditSegments(paths)
       .reverse()
-      .map((segment) => () => parseEntries(readSegmentText(segment.file))),
+      .map((segment) => () => {
+        try {
+          return parseEntries(readSegmentText(segment.file));
+        } catch (err) {
+          if (!(err instanceof DamagedSegmentError)) throw err;
+          options.damaged?.(segment.file);
+          // Set aside now, so the report names it (compactions read few segments).
+          try {
+            withLock(paths.lockFile, () => setAside(segment.file));
+          } catch {
+            // A busy lock: the next reader or doctor sets it aside.
+          }
+          return [];
+        }
+      }),
     ...legacyFiles(paths).map((file) => () => readFileEntries(file)),
   ];
   for (const read of readers) {

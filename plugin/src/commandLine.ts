@@ -22,7 +22,8 @@ import { lastReminders } from './reminders';
 import { bestEffort } from './store';
 import { redactText } from './redact';
 import { readFileSync } from 'node:fs';
-import { buildReport, exitCodeOf } from './report';
+import { REPORT_TOOL_TIMEOUT_MS, buildReport, exitCodeOf } from './report';
+import { toolTimeoutMs } from './installConfig';
 import { prometheusText, reportText } from './reportText';
 import { applySettings, currentSetting, currentSettingsLines } from './serverConfig';
 import { parseSettingsText, readOwnSettings, requestWith, SETTING_KEYS, type SettingKey } from './settingsFile';
@@ -120,6 +121,8 @@ interface Outcome {
   readonly data: unknown;
   readonly text: string;
   readonly exitCode?: number;
+  /** Said on stderr whatever the form: what the command skipped and why. */
+  readonly warnings?: readonly string[];
 }
 
 function status(ctx: RequestContext, user: string): Outcome {
@@ -182,9 +185,12 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
   if (user !== undefined && user !== 'root' && !isValidUsername(user))
     throw new UsageError(`"${user}" is not a valid account name`);
   const allowed = auditVisibility(ctx.paths, ctx.caller);
+  const warnings: string[] = [];
   const entries = listAudit(ctx.paths, {
     limit,
     visible: (e) => allowed(e) && (user === undefined || e.subject === user || e.actor === user),
+    damaged: (file) =>
+      warnings.push(`whm2fa: skipped ${file}: it is damaged (it no longer gunzips); see whm2fa doctor`),
   });
   const text =
     entries.length === 0
@@ -195,7 +201,7 @@ function audit(ctx: RequestContext, user: string | undefined, limitText: string 
               `${e.at}  ${e.actor} -> ${e.subject}  ${e.action}  ${e.result}${e.ip === '' ? '' : `  from ${e.ip}`}${e.reason === undefined ? '' : `  reason: ${e.reason}`}`,
           )
           .join('\n');
-  return { data: { entries }, text };
+  return { data: { entries }, text, warnings };
 }
 
 function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
@@ -209,7 +215,13 @@ function doctor(root: string, fix: boolean, epochSeconds: number): Outcome {
 }
 
 function report(ctx: RequestContext, prometheus: boolean): Outcome {
-  const data = buildReport(ctx.paths, ctx.cpanel, ctx.epochSeconds);
+  // Its own bound on each tool, the tool's process group killed at it (report.ts).
+  const bridge = cpanelBridge(ctx.paths, {
+    epochSeconds: ctx.epochSeconds,
+    timeoutMs: Math.min(toolTimeoutMs(ctx.paths), REPORT_TOOL_TIMEOUT_MS),
+    killGroup: { timeoutTool: ctx.paths.timeoutTool },
+  });
+  const data = buildReport(ctx.paths, bridge, ctx.epochSeconds);
   const text = prometheus ? prometheusText(data).trimEnd() : reportText(data);
   return { data, text, exitCode: exitCodeOf(data.status) };
 }
@@ -353,7 +365,7 @@ export function runCommandLine(options: CommandLine, epochSeconds: number): Comm
     bestEffort(() => recordCoverageIfDue(serverPaths(options.root), epochSeconds));
     return {
       stdout: json ? `${JSON.stringify({ ok: true, data: outcome.data })}\n` : `${outcome.text}\n`,
-      stderr: '',
+      stderr: (outcome.warnings ?? []).map((w) => `${w}\n`).join(''),
       exitCode: outcome.exitCode ?? 0,
     };
   } catch (err) {

@@ -60,8 +60,8 @@ function cpanelSaid(failure: CpanelCallError | undefined): string {
 /**
  * Sets the caller's issuer; "" resets it to the default. Each actor's saves are
  * rate-limited (rateLimit.ts): past the limit the answer is RATE_LIMITED with a time to retry.
- * Root's goes to cPanel, and cPanel's file is read back: when cPanel did not save it, the
- * answer is CPANEL_FAILED with cPanel's reason and the issuer it holds now.
+ * Root's goes to cPanel, and cPanel's file is read back: when it does not hold the issuer
+ * (whatever the call answered), the answer is CPANEL_FAILED with cPanel's reason and the issuer it holds now.
  */
 export function setIssuer(ctx: RequestContext, input: string): SettingsView {
   const { paths, caller, epochSeconds } = ctx;
@@ -74,8 +74,9 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
     limitRate(ctx, 'issuer.set');
     const failure = attempt(() => ctx.cpanel.setSystemIssuer(issuer));
     const held = readCpanelIssuers(paths).get('system_wide_issuer') ?? '';
-    // A call that reported success is believed; a failed one is judged by what cPanel holds.
-    const saved = failure === undefined || held === issuer;
+    // Judged by what cPanel holds, whatever the call answered: a success that changed
+    // nothing is not reported as saved (only what was read back is said).
+    const saved = held === issuer;
     appendAudit(paths, {
       epochSeconds,
       actor: caller.user,
@@ -111,15 +112,16 @@ export function setIssuer(ctx: RequestContext, input: string): SettingsView {
 
 /**
  * Switches cPanel's 2FA login policy (root-level callers only) and reads it back: when the
- * call failed and the policy is not as asked, the answer is CPANEL_FAILED with cPanel's
- * reason and the policy as it is now.
+ * policy is not as asked (the call failed, or answered success and changed nothing), the
+ * answer is CPANEL_FAILED with cPanel's reason, if any, and the policy as it is now.
  */
 export function setPolicy(ctx: RequestContext, enabled: boolean): boolean {
   const { paths, caller, epochSeconds } = ctx;
   if (!caller.isRoot) throw forbidden(t('policy.rootOnly'));
   const failure = attempt(() => ctx.cpanel.setPolicy(enabled));
   const now = policyEnabled(paths);
-  const refused = failure !== undefined && now !== enabled;
+  // Judged by the policy read back: a call that answered success without changing it is refused too.
+  const refused = now !== enabled;
   appendAudit(paths, {
     epochSeconds,
     actor: caller.user,

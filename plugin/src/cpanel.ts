@@ -95,6 +95,12 @@ export interface BridgeOptions {
   readonly timeoutMs?: number;
   /** The request's time, for the record of a failed call (the report shows the last one). */
   readonly epochSeconds?: number;
+  /**
+   * Run each tool under coreutils `timeout`, which kills the tool's whole process group
+   * when the time is up: a child the tool left holding its output cannot hold the caller
+   * (`whm2fa report`, which a monitoring check waits for).
+   */
+  readonly killGroup?: { readonly timeoutTool: string };
 }
 
 /** The last cPanel call that failed, as `whm2fa report` shows it. */
@@ -132,14 +138,26 @@ function oneLine(text: string): string {
 const TRANSIENT = new Set(['ETXTBSY', 'EAGAIN']);
 const START_ATTEMPTS = 3;
 
-function run(tool: string, args: readonly string[], timeoutMs: number, input?: string): string {
+function run(
+  tool: string,
+  args: readonly string[],
+  timeoutMs: number,
+  input?: string,
+  killGroup?: BridgeOptions['killGroup'],
+): string {
   const words = (text: string): string => oneLine(redactCpanelWords(text, input === undefined ? [] : [input]));
+  // Under `timeout`, the group is killed at the bound; Node's own timeout (a second later)
+  // only backs it up, as it kills the tool alone and then waits for its output to close.
+  const [command, commandArgs] =
+    killGroup === undefined
+      ? [tool, args]
+      : [killGroup.timeoutTool, ['-s', 'KILL', `${String(timeoutMs / 1000)}s`, tool, ...args]];
   let result: ReturnType<typeof runProgram>;
   for (let attempt = 1; ; attempt += 1) {
-    result = runProgram(tool, args, {
+    result = runProgram(command, commandArgs, {
       input: input ?? '',
       encoding: 'utf8',
-      timeout: timeoutMs,
+      timeout: killGroup === undefined ? timeoutMs : timeoutMs + 1000,
       killSignal: 'SIGKILL',
       maxBuffer: MAX_OUTPUT_BYTES,
       // The tools get a plain environment: nothing from the web request reaches them.
@@ -162,6 +180,9 @@ function run(tool: string, args: readonly string[], timeoutMs: number, input?: s
       false,
     );
   }
+  // coreutils `timeout` says 137 (128 + KILL) when it stopped the tool at the bound.
+  if (killGroup !== undefined && result.status === 137)
+    throw new CpanelCallError('it did not answer in time and was stopped', false);
   if (result.signal !== null) throw new CpanelCallError(`its tool was killed (${result.signal})`, false);
   if (result.status !== 0 && result.stdout.trim() === '') {
     const detail = result.stderr.trim() === '' ? '' : `: ${words(result.stderr)}`;
@@ -220,7 +241,7 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
     recorded(`whmapi1 ${fn}`, () => whmapi1Call(fn, args, input));
   const whmapi1Call = (fn: string, args: readonly string[], input?: string): Record<string, unknown> => {
     const flags = input === undefined ? ['--output=json'] : ['--output=json', '--input=json'];
-    const answer = parseJson(run(paths.whmapi1, [...flags, fn, ...args], timeoutMs(), input));
+    const answer = parseJson(run(paths.whmapi1, [...flags, fn, ...args], timeoutMs(), input, options.killGroup));
     const metadata = asRecord(answer['metadata']);
     if (metadata['result'] !== 1 && metadata['result'] !== '1') {
       const reason = metadata['reason'];
@@ -237,7 +258,13 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
     recorded(`uapi ${module}::${fn}`, () => uapiCall(user, module, fn, input));
   const uapiCall = (user: string, module: string, fn: string, input: string): Record<string, unknown> => {
     const answer = parseJson(
-      run(paths.uapi, ['--output=json', '--input=json', `--user=${user}`, module, fn], timeoutMs(), input),
+      run(
+        paths.uapi,
+        ['--output=json', '--input=json', `--user=${user}`, module, fn],
+        timeoutMs(),
+        input,
+        options.killGroup,
+      ),
     );
     const result = asRecord(answer['result']);
     if (result['status'] !== 1 && result['status'] !== '1') {
@@ -296,7 +323,9 @@ export function cpanelBridge(paths: ServerPaths, options: BridgeOptions = {}): C
       return data['is_enabled'] === 1 || data['is_enabled'] === '1';
     },
     listHooks() {
-      return recorded('manage_hooks list', () => run(paths.manageHooks, ['list'], timeoutMs()));
+      return recorded('manage_hooks list', () =>
+        run(paths.manageHooks, ['list'], timeoutMs(), undefined, options.killGroup),
+      );
     },
   };
 }

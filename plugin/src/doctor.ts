@@ -12,6 +12,8 @@ import { findOrphans, orphanFixLeftovers, removeOrphans } from './orphans';
 import { sweepLeftovers } from './store';
 import { MIN_NODE_MAJOR } from './rules';
 import { readOwnSettings } from './settingsFile';
+import { auditDamage } from './audit';
+import { hookHealth } from './hookEvents';
 import type { ServerPaths } from './paths';
 
 /** One line of `whm2fa doctor`: what was checked, whether it is fine, and the detail. */
@@ -163,10 +165,26 @@ function settingsCheck(paths: ServerPaths): Check {
   }
 }
 
+function auditCheck(paths: ServerPaths): Check {
+  let damaged: string[];
+  try {
+    damaged = auditDamage(paths);
+  } catch (err) {
+    return { name: 'audit', ok: false, detail: err instanceof Error ? err.message : 'the audit trail cannot be read' };
+  }
+  return damaged.length === 0
+    ? { name: 'audit', ok: true, detail: 'every audit segment reads' }
+    : {
+        name: 'audit',
+        ok: false,
+        detail: `damaged audit segment(s), skipped by readers and left for inspection: ${damaged.join(', ')}`,
+      };
+}
+
 /**
  * Checks the installation: state folder permissions, the Node.js version, that the bundles
  * load, the AppConfig registration, the account hooks, that cPanel's WHM API answers, the
- * login policy, the settings file,
+ * login policy, the settings file, every audit segment,
  * orphan entries in cPanel's store and files left by killed processes. With `fix`, the
  * last two are repaired (recorded at `epochSeconds`).
  */
@@ -189,12 +207,8 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
   const bridge = cpanelBridge(paths, { epochSeconds });
   const hookPath = join(paths.programDir, 'whm2fa-hook');
   try {
-    const listed = bridge.listHooks().includes(hookPath);
-    checks.push({
-      name: 'hooks',
-      ok: listed,
-      detail: listed ? 'account hooks registered' : 'account hooks missing: run install.sh again',
-    });
+    const health = hookHealth(bridge.listHooks(), hookPath);
+    checks.push({ name: 'hooks', ok: health.registered, detail: health.detail });
   } catch (err) {
     checks.push({ name: 'hooks', ok: false, detail: err instanceof Error ? err.message : 'manage_hooks failed' });
   }
@@ -210,6 +224,7 @@ export function runDoctor(paths: ServerPaths, epochSeconds: number, options: { f
     checks.push({ name: 'cpanel', ok: false, detail: err instanceof Error ? err.message : 'whmapi1 failed' });
   }
   checks.push(settingsCheck(paths));
+  checks.push(auditCheck(paths));
   checks.push(orphans(paths, fix, epochSeconds));
   checks.push(leftovers(paths, fix));
   checks.push(permissions(paths));

@@ -129,6 +129,14 @@ export class StateError extends Error {
   }
 }
 
+/** An audit segment that no longer gunzips (a bad disk block, a hand edit): skipped, never rewritten. */
+export class DamagedSegmentError extends StateError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'DamagedSegmentError';
+  }
+}
+
 /**
  * Any thrown value as the coded error the caller sees: its own code, else INTERNAL with a
  * message that reveals nothing (no stack, no path, no secret); damaged or unreadable

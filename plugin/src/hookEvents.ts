@@ -48,6 +48,49 @@ export function describe(hookPath: string): object[] {
   ];
 }
 
+/**
+ * Which of the hooks whm2fa registers (`Category/Event/stage`) `manage_hooks list` does not
+ * show for `hookPath`; undefined when the listing is not the JSON list it prints (then only
+ * the path can be looked for). A partly registered set is not registered: a missing
+ * `Accounts::Remove` post stage alone lets a removed account's key pass to its name's next holder.
+ */
+export function missingHooks(listed: string, hookPath: string): string[] | undefined {
+  let hooks: unknown;
+  try {
+    hooks = JSON.parse(listed);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(hooks)) return undefined;
+  const key = (h: Record<string, unknown>): string =>
+    `${String(h['category'])}/${String(h['event'])}/${String(h['stage'])}`;
+  const present = new Set(
+    hooks
+      .filter((h): h is Record<string, unknown> => typeof h === 'object' && h !== null)
+      .filter((h) => h['hook'] === hookPath)
+      .map(key),
+  );
+  return describe(hookPath)
+    .map((h) => key(h as Record<string, unknown>))
+    .filter((k) => !present.has(k));
+}
+
+/** Whether every hook is registered, and a line saying which are missing (report and doctor). */
+export function hookHealth(
+  listed: string,
+  hookPath: string,
+): { readonly registered: boolean; readonly detail: string } {
+  const missing = missingHooks(listed, hookPath) ?? (listed.includes(hookPath) ? [] : ['all']);
+  if (missing.length === 0) return { registered: true, detail: 'account hooks registered' };
+  return {
+    registered: false,
+    detail:
+      missing[0] === 'all' || missing.length === describe(hookPath).length
+        ? 'account hooks missing: run install.sh again'
+        : `account hooks partly registered, missing ${missing.join(', ')}: run install.sh again`,
+  };
+}
+
 /** The event's category, name and stage as `Category/Event/stage`. */
 export function eventOf(doc: Record<string, unknown>): string {
   const context = record(doc['context']);

@@ -29,3 +29,20 @@ export function errorLogText(where: string, err: unknown): string {
   const detail = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
   return `whm2fa ${where}: ${redactText(detail)}\n`;
 }
+
+/**
+ * A reason a person typed (a removal's), before it is stored in the audit trail and sent to
+ * syslog: someone may paste the key or a recovery code to explain themselves. Removed: a
+ * base32 run of 16 or more in any case, a key grouped in fours as authenticator apps show it
+ * (`JBSW Y3DP EHPK 3PXP`), and a recovery code (`ABCD-EFGH-JK23`, or its 12 characters with
+ * a digit). A long plain word may go too: a reason is better short of a word than holding a key.
+ */
+export function redactReason(text: string): string {
+  return text
+    .replace(/\b(?:[A-Z2-7]{4} ){3,}[A-Z2-7]{4}\b/g, '[redacted]')
+    .replace(/[A-Za-z2-7]{16,}/g, '[redacted]')
+    .replace(/\b[A-HJ-NP-Za-hj-np-z2-9]{4}[-\s][A-HJ-NP-Za-hj-np-z2-9]{4}[-\s][A-HJ-NP-Za-hj-np-z2-9]{4}\b/g, (code) =>
+      /^[A-Z2-9 -]+$/.test(code) || /[2-9]/.test(code) ? '[redacted]' : code,
+    )
+    .replace(/\b(?=[A-Za-z2-9]*[2-9])[A-HJ-NP-Za-hj-np-z2-9]{12}\b/g, '[redacted]');
+}

@@ -3,7 +3,8 @@
  * policy, issuer, 2FA coverage by owner, orphan entries, hook registration, pending
  * setups, locked users, the last failed cPanel call, and the settings file's health —
  * with one status a Nagios check reads from the exit code (0 ok, 1 warning, 2 critical).
- * Each check's threshold is in {@link THRESHOLDS} and docs/fleet.md. The shape of the
+ * Each check's threshold is in {@link THRESHOLDS} and docs/fleet.md; a check that cannot
+ * be made (a file it reads is damaged) is critical with its reason, and the rest still run. The shape of the
  * JSON form is docs/report.schema.json; the text forms are reportText.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { findOrphans } from './orphans';
 import { systemWideIssuer } from './issuer';
 import { activeLock, livePending, readUserState } from './userState';
 import { readOwnSettings } from './settingsFile';
+import { damagedSegments } from './audit';
+import { hookHealth } from './hookEvents';
 import type { ServerPaths } from './paths';
 
 /** A check's verdict, and the report's: the worst of them. */
@@ -60,6 +63,12 @@ export interface Report {
   readonly checks: readonly ReportCheck[];
 }
 
+/**
+ * The longest the report waits for one of cPanel's tools, whatever `tool_timeout` says:
+ * a monitoring check gives up sooner (NRPE's default is 10 s), and an answer late is no answer.
+ */
+export const REPORT_TOOL_TIMEOUT_MS = 8000;
+
 /** How recent a failed cPanel call must be to be a warning. */
 export const RECENT_FAILURE_SECONDS = 24 * 3600;
 
@@ -78,6 +87,8 @@ export const THRESHOLDS: Readonly<Record<string, string>> = Object.freeze({
   root: 'warning when root has no 2FA',
   locked: 'warning when any user’s verification is locked now',
   cpanel: 'warning when a cPanel call failed in the last 24 hours',
+  accounts: 'critical when the accounts cannot be counted (cPanel’s owners file is unreadable)',
+  audit: 'warning when a segment of the audit archive was found damaged (set aside as *.log.gz.damaged)',
 });
 
 const RANK: Readonly<Record<Level, number>> = { ok: 0, warning: 1, critical: 2 };
@@ -198,12 +209,9 @@ export function buildReport(paths: ServerPaths, bridge: CpanelBridge, epochSecon
 
   let hooksRegistered: boolean | null = null;
   try {
-    hooksRegistered = bridge.listHooks().includes(join(paths.programDir, 'whm2fa-hook'));
-    check(
-      'hooks',
-      hooksRegistered ? 'ok' : 'critical',
-      hooksRegistered ? 'account hooks registered' : 'account hooks missing: run install.sh again',
-    );
+    const health = hookHealth(bridge.listHooks(), join(paths.programDir, 'whm2fa-hook'));
+    hooksRegistered = health.registered;
+    check('hooks', hooksRegistered ? 'ok' : 'critical', health.detail);
   } catch {
     check('hooks', 'warning', 'manage_hooks could not be asked');
   }
@@ -217,16 +225,50 @@ export function buildReport(paths: ServerPaths, bridge: CpanelBridge, epochSecon
     check('settings', 'critical', err instanceof Error ? err.message : 'settings file damaged');
   }
 
-  const { pending, locked } = userStates(paths, epochSeconds);
-  check('locked', locked.length === 0 ? 'ok' : 'warning', `${String(locked.length)} user(s) locked`);
+  // Each check below stands alone: one that throws (a file it reads is damaged or
+  // unreadable) is a critical finding with its reason, and the report is still made.
+  const guarded = <T>(name: string, fallback: T, judge: () => T): T => {
+    try {
+      return judge();
+    } catch (err) {
+      check(name, 'critical', `cannot be checked: ${err instanceof Error ? err.message : String(err)}`);
+      return fallback;
+    }
+  };
 
-  const failure = lastCpanelFailure(paths) ?? null;
-  const recent = failure !== null && Date.parse(failure.at) / 1000 > epochSeconds - RECENT_FAILURE_SECONDS;
-  check(
-    'cpanel',
-    recent ? 'warning' : 'ok',
-    failure === null ? 'no failed cPanel call recorded' : `last failed call ${failure.call} at ${failure.at}`,
-  );
+  const { pending, locked } = guarded('locked', { pending: 0, locked: [] as string[] }, () => {
+    const states = userStates(paths, epochSeconds);
+    check('locked', states.locked.length === 0 ? 'ok' : 'warning', `${String(states.locked.length)} user(s) locked`);
+    return states;
+  });
+
+  const failure = guarded<CpanelFailure | null>('cpanel', null, () => {
+    const last = lastCpanelFailure(paths) ?? null;
+    const recent = last !== null && Date.parse(last.at) / 1000 > epochSeconds - RECENT_FAILURE_SECONDS;
+    check(
+      'cpanel',
+      recent ? 'warning' : 'ok',
+      last === null ? 'no failed cPanel call recorded' : `last failed call ${last.call} at ${last.at}`,
+    );
+    return last;
+  });
+
+  guarded('audit', undefined, () => {
+    const damaged = damagedSegments(paths);
+    check(
+      'audit',
+      damaged.length === 0 ? 'ok' : 'warning',
+      damaged.length === 0
+        ? 'no damaged audit segment'
+        : `damaged audit segment(s), skipped by readers and left for inspection: ${damaged.join(', ')}`,
+    );
+  });
+
+  const accounts = guarded<Report['accounts']>('accounts', { total: 0, with2fa: 0, without2fa: 0, byOwner: [] }, () => {
+    const counted = coverage(paths, secrets ?? new Map());
+    check('accounts', 'ok', `${String(counted.total)} account(s), ${String(counted.with2fa)} with 2FA`);
+    return counted;
+  });
 
   const version = cpanelVersion(paths);
   return {
@@ -240,7 +282,7 @@ export function buildReport(paths: ServerPaths, bridge: CpanelBridge, epochSecon
     loginPolicy,
     issuer: issuerOrUnknown(paths),
     root2fa,
-    accounts: coverage(paths, secrets ?? new Map()),
+    accounts,
     orphanEntries,
     hooksRegistered,
     pendingSetups: pending,

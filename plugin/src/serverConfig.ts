@@ -15,6 +15,7 @@ import { policyEnabled } from './cpanelState';
 import { systemWideIssuer } from './issuer';
 import { readCpanelIssuers } from './cpanelState';
 import { withLock } from './store';
+import { Whm2faError } from './errors';
 import {
   DEFAULT_SETTINGS,
   ownSettingsLines,
@@ -69,16 +70,25 @@ const OWN_KEYS: ReadonlyArray<readonly [keyof OwnSettings, SettingKey]> = [
 export function applySettings(ctx: RequestContext, request: SettingsRequest): Applied {
   const { paths } = ctx;
   const changed: string[] = [];
-  if (request.issuer !== undefined) {
-    const before = readCpanelIssuers(paths).get('system_wide_issuer') ?? '';
-    if (before !== request.issuer) {
-      setIssuer(ctx, request.issuer);
-      changed.push(`issuer: "${before}" -> "${request.issuer}" (now ${systemWideIssuer(paths)})`);
+  try {
+    if (request.issuer !== undefined) {
+      const before = readCpanelIssuers(paths).get('system_wide_issuer') ?? '';
+      if (before !== request.issuer) {
+        setIssuer(ctx, request.issuer);
+        changed.push(`issuer: "${before}" -> "${request.issuer}" (now ${systemWideIssuer(paths)})`);
+      }
     }
-  }
-  if (request.loginPolicy !== undefined && policyEnabled(paths) !== request.loginPolicy) {
-    setPolicy(ctx, request.loginPolicy);
-    changed.push(`login_policy: ${request.loginPolicy ? 'off -> on' : 'on -> off'}`);
+    if (request.loginPolicy !== undefined && policyEnabled(paths) !== request.loginPolicy) {
+      setPolicy(ctx, request.loginPolicy);
+      changed.push(`login_policy: ${request.loginPolicy ? 'off -> on' : 'on -> off'}`);
+    }
+  } catch (err) {
+    // A refusal after an earlier key was applied: say both, so the host knows the state.
+    if (changed.length === 0 || !(err instanceof Whm2faError)) throw err;
+    throw new Whm2faError(
+      err.code,
+      `${err.message} Applied before that: ${changed.join('; ')}. Not applied: every later setting of the request (whm2fa's own settings included).`,
+    );
   }
   let resetDamaged = false;
   withLock(paths.lockFile, () => {

@@ -213,7 +213,11 @@ export function replaceTool(server: Server, tool: string, script: string): () =>
 
 /** Runs the installed `whm2fa` command as root. */
 export function whm2fa(server: Server, ...args: string[]): { status: number | null; out: string; err: string } {
-  const r = spawnSync(join(server.root, 'usr/local/sbin/whm2fa'), args, { encoding: 'utf8' });
+  // Room for a long `whm2fa audit` (Node's default stops at 1 MiB and kills the child).
+  const r = spawnSync(join(server.root, 'usr/local/sbin/whm2fa'), args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { status: r.status, out: r.stdout, err: r.stderr };
 }
 

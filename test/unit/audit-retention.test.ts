@@ -13,13 +13,17 @@ import {
   ROTATE_BYTES,
   appendAudit,
   appendAuditLocked,
+  auditDamage,
   auditSegments,
+  compactAuditLocked,
+  damagedSegments,
   listAudit,
   retentionKey,
   type AuditEntry,
 } from '../../plugin/src/audit';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { StateError } from '../../plugin/src/errors';
+import { DEFAULT_SETTINGS } from '../../plugin/src/settingsFile';
 import { writeAccounts } from '../support/fakeBridge';
 
 let root: string;
@@ -168,15 +172,37 @@ describe('compaction', () => {
     expect(lines(paths.auditFile)).toHaveLength(1);
   });
 
-  it('refuses to compact when a rotated file cannot be read', () => {
+  it('records the entry when a rotated file cannot be read, and compacts once it can', () => {
     mkdirSync(`${paths.auditFile}.2`);
     writeFileSync(paths.auditFile, line('a', 0, ROTATE_BYTES));
-    expect(() => appendAudit(paths, input(1))).toThrow(new StateError(`cannot read ${paths.auditFile}.2`));
-    try {
-      appendAudit(paths, input(1));
-    } catch (err) {
-      expect((err as Error).cause).toMatchObject({ code: 'EISDIR' });
-    }
+    expect(() => appendAudit(paths, input(1))).not.toThrow();
+    // Nothing rotated: the compaction failed whole and the entry went to the active log.
+    expect(lines(paths.auditFile)).toHaveLength(2);
+    expect(() => compactAuditLocked(paths, DEFAULT_SETTINGS, 1)).toThrow(
+      new StateError(`cannot read ${paths.auditFile}.2`),
+    );
+    rmSync(`${paths.auditFile}.2`, { recursive: true });
+    appendAudit(paths, input(2));
+    expect(archived()).toHaveLength(2);
+    expect(lines(paths.auditFile)).toHaveLength(1);
+  });
+
+  it('sets a segment that no longer gunzips aside, numbers past it, and listing skips it', () => {
+    writeFileSync(paths.auditFile, line('a', 0, ROTATE_BYTES));
+    appendAudit(paths, input(1));
+    const [first] = auditSegments(paths);
+    const bytes = readFileSync(first?.file ?? '');
+    bytes.writeUInt8((bytes[bytes.length >> 1] ?? 0) ^ 0xff, bytes.length >> 1);
+    writeFileSync(first?.file ?? '', bytes);
+    const skipped: string[] = [];
+    expect(listAudit(paths, { limit: 10, visible: () => true, damaged: (f) => skipped.push(f) })).toHaveLength(1);
+    expect(skipped).toEqual([first?.file]);
+    writeFileSync(paths.auditFile, line('b', 0, ROTATE_BYTES));
+    appendAudit(paths, input(2));
+    expect(damagedSegments(paths)).toEqual([`${first?.file ?? ''}.damaged`]);
+    expect(auditSegments(paths).map((s) => s.seq)).toEqual([2]);
+    expect(archived().map((e) => e.actor)).toEqual(['b']);
+    expect(auditDamage(paths)).toEqual([`${first?.file ?? ''}.damaged`]);
   });
 });
 
@@ -208,6 +234,9 @@ describe('fairness for changes made in cPanel’s own pages', () => {
       retentionKey({ actor: 'reseller2', subject: 'shop1', action: 'remove' }),
     );
     expect(retentionKey({ subject: 'shop1', action: 'verify' })).toBe('actor:');
+    for (const action of ['account.create', 'account.remove', 'account.rename'])
+      expect(retentionKey({ actor: 'WHM', subject: 'shop1', action })).toBe('account:shop1');
+    expect(retentionKey({ actor: 'WHM', subject: 'shop1', action: 'orphan.remove' })).toBe('actor:WHM');
   });
 });
 

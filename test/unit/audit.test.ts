@@ -52,4 +52,12 @@ describe('the audit log', () => {
     appendAudit(paths, entry(2));
     expect(listAudit(paths, { limit: 10, visible: () => true }).map((e) => e.reason)).toEqual(['entry 2', 'entry 1']);
   });
+
+  it('stores a typed reason with a pasted key or recovery code removed (the syslog copy is the same line)', () => {
+    appendAudit(paths, { ...entry(1), reason: 'old key JBSWY3DPEHPK3PXP, code ABCD-EFGH-JK23' });
+    const stored = readFileSync(paths.auditFile, 'utf8');
+    expect(stored).not.toContain('JBSWY3DPEHPK3PXP');
+    expect(stored).not.toContain('ABCD-EFGH-JK23');
+    expect(listAudit(paths, { limit: 1, visible: () => true })[0]?.reason).toBe('old key [redacted], code [redacted]');
+  });
 });

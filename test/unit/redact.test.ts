@@ -1,7 +1,7 @@
 // Log redaction: a base32 run long enough to be a secret (16 characters, 80 bits: cPanel's
 // smallest) never reaches a log line; shorter runs and ordinary words stay readable.
 import { describe, expect, it } from 'vitest';
-import { redactCpanelWords, redactText } from '../../plugin/src/redact';
+import { redactCpanelWords, redactReason, redactText } from '../../plugin/src/redact';
 import { base32 } from '../../plugin/src/totp';
 
 describe('redactText', () => {
@@ -65,5 +65,22 @@ describe('redactCpanelWords', () => {
     expect(redactCpanelWords('This feature is not enabled for your account.')).toBe(
       'This feature is not enabled for your account.',
     );
+  });
+});
+
+describe('redactReason', () => {
+  it('removes a key in any case or grouped, and a recovery code in either form', () => {
+    expect(redactReason('lost phone, key was JBSWY3DPEHPK3PXP')).toBe('lost phone, key was [redacted]');
+    expect(redactReason('key jbswy3dpehpk3pxp')).toBe('key [redacted]');
+    expect(redactReason('key JBSW Y3DP EHPK 3PXP ok')).toBe('key [redacted] ok');
+    expect(redactReason('code ABCD-EFGH-JK23 used')).toBe('code [redacted] used');
+    expect(redactReason('code abcd-efgh-jk23')).toBe('code [redacted]');
+    expect(redactReason('code ABCDEFGHJK23.')).toBe('code [redacted].');
+  });
+
+  it('keeps an ordinary reason whole', () => {
+    const plain = 'Customer left on 2026-12-01; ticket #4821, asked by the owner over the phone';
+    expect(redactReason(plain)).toBe(plain);
+    expect(redactReason('this user left that team today')).toBe('this user left that team today');
   });
 });
