@@ -1,7 +1,12 @@
+import { CODE_DIGITS } from './rules';
+
 /** Base32 runs long enough to be secrets never reach a log line. */
 export function redactText(text: string): string {
   return text.replace(/[A-Z2-7]{16,}/g, '[redacted]');
 }
+
+/** `tfa_token` and the code after it, as an echo that lost its braces still shows it. */
+const TOKEN_ECHO = new RegExp(`(tfa_token\\W{0,4})\\d{${String(CODE_DIGITS)}}`, 'gi');
 
 /**
  * The one pass cPanel's words take before they reach an answer, an audit entry, a mail or
@@ -17,7 +22,7 @@ export function redactCpanelWords(text: string, sent: readonly string[] = []): s
   for (const body of sent) if (body !== '') out = out.split(body).join('[request]');
   return out
     .replace(/\{[^]*\}/g, '[request]')
-    .replace(/(tfa_token\W{0,4})\d{6}/gi, '$1[redacted]')
+    .replace(TOKEN_ECHO, '$1[redacted]')
     .replace(/[A-Za-z2-7]{16,}/g, '[redacted]');
 }
 

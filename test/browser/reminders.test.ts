@@ -136,7 +136,7 @@ describe('reminders at 360×740', () => {
     const shop5 = remindedCell(page, 'shop5');
     expect(await shop5.textContent()).toBe(today);
     expect(await onScreen(page, shop5)).toBe(true);
-    expect(await shop5.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"last reminded: "');
+    expect(await shop5.evaluate((td) => getComputedStyle(td, '::before').content)).toBe('"Last reminded"');
     const blog2 = page.getByRole('checkbox', { name: 'Select blog2 for a reminder' });
     expect(await onScreen(page, blog2)).toBe(true);
     await blog2.check();
