@@ -4,7 +4,7 @@
 // in-process, with time as a parameter.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { appendAudit, listAudit, type AuditEntry, type AuditInput } from '../../plugin/src/audit';
 import { auditVisibility, type Caller } from '../../plugin/src/access';
@@ -52,7 +52,13 @@ function ctx(caller: Caller, epochSeconds: number): RequestContext {
     caller,
     ip: '198.51.100.9',
     epochSeconds,
-    cpanel: { setSystemIssuer: () => undefined } as unknown as CpanelBridge,
+    // Saves what it is sent where cPanel keeps it, so the read-back sees the change.
+    cpanel: {
+      setSystemIssuer: (issuer: string) => {
+        mkdirSync(dirname(paths.issuerUserdata), { recursive: true });
+        writeFileSync(paths.issuerUserdata, JSON.stringify(issuer === '' ? {} : { system_wide_issuer: issuer }));
+      },
+    } as unknown as CpanelBridge,
   };
 }
 
