@@ -349,10 +349,7 @@ function compactionDue(paths: ServerPaths, settings: OwnSettings, epochSeconds: 
   if (fileSize(paths.auditFile) >= ROTATE_BYTES) return true;
   if (settings.auditDays === 0) return false;
   const late = epochSeconds - settings.auditDays * 86_400 - AGE_SLACK_SECONDS;
-  // A missing active log (just rotated) has no first entry: only the times known count.
-  const oldest = Math.min(
-    ...[firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest)].filter(Number.isFinite),
-  );
+  const oldest = Math.min(firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest));
   return oldest < late || legacyFiles(paths).some((f) => fileSize(f) > 0);
 }
 
@@ -369,131 +366,70 @@ function oldestOf(lines: readonly Line[], fallback: number): number {
 }
 
 /**
- * The entries a segment holds before compression, from its gzip trailer (ISIZE, the size
- * modulo 4 GiB: a segment is a few MiB): the size bound is checked without gunzipping.
- */
-function segmentBytes(file: string): number {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch (err) {
-    if (isNoEntry(err)) return 0;
-    throw err;
-  }
-  try {
-    const size = statSync(file).size;
-    if (size < 4) return 0;
-    const tail = Buffer.alloc(4);
-    readSync(fd, tail, 0, 4, size - 4);
-    return tail.readUInt32LE(0);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Reads one segment for trimming; a damaged one is set aside (undefined): the caller
- * moves on to the next segment.
- */
-function segmentLines(segment: Segment): Line[] | undefined {
-  try {
-    return parseLines(readSegmentText(segment.file));
-  } catch (err) {
-    if (!(err instanceof DamagedSegmentError)) throw err;
-    setAside(segment.file);
-    return undefined;
-  }
-}
-
-/** Rewrites a segment with `left` of its lines (none: removes it). */
-function rewriteSegment(paths: ServerPaths, segment: Segment, left: readonly Line[], epochSeconds: number): void {
-  if (left.length === 0) {
-    removeFile(segment.file);
-    return;
-  }
-  const file = segmentFile(paths, segment.seq, oldestOf(left, epochSeconds));
-  writeTextAtomic(file, gzipLines(left));
-  if (file !== segment.file) removeFile(segment.file);
-}
-
-/**
- * Rotates and trims the trail when due, at a cost bounded by what changes, never by the
- * archive's size (docs/decisions/audit-retention.md): a full active log (with the legacy
- * files) becomes a new segment; whole segments past `audit_days` are removed by their
- * names, and only the one that straddles the limit is read and rewritten; past
- * `audit_mib`, whole oldest segments are removed (their size read from the gzip trailer)
- * and the one cut partly keeps each retention key's newest entries, max-min fairly
- * ({@link selectRetained}). The caller holds the state lock.
+ * Rotates and trims the trail when due: reads every segment, the legacy files and the
+ * active log, keeps what {@link selectRetained} keeps under the settings, rewrites only
+ * the segments that lost entries, and turns a full active log (with the legacy files)
+ * into a new segment. The caller holds the state lock.
  */
 export function compactAuditLocked(paths: ServerPaths, settings: OwnSettings, epochSeconds: number): boolean {
   if (!compactionDue(paths, settings, epochSeconds)) return false;
   const rotate = fileSize(paths.auditFile) >= ROTATE_BYTES;
-  const cutoff = settings.auditDays === 0 ? -Infinity : epochSeconds - settings.auditDays * 86_400;
-  const young = (lines: readonly Line[]): Line[] => lines.filter((l) => !(l.at < cutoff));
   const listed = auditSegments(paths);
   // Numbered past every segment, a damaged one set aside included: no name is reused.
   const nextSeq = Math.max(0, ...listed.map((s) => s.seq), ...damagedSegments(paths).map(seqOf)) + 1;
-
-  // 1. The active log (when full) and any legacy files become one new segment.
+  const segments: Segment[] = [];
+  const groups: Line[][] = [];
+  for (const segment of listed) {
+    let text: string;
+    try {
+      text = readSegmentText(segment.file);
+    } catch (err) {
+      // A segment that no longer gunzips is set aside, not rewritten nor counted: the rest
+      // of the trail keeps rotating, and doctor and the report name it.
+      if (!(err instanceof DamagedSegmentError)) throw err;
+      setAside(segment.file);
+      continue;
+    }
+    segments.push(segment);
+    groups.push(parseLines(text));
+  }
   const legacy = legacyFiles(paths).reverse();
   const folded = legacy.flatMap((f) => parseLines(readTextOrEmpty(f)));
   const active = parseLines(readTextOrEmpty(paths.auditFile));
-  const fresh = young(rotate ? [...folded, ...active] : folded);
+  const all = [...groups.flat(), ...folded, ...active];
+  // The active log's own bytes stay outside the archive's share, as before settings existed.
+  const budget = Math.max(0, settings.auditMib * MIB - ROTATE_BYTES);
+  const cutoff = settings.auditDays === 0 ? -Infinity : epochSeconds - settings.auditDays * 86_400;
+  const keep = selectRetained(all, budget, cutoff);
+  let index = 0;
+  const kept = (lines: readonly Line[]): Line[] => {
+    const out = lines.filter((_, i) => keep[index + i] === true);
+    index += lines.length;
+    return out;
+  };
+  const writes: Array<() => void> = [];
+  segments.forEach((segment, i) => {
+    const lines = groups[i] ?? [];
+    const left = kept(lines);
+    if (left.length === lines.length) return;
+    writes.push(() => {
+      if (left.length > 0) {
+        const file = segmentFile(paths, segment.seq, oldestOf(left, epochSeconds));
+        writeTextAtomic(file, gzipLines(left));
+        if (file !== segment.file) removeFile(segment.file);
+      } else removeFile(segment.file);
+    });
+  });
+  const foldedLeft = kept(folded);
+  const activeLeft = kept(active);
+  const fresh = rotate ? [...foldedLeft, ...activeLeft] : foldedLeft;
   // A crash part-way only shows some entries twice until the next compaction.
+  for (const write of writes) write();
   if (fresh.length > 0) writeTextAtomic(segmentFile(paths, nextSeq, oldestOf(fresh, epochSeconds)), gzipLines(fresh));
   for (const old of legacy) removeFile(old);
   if (rotate) removeFile(paths.auditFile);
-  else {
-    const activeLeft = young(active);
-    if (activeLeft.length !== active.length)
-      writeTextAtomic(paths.auditFile, activeLeft.map((l) => `${l.text}\n`).join(''));
-  }
-
-  // 2. Age: a segment whose successor starts before the cutoff holds only older entries.
-  let segments = auditSegments(paths);
-  while (segments.length > 0) {
-    const [first, next] = segments;
-    if (first === undefined || !(first.oldest < cutoff)) break;
-    if (next !== undefined && next.oldest < cutoff) removeFile(first.file);
-    else {
-      const lines = segmentLines(first);
-      if (lines !== undefined) {
-        const left = young(lines);
-        if (left.length !== lines.length) rewriteSegment(paths, first, left, epochSeconds);
-      }
-      break;
-    }
-    segments = segments.slice(1);
-  }
-
-  // 3. Size: the archive's share is audit_mib less the active log's MiB.
-  const budget = Math.max(0, settings.auditMib * MIB - ROTATE_BYTES);
-  segments = auditSegments(paths);
-  const sizes = segments.map((segment) => segmentBytes(segment.file));
-  let total = sizes.reduce((sum, n) => sum + n, 0);
-  for (const [i, segment] of segments.entries()) {
-    if (total <= budget) break;
-    const size = sizes[i] ?? 0;
-    const excess = total - budget;
-    if (size <= excess) {
-      removeFile(segment.file);
-      total -= size;
-      continue;
-    }
-    const lines = segmentLines(segment);
-    if (lines === undefined) {
-      total -= size; // set aside: no longer part of the archive
-      continue;
-    }
-    const keep = selectRetained(lines, size - excess, cutoff);
-    rewriteSegment(
-      paths,
-      segment,
-      lines.filter((_, n) => keep[n] === true),
-      epochSeconds,
-    );
-    break;
-  }
+  else if (activeLeft.length !== active.length)
+    writeTextAtomic(paths.auditFile, activeLeft.map((l) => `${l.text}\n`).join(''));
   return true;
 }
 
@@ -590,12 +526,6 @@ export function listAudit(
         } catch (err) {
           if (!(err instanceof DamagedSegmentError)) throw err;
           options.damaged?.(segment.file);
-          // Set aside now, so the report names it (compactions read few segments).
-          try {
-            withLock(paths.lockFile, () => setAside(segment.file));
-          } catch {
-            // A busy lock: the next reader or doctor sets it aside.
-          }
           return [];
         }
       }),

@@ -3,19 +3,10 @@
 // segments that listing reads newest first, a segment that loses nothing is not
 // rewritten, and damaged settings trim nothing.
 import { spawnSync } from 'node:child_process';
-import {
-  createReadStream,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   ROTATE_BYTES,
@@ -155,34 +146,6 @@ describe('retention by size', () => {
     expect(listed).toHaveLength(3301);
     expect(listed[1]?.at).toBe(iso(NOW - 1500 * DAY + 2 * DAY));
     expect(listed.at(-1)?.at).toBe(iso(NOW - 1500 * DAY));
-  });
-});
-
-describe('the cost of a compaction', () => {
-  it('removes whole oldest segments by their size, cuts one, and reads none it keeps whole', () => {
-    settings('audit_mib=3\n');
-    // Three segments of 1000 entries (1,000,000 bytes each); the newest one's body is not
-    // gzip at all, only its trailer gives its size: a compaction that read it would set it aside.
-    const text = (from: number): string =>
-      Array.from({ length: 1000 }, (_, n) => entry('a', from + n, NOW - DAY + from + n)).join('');
-    const trailer = Buffer.alloc(4);
-    trailer.writeUInt32LE(1_000_000);
-    writeFileSync(join(paths.stateDir, `audit-000001-${String(NOW - DAY)}.log.gz`), gzipSync(text(0)));
-    writeFileSync(join(paths.stateDir, `audit-000002-${String(NOW - DAY + 1000)}.log.gz`), gzipSync(text(1000)));
-    writeFileSync(
-      join(paths.stateDir, `audit-000003-${String(NOW - DAY + 2000)}.log.gz`),
-      Buffer.concat([Buffer.from('not gzip'), trailer]),
-    );
-    const active = text(3000) + entry('a', 4000, NOW - DAY + 4000, ROTATE_BYTES - 1_000_000);
-    writeFileSync(paths.auditFile, active);
-    appendAudit(paths, input(NOW));
-    // 3,000,000 + the rotated ROTATE_BYTES against 2 MiB: segment 1 goes whole, segment 2
-    // keeps its newest entries that fit, segment 3 is neither read nor touched.
-    const over = 3_000_000 + ROTATE_BYTES - (3 * 1024 * 1024 - ROTATE_BYTES);
-    expect(auditSegments(paths).map((s) => s.seq)).toEqual([2, 3, 4]);
-    expect(readdirSync(paths.stateDir).filter((f) => f.endsWith('.damaged'))).toEqual([]);
-    const second = gunzipSync(readFileSync(auditSegments(paths)[0]?.file ?? '')).toString('utf8');
-    expect(second.split('\n').filter((l) => l !== '')).toHaveLength(Math.floor((2_000_000 - over) / 1000));
   });
 });
 
