@@ -349,7 +349,10 @@ function compactionDue(paths: ServerPaths, settings: OwnSettings, epochSeconds: 
   if (fileSize(paths.auditFile) >= ROTATE_BYTES) return true;
   if (settings.auditDays === 0) return false;
   const late = epochSeconds - settings.auditDays * 86_400 - AGE_SLACK_SECONDS;
-  const oldest = Math.min(firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest));
+  // A missing active log (just rotated) has no first entry: only the times known count.
+  const oldest = Math.min(
+    ...[firstEntryTime(paths.auditFile), ...auditSegments(paths).map((s) => s.oldest)].filter(Number.isFinite),
+  );
   return oldest < late || legacyFiles(paths).some((f) => fileSize(f) > 0);
 }
 

@@ -64,7 +64,7 @@ Commands:
   config check [FILE]            check a settings file (default: the installed one)
 
 Settings: issuer, login_policy (on|off), syslog (on|off), audit_days (0-3650, 0: no
-age limit), audit_mib (2-1024), tool_timeout (1-600 seconds)
+age limit), audit_mib (2-64), tool_timeout (1-600 seconds)
 
 Options: --json (machine-readable output), --help
 Exit codes: 0 done, 1 failed, 2 usage error, 3 doctor found a problem;

@@ -147,7 +147,7 @@ describe('config set KEY VALUE', () => {
     writeFileSync(settingsFile, 'syslog=on\naudit_mib=huge\n');
     const check = whm2fa(server, 'config', 'check');
     expect(check.status).toBe(1);
-    expect(check.err).toContain(`${settingsFile}:2: audit_mib takes a whole number of MiB from 2 to 1024`);
+    expect(check.err).toContain(`${settingsFile}:2: audit_mib takes a whole number of MiB from 2 to 64`);
     const set = whm2fa(server, 'config', 'set', 'audit_mib', '8');
     expect(set.out).toContain('the settings file was damaged');
     expect(get('audit_mib')).toBe('8');

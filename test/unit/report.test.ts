@@ -159,7 +159,7 @@ describe('thresholds', () => {
     expect(r.checks.find((c) => c.name === 'settings')).toEqual({
       name: 'settings',
       level: 'critical',
-      detail: `${paths.ownSettingsFile}:1: audit_mib takes a whole number of MiB from 2 to 1024`,
+      detail: `${paths.ownSettingsFile}:1: audit_mib takes a whole number of MiB from 2 to 64`,
     });
   });
 

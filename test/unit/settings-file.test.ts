@@ -57,12 +57,12 @@ describe('values', () => {
     }
     expect(MAX_AUDIT_DAYS).toBe(3650);
     expect(MIN_AUDIT_MIB).toBe(2);
-    expect(MAX_AUDIT_MIB).toBe(1024);
+    expect(MAX_AUDIT_MIB).toBe(64);
     expect(parseValue('audit_days', '99999')).toEqual({
       problem: 'audit_days takes a whole number of days (0: no age limit) from 0 to 3650',
     });
-    expect(parseValue('audit_mib', '1')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 1024' });
-    expect(parseValue('audit_mib', 'ten')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 1024' });
+    expect(parseValue('audit_mib', '1')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 64' });
+    expect(parseValue('audit_mib', 'ten')).toEqual({ problem: 'audit_mib takes a whole number of MiB from 2 to 64' });
     expect(parseValue('tool_timeout', '0')).toEqual({
       problem: 'tool_timeout takes a whole number of seconds from 1 to 600',
     });
@@ -148,7 +148,7 @@ describe('the installed file', () => {
   it('is a StateError naming the first bad line when damaged; the tool timeout falls back', () => {
     writeFileSync(paths.ownSettingsFile, 'tool_timeout=45\naudit_mib=0\nsyslog=x\n');
     expect(() => readOwnSettings(paths)).toThrow(
-      new StateError(`${paths.ownSettingsFile}:2: audit_mib takes a whole number of MiB from 2 to 1024`),
+      new StateError(`${paths.ownSettingsFile}:2: audit_mib takes a whole number of MiB from 2 to 64`),
     );
     expect(ownSettingsOrDefaults(paths)).toBe(DEFAULT_SETTINGS);
     expect(toolTimeoutMs(paths)).toBe(20_000);
@@ -172,13 +172,13 @@ describe('the installed file', () => {
   });
 
   it('is written whole, 0600, and reads back as written', () => {
-    const settings = { syslog: false, auditDays: 365, auditMib: 100, toolTimeoutSeconds: 9 };
+    const settings = { syslog: false, auditDays: 365, auditMib: 50, toolTimeoutSeconds: 9 };
     writeOwnSettingsLocked(paths, settings);
     const text = readFileSync(paths.ownSettingsFile, 'utf8');
     expect(text.split('\n').filter((l) => !l.startsWith('#'))).toEqual([
       'syslog=off',
       'audit_days=365',
-      'audit_mib=100',
+      'audit_mib=50',
       'tool_timeout=9',
       '',
     ]);
