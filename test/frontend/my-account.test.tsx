@@ -162,6 +162,9 @@ describe('Manage my Account: set up', () => {
     type('Security code', codeNow(SECRET));
     configure();
     expect(await screen.findByText(/already used\. Wait for your app to show the next code/)).toBeTruthy();
+    // The field says the same, not "Not accepted".
+    expect(await screen.findByText('Already used: wait for the next code and enter that one.')).toBeTruthy();
+    expect(screen.queryByText(/Not accepted: enter the code your app shows now/)).toBeNull();
   });
 
   it('a cPanel failure shows cPanel’s reason', async () => {
