@@ -122,6 +122,8 @@ describe('Manage my Account: set up', () => {
     configure();
     const alert = await screen.findByText(/sets its time automatically/);
     expect(alert.closest('[aria-live]')).not.toBeNull();
+    // One field: the announcement needs no lead naming which code was refused.
+    expect(alert.closest('[aria-live]')?.textContent).not.toContain('Not accepted');
     expect((screen.getByLabelText('Security code') as HTMLInputElement).value).toBe('');
     expect(await screen.findByText(/4 attempts left before verification is locked/)).toBeTruthy();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('Security code')));
@@ -160,6 +162,9 @@ describe('Manage my Account: set up', () => {
     type('Security code', codeNow(SECRET));
     configure();
     expect(await screen.findByText(/already used\. Wait for your app to show the next code/)).toBeTruthy();
+    // The field says the same, not "Not accepted".
+    expect(await screen.findByText('Already used: wait for the next code and enter that one.')).toBeTruthy();
+    expect(screen.queryByText(/Not accepted: enter the code your app shows now/)).toBeNull();
   });
 
   it('a cPanel failure shows cPanel’s reason', async () => {

@@ -277,6 +277,20 @@ describe('refusals, each with its own exit code', () => {
     expect(existsSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa'))).toBe(false);
   });
 
+  it('a Node of exactly 18 is new enough', () => {
+    const root = newTree();
+    const node18 = join(root, 'node-18');
+    // Says it is 18 when asked its version; runs as the real Node otherwise.
+    writeFileSync(
+      node18,
+      `#!/bin/sh\ncase "$*" in *process.versions.node*) printf 18 ;; *) exec "${process.execPath}" "$@" ;; esac\n`,
+    );
+    chmodSync(node18, 0o755);
+    const r = install(root, '--node', node18);
+    expect(r.out).not.toContain('needs 18 or newer');
+    expect(r.status).toBe(0);
+  });
+
   it('no Node at all exits 5', () => {
     const root = newTree();
     const r = install(root);

@@ -14,7 +14,8 @@ import { ACTIONS } from '../../plugin/src/api/actions';
 import { verifyCodes } from '../../plugin/src/verification';
 import { writeUserState } from '../../plugin/src/userState';
 import { Whm2faError } from '../../plugin/src/errors';
-import { BURST } from '../../plugin/src/rateLimit';
+import { BURST, REFILL_SECONDS, takeToken } from '../../plugin/src/rateLimit';
+import { withLock } from '../../plugin/src/store';
 import { loadTotp } from '../../plugin/src/totp';
 import type { CpanelBridge } from '../../plugin/src/cpanel';
 import type { RequestContext } from '../../plugin/src/context';
@@ -134,6 +135,16 @@ describe('a reseller flooding the audit', () => {
     expect(entries.length).toBeLessThan(150);
     // Root's issuer save is not affected by the reseller's budget.
     expect(refusal(() => setIssuer(ctx(ROOT, T0 + 21), 'Root Hosting'))).toBeUndefined();
+  });
+
+  it('gives exactly BURST in a row at one moment, then one more every REFILL_SECONDS', () => {
+    const take = (epochSeconds: number) =>
+      withLock(paths.lockFile, () => takeToken(paths, 'reseller1', 'issuer.set', epochSeconds));
+    for (let n = 0; n < BURST; n += 1) expect(take(T0)).toEqual({ ok: true });
+    expect(take(T0)).toEqual({ ok: false, retryAt: T0 + REFILL_SECONDS, firstRefusal: true });
+    expect(take(T0 + REFILL_SECONDS - 1)).toEqual({ ok: false, retryAt: T0 + REFILL_SECONDS, firstRefusal: false });
+    expect(take(T0 + REFILL_SECONDS)).toEqual({ ok: true });
+    expect(take(T0 + REFILL_SECONDS).ok).toBe(false);
   });
 
   it('enroll.start/enroll.cancel pairs are cut off by a per-actor limit', async () => {
