@@ -172,6 +172,8 @@ describe('contactEmail', () => {
     }
     usersFile('bob', 'CONTACTEMAIL=bad\nCONTACTEMAIL=good@example.com\n');
     expect(contactEmail(paths, 'bob')).toBe('good@example.com');
+    usersFile('bob', 'CONTACTEMAIL=a@example.com b@example.com\n');
+    expect(contactEmail(paths, 'bob')).toBeUndefined();
     usersFile('bob', 'XCONTACTEMAIL=x@example.com\nCONTACTEMAIL2=y@example.com\n');
     expect(contactEmail(paths, 'bob')).toBeUndefined();
     expect(contactEmail(paths, 'nobody')).toBeUndefined();
@@ -191,6 +193,8 @@ describe('accountTheme', () => {
     expect(accountTheme(paths, 'bob')).toBeUndefined();
     usersFile('bob', 'RS=../x\n');
     expect(accountTheme(paths, 'bob')).toBeUndefined();
+    usersFile('bob', 'RS=jupiter x\n');
+    expect(accountTheme(paths, 'bob')).toBeUndefined();
     usersFile('bob', 'XRS=jupiter\n');
     expect(accountTheme(paths, 'bob')).toBeUndefined();
     expect(accountTheme(paths, '..')).toBeUndefined();
@@ -209,6 +213,11 @@ describe('accountStart', () => {
     expect(accountStart(paths, 'bob')).toBe('1007');
     usersFile('bob', 'STARTDATE=\nXSTARTDATE=5\nSTARTDATE=12a\n');
     expect(accountStart(paths, 'bob')).toBeUndefined();
+    usersFile('bob', 'USER=bob\nSTARTDATE=1700000001');
+    expect(accountStart(paths, 'bob')).toBe('1700000001');
+    usersFile('bob', 'STARTDATE=0123\n');
+    expect(accountStart(paths, 'bob')).toBe('0123');
+    usersFile('Bad', 'STARTDATE=1700000000\n');
     expect(accountStart(paths, 'Bad')).toBeUndefined();
   });
 });
@@ -225,9 +234,14 @@ describe('domainOwners and domainsOf', () => {
         'spare.example: nobody',
         'bad.example: Bad',
         '# c.example: carol',
+        '*: carol',
       ].join('\n'),
     );
-    usersFile('bob', 'USER=bob\nDNS=bob.example\nDNS1= Addon.Example \nDNS2=\nXDNS=x.example\n');
+    usersFile(
+      'bob',
+      'USER=bob\nDNS=bob.example\nDNS1= Addon.Example \nDNS2=\nXDNS=x.example\n  DNS3=Spaced.example  \n',
+    );
+    usersFile('Bad', 'USER=Bad\nDNS=bad-file.example\n');
   });
 
   it('maps each listed domain, lower-cased, to its account', () => {
@@ -239,9 +253,14 @@ describe('domainOwners and domainsOf', () => {
   });
 
   it("gives an account's domains from its users file and the map", () => {
-    expect(domainsOf(paths, 'bob').sort()).toEqual(['addon.example', 'blog.bob.example', 'bob.example']);
+    expect(domainsOf(paths, 'bob').sort()).toEqual([
+      'addon.example',
+      'blog.bob.example',
+      'bob.example',
+      'spaced.example',
+    ]);
     expect(domainsOf(paths, 'carol')).toEqual(['carol.example']);
-    expect(domainsOf(paths, 'bob', new Map()).sort()).toEqual(['addon.example', 'bob.example']);
+    expect(domainsOf(paths, 'bob', new Map()).sort()).toEqual(['addon.example', 'bob.example', 'spaced.example']);
     expect(domainsOf(paths, 'Bad', new Map([['bad.example', 'Bad']]))).toEqual(['bad.example']);
     expect(domainsOf(paths, 'dave')).toEqual([]);
   });

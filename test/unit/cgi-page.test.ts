@@ -31,6 +31,8 @@ vi.mock('node:fs', async (importOriginal) => {
     },
     writeSync: (fd: number, buffer: Buffer, offset?: number, length?: number): number => {
       if (fd !== 1 && fd !== 2) return fs.writeSync(fd, buffer, offset, length);
+      // As node:fs does: a range past the buffer's end is a programming error.
+      if ((offset ?? 0) + (length ?? 0) > buffer.length) throw new RangeError('past the end of the buffer');
       if (io.eagain > 0) {
         io.eagain -= 1;
         throw Object.assign(new Error('EAGAIN'), { code: 'EAGAIN' });

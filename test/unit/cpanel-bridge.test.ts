@@ -2,7 +2,17 @@
 // writes down its arguments, its input and its environment, and answers what the test put
 // beside it. What the bridge sends (never a secret on a command line), how it reads
 // cPanel's two envelopes, and how each way a tool can fail becomes a CpanelCallError.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  openSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -364,6 +374,35 @@ describe('a tool that fails', () => {
     const err = failure(() => cpanelBridge(paths).setRootKey(KEY, '123456'));
     expect(err.refused).toBe(false);
     expect(err.reason).toBe('its tool exited with status 2: cannot read [request] at line 1');
+  });
+
+  it('that exits with only blank words on stderr says its status alone', () => {
+    answer(paths.whmapi1, '', 2, '  \n\t');
+    expect(failure(() => cpanelBridge(paths).setPolicy(true)).reason).toBe('its tool exited with status 2');
+  });
+
+  it('that exits well without a word is not understood', () => {
+    answer(paths.whmapi1, '', 0);
+    const err = failure(() => cpanelBridge(paths).setPolicy(true));
+    expect(err.refused).toBe(false);
+    expect(err.reason).toBe('its answer could not be understood');
+  });
+
+  it('that cannot start for a moment (being replaced) is tried three times', () => {
+    answer(paths.whmapi1, whmOk());
+    // A program file open for writing cannot be run (ETXTBSY), as while an update replaces it.
+    const fd = openSync(paths.whmapi1, 'r+');
+    const started = performance.now();
+    try {
+      const err = failure(() => cpanelBridge(paths).setPolicy(true));
+      expect(err.reason).toBe('its command-line tool could not be run (ETXTBSY)');
+      expect(err.refused).toBe(false);
+    } finally {
+      closeSync(fd);
+    }
+    // Two pauses of 100 ms between the three attempts.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(190);
+    expect(ran(paths.whmapi1)).toBe(false);
   });
 
   it('that exits with an error status but answers is read for its answer', () => {

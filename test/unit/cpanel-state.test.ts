@@ -168,7 +168,10 @@ describe('serverHostname', () => {
         `not-an-address ${node}.wrong.example ${node}`,
         `10.0.0.1`,
         `10.0.0.2 other.example other`,
-        `127.0.1.1 ${node.toUpperCase()}.Example.COM ${node.toUpperCase()} # the host`,
+        `10.0.0.3 commented.example # ${node}`,
+        `a10.0.0.4 prefixed.example ${node}`,
+        `10.0.0.5zz suffixed.example ${node}`,
+        `127.0.1.1  ${node.toUpperCase()}.Example.COM\t ${node.toUpperCase()} # the host`,
         `127.0.1.2 ${node}.second.example ${node}`,
       ].join('\n'),
     );
