@@ -23,7 +23,7 @@ const HOST = hostname().includes('.') ? hostname().toLowerCase() : 'kernel.examp
 let root: string;
 let paths: ServerPaths;
 /** How the next call of the bridge behaves. */
-let mode: 'ok' | 'refuse' | 'saved-then-died' = 'ok';
+let mode: 'ok' | 'refuse' | 'saved-then-died' | 'ignored' = 'ok';
 
 function put(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
@@ -49,6 +49,8 @@ function bridge(): CpanelBridge {
     },
     setPolicy(enabled) {
       if (mode === 'refuse') fail();
+      // cPanel answered success without changing anything.
+      if (mode === 'ignored') return;
       put(paths.cpanelConfig, `SecurityPolicy::TwoFactorAuth=${enabled ? 1 : 0}\n`);
       fail();
     },
@@ -156,7 +158,9 @@ describe('setIssuer as a reseller', () => {
 
   it('is rate-limited per actor', () => {
     for (let i = 0; i < 60; i += 1) setIssuer(ctx(RES), `N${String(i)}`);
-    expect(refusal(() => setIssuer(ctx(RES), 'Again')).code).toBe('RATE_LIMITED');
+    const limited = refusal(() => setIssuer(ctx(RES), 'Again'));
+    expect(limited.code).toBe('RATE_LIMITED');
+    expect(limited.message).toMatch(/^Too many issuer changes in a short time/);
     expect(ownIssuer(readSettings(paths), 'res1')).toBe('N59');
   });
 
@@ -177,6 +181,7 @@ describe('readSettings', () => {
     for (const text of ['null', '[]', '{"issuers":[]}', '{"issuers":null}', '{}']) {
       put(paths.settingsFile, text);
       expect(() => readSettings(paths), text).toThrow(StateError);
+      expect(() => readSettings(paths), text).toThrow(`${paths.settingsFile} does not hold whm2fa settings`);
     }
   });
 });
@@ -215,6 +220,13 @@ describe('setIssuer as root', () => {
     expect(refusal(() => setIssuer(ctx(ROOT), 'New Host')).message).toBe(
       `cPanel did not save the issuer (cPanel said: cPanel says no). The server-wide issuer is the server hostname (${HOST}): authenticator apps show that for new setups.`,
     );
+  });
+
+  it('is rate-limited as issuer changes', () => {
+    for (let i = 0; i < 60; i += 1) setIssuer(ctx(ROOT), `N${String(i)}`);
+    const limited = refusal(() => setIssuer(ctx(ROOT), 'Again'));
+    expect(limited.code).toBe('RATE_LIMITED');
+    expect(limited.message).toMatch(/^Too many issuer changes in a short time/);
   });
 
   it('passes on a failure that is not a cPanel call', () => {
@@ -271,6 +283,12 @@ describe('setPolicy', () => {
       ['root', 'policy.set', '192.0.2.6', 'failed: still on (cPanel said: cPanel says no)'],
       ['root', 'policy.set', '192.0.2.6', 'failed: still off (cPanel said: cPanel says no)'],
     ]);
+  });
+
+  it('believes a call that reported success, and says the policy as cPanel holds it', () => {
+    mode = 'ignored';
+    expect(setPolicy(ctx(ROOT), false)).toBe(true);
+    expect(audit()).toEqual([['root', 'policy.set', '192.0.2.6', 'on']]);
   });
 
   it('takes a refused call that asked for what already holds as done', () => {

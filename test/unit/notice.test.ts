@@ -71,6 +71,7 @@ describe('noticeText', () => {
     expect(lines.at(-1)).toContain('host.example');
     expect(lines.at(-2)).toBe('');
     expect(lines.at(-3)?.length).toBeGreaterThan(20);
+    expect(lines.at(-4)).toBe('');
     expect(body).not.toContain('Reason:');
     expect(body).not.toContain('Identity:');
   });
@@ -105,7 +106,14 @@ describe('noticeText', () => {
   it('mentions new recovery codes only when some were made', () => {
     const without = noticeText(base, 'h').body;
     const made = noticeText({ ...base, newRecoveryCodes: true }, 'h').body;
-    expect(made.split('\n').length).toBe(without.split('\n').length + 2);
+    const before = without.split('\n');
+    const after = made.split('\n');
+    expect(after.length).toBe(before.length + 2);
+    // Two lines before the closing four: a blank one and the words about the codes.
+    expect(after.slice(0, before.length - 4)).toEqual(before.slice(0, -4));
+    expect(after[before.length - 4]).toBe('');
+    expect(after[before.length - 3]?.length).toBeGreaterThan(20);
+    expect(after.slice(-4)).toEqual(before.slice(-4));
     expect(noticeText({ ...base, newRecoveryCodes: false }, 'h').body).toBe(without);
   });
 });
@@ -196,7 +204,7 @@ describe('sendMail', () => {
   it('says why a mail was not sent', () => {
     rmSync(paths.sendmail);
     expect(sendMail(paths, mail)).toBe('sendmail could not be run (ENOENT)');
-    writeFileSync(paths.sendmail, '#!/bin/sh\nexit 1\n');
+    writeFileSync(paths.sendmail, '#!/bin/sh\ncat >/dev/null\nexit 1\n');
     chmodSync(paths.sendmail, 0o755);
     expect(sendMail(paths, mail)).toBe('sendmail exited with status 1');
   });

@@ -200,5 +200,8 @@ describe('firstRefusalWhileLocked', () => {
     expect(firstRefusalWhileLocked(paths, 'bob', T0 + 900, T0 + 400)).toBe(true);
     expect(saved().lockNotes).toEqual({ bob: T0 + 900 });
     expect(firstRefusalWhileLocked(paths, 'bob', T0 + 900, T0 + 900)).toBe(false);
+    // A lock that ends this very second is over: forgotten on the next write.
+    expect(firstRefusalWhileLocked(paths, 'carol', T0 + 1000, T0 + 900)).toBe(true);
+    expect(saved().lockNotes).toEqual({ carol: T0 + 1000 });
   });
 });

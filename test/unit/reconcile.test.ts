@@ -86,6 +86,7 @@ describe('reconcile', () => {
     for (const text of ['[]', '"x"', 'null']) {
       writeFileSync(paths.knownKeysFile, text);
       expect(() => reconcile(paths, T0), text).toThrow(StateError);
+      expect(() => reconcile(paths, T0), text).toThrow(`${paths.knownKeysFile} does not hold key fingerprints`);
     }
     expect(readFileSync(paths.knownKeysFile, 'utf8')).toBe('null');
   });
