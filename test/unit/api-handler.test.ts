@@ -3,7 +3,7 @@
 // (token, caller, method, type, size), the body's, the envelope of answers and failures,
 // and actions run end to end (status, settings, policy, users, audit, enrollment with a
 // code the test computes itself).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import { JsonText } from '../../plugin/src/api/jsonText';
 import { checkSession } from '../../plugin/src/session';
 import { StateError, Whm2faError } from '../../plugin/src/errors';
 import { loadTotp } from '../../plugin/src/totp';
+import { MAX_REASON_LENGTH } from '../../plugin/src/rules';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import type { CgiRequest } from '../../plugin/src/cgiTypes';
 import { totp } from '../support/rfc6238';
@@ -113,6 +114,15 @@ describe('checkSession', () => {
       { requestUri: TOKEN },
       { requestUri: `${TOKEN}x/cgi` },
     ];
+    // Each malformed token also with an address that starts with it.
+    for (const token of [
+      '/cpsess123456789',
+      '/cpsess12345678901',
+      'cpsess1234567890',
+      '/cpsess123456789a',
+      `x${TOKEN}`,
+    ])
+      cases.push({ securityToken: token, requestUri: `${token}/cgi/whm2fa/api.cgi` });
     for (const over of cases) {
       const err = refusal(() => checkSession(paths, request(over)));
       expect(err.code, JSON.stringify(over)).toBe('FORBIDDEN');
@@ -193,7 +203,10 @@ describe('envelopes', () => {
     const plain = errorResponse(new Whm2faError('NOT_ENABLED', 'Not on.'));
     expect(plain.logged).toBeUndefined();
     expect(plain.response.status).toBe(409);
-    expect(plain.response.headers['Retry-After']).toBeUndefined();
+    expect(plain.response.headers).toEqual({
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
     expect(JSON.parse(plain.response.body)).toEqual({ ok: false, error: { code: 'NOT_ENABLED', message: 'Not on.' } });
 
     const limited = errorResponse(
@@ -303,6 +316,46 @@ describe('actions end to end', () => {
     const tfa = JSON.parse(readFileSync(paths.tfaUserdata, 'utf8')) as Record<string, { secret: string }>;
     expect(tfa['reseller1']?.secret).toBe(secret);
     expect((await call('reseller1', { action: 'status' }, now)).json.data).toMatchObject({ enabled: true });
+
+    // A new device: a code for a key another start replaced is refused by its id.
+    const first = (await call('reseller1', { action: 'enroll.start' }, now)).json.data as {
+      secret: string;
+      keyId: string;
+    };
+    const second = (await call('reseller1', { action: 'enroll.start' }, now)).json.data as {
+      secret: string;
+      keyId: string;
+    };
+    const stale = await call(
+      'reseller1',
+      { action: 'enroll.confirm', code: totp(second.secret, now), currentCode: totp(secret, now), keyId: first.keyId },
+      now,
+    );
+    expect(stale.json.ok).toBe(false);
+    // Replacing a key needs a code of the current one too.
+    const later = now + 60;
+    const withoutCurrent = await call(
+      'reseller1',
+      { action: 'enroll.confirm', code: totp(second.secret, later), keyId: second.keyId },
+      later,
+    );
+    expect(withoutCurrent.json.ok).toBe(false);
+    const replaced = await call(
+      'reseller1',
+      {
+        action: 'enroll.confirm',
+        code: totp(second.secret, later),
+        currentCode: totp(secret, later),
+        keyId: second.keyId,
+      },
+      later,
+    );
+    expect(replaced.json).toMatchObject({ ok: true, data: { enabled: true } });
+    // Turned off with a code of the device.
+    const off = now + 120;
+    const removed = await call('reseller1', { action: 'remove', code: totp(second.secret, off) }, off);
+    expect(removed.json).toMatchObject({ ok: true, data: { enabled: false } });
+    expect((await call('reseller1', { action: 'status' }, off)).json.data).toMatchObject({ enabled: false });
   });
 
   it('enroll.cancel says nothing is pending', async () => {
@@ -356,6 +409,42 @@ describe('actions end to end', () => {
     const data = answer.json.data as { users: Array<{ user: string }>; coverage: unknown };
     expect(data.users.map((u) => u.user)).toEqual(['shop1']);
     expect(data.coverage).toBeDefined();
+  });
+
+  it("records the client's address with what it changed", async () => {
+    await call('reseller1', { action: 'settings.set', issuer: 'Res Host' });
+    const entries = (await call('root', { action: 'audit.list' })).json.data as { entries: Array<{ ip: string }> };
+    expect(entries.entries.map((e) => e.ip)).toEqual(['192.0.2.9']);
+  });
+
+  it("users.list keeps the day's coverage snapshot", async () => {
+    expect(existsSync(paths.coverageFile)).toBe(false);
+    await call('root', { action: 'users.list' });
+    expect(existsSync(paths.coverageFile)).toBe(true);
+  });
+
+  it('users.remind reminds the accounts named', async () => {
+    const answer = await call('reseller1', { action: 'users.remind', users: ['shop1'] });
+    expect(answer.json.ok).toBe(true);
+  });
+
+  it('users.remove takes a reason of up to its limit', async () => {
+    const reason = 'r'.repeat(MAX_REASON_LENGTH);
+    const answer = await call('reseller1', { action: 'users.remove', users: ['shop1'], reason });
+    expect(answer.json.error?.code).not.toBe('BAD_REQUEST');
+    const tooLong = await call('reseller1', {
+      action: 'users.remove',
+      users: ['shop1'],
+      reason: 'r'.repeat(MAX_REASON_LENGTH * 2 + 1),
+    });
+    expect(tooLong.json.error?.code).toBe('BAD_REQUEST');
+  });
+
+  it('enroll.start is rate-limited as new setups', async () => {
+    for (let i = 0; i < 60; i += 1) expect((await call('reseller1', { action: 'enroll.start' })).json.ok).toBe(true);
+    const limited = await call('reseller1', { action: 'enroll.start' });
+    expect(limited.status).toBe(429);
+    expect(limited.json.error?.message).toMatch(/^Too many new setups in a short time/);
   });
 
   it('users.remind and users.remove check their users', async () => {

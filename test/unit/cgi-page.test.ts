@@ -24,6 +24,7 @@ vi.mock('node:fs', async (importOriginal) => {
       const next = io.stdin.shift();
       if (next === undefined) return 0;
       if (next instanceof Error) throw next;
+      if (offset + length > buffer.length) throw new RangeError('past the end of the buffer');
       const n = Math.min(length, next.length);
       next.copy(buffer, offset, 0, n);
       if (n < next.length) io.stdin.unshift(next.subarray(n));
@@ -237,6 +238,7 @@ describe('whmChrome', () => {
     put(join(paths.headerDir, 'cache_keys.json'), '{"res1":');
     expect(whmChrome(paths, options)).toBeUndefined();
     put(join(paths.headerDir, 'cache_keys.json'), '{"res1":5}');
+    put(join(paths.headerDir, '5_0_0.html'), '<header>');
     expect(whmChrome(paths, options)).toBeUndefined();
     writeChrome('res1');
     rmSync(paths.footerFile);
@@ -261,6 +263,7 @@ describe('servePage', () => {
     expect(answer.body).toContain(`<title>${PAGE_TITLE}</title>`);
     expect(answer.body).toContain(`<script nonce="${nonce}">x</script>`);
     expect(answer.body).toContain('data-chrome="whm"');
+    expect(answer.body).toContain(`<a href="${TOKEN}/x">root</a>`);
     expect(answer.body).toContain('<link rel="stylesheet" href="app.css?v=dev">');
     expect(answer.body).toContain(`<script type="module" src="app.js?v=dev" nonce="${nonce}"></script>`);
     expect(answer.body).toContain('<div id="whm2fa" class="whm2fa" data-version="dev" data-chrome="whm">');
@@ -273,7 +276,21 @@ describe('servePage', () => {
   it('uses a plain layout without chrome', () => {
     const answer = servePage(paths, request({ remoteUser: 'res1' }));
     expect(answer.status).toBe(200);
-    expect(answer.body.startsWith('<!DOCTYPE html>\n<html lang="en">')).toBe(true);
+    expect(
+      answer.body.startsWith(
+        [
+          '<!DOCTYPE html>',
+          '<html lang="en">',
+          '<head>',
+          '<meta charset="utf-8">',
+          '<meta name="viewport" content="width=device-width, initial-scale=1">',
+          `<title>${PAGE_TITLE}</title>`,
+          '</head>',
+          '<body class="whm2fa-plain">',
+        ].join('\n'),
+      ),
+    ).toBe(true);
+    expect(PAGE_TITLE.length).toBeGreaterThan(0);
     expect(answer.body).toContain('<body class="whm2fa-plain">');
     expect(answer.body).toContain('data-chrome="plain"');
     expect(
@@ -394,6 +411,19 @@ describe('serveApi (api.cgi)', () => {
     expect(head).toContain('Content-Type: application/json; charset=utf-8');
     expect(JSON.parse(out)).toMatchObject({ ok: true, data: { policyEnabled: false } });
     expect(stderr()).toBe('');
+  });
+
+  it('acts at the time of the request', async () => {
+    const body = '{"action":"settings.set","issuer":"Res Host"}';
+    apiEnv(body);
+    io.stdin = [Buffer.from(body)];
+    const before = Date.now();
+    await serveApi({ root });
+    expect(parsed().head[0]).toBe('Status: 200 OK');
+    const line = JSON.parse(readFileSync(paths.auditFile, 'utf8').trim().split('\n')[0] ?? '{}') as { at: string };
+    const at = Date.parse(line.at);
+    expect(at).toBeGreaterThanOrEqual(before - 1000);
+    expect(at).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
   it('refuses before reading a body it will not take', async () => {

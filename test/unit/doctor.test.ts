@@ -78,7 +78,8 @@ describe('runDoctor', () => {
 
   it('finds a missing registration and missing hooks', () => {
     rmSync(join(paths.appsDir, 'whm2fa.conf'));
-    tool(paths.manageHooks, 'echo "nothing here"');
+    // Another program of ours registered is not the hook.
+    tool(paths.manageHooks, `echo "Whostmgr::Accounts::Create post ${join(paths.programDir, 'other-hook')}"`);
     const c = byName(runDoctor(paths, T0));
     expect(c['registration']).toEqual({
       name: 'registration',

@@ -18,6 +18,7 @@ import {
   toWhm2faError,
 } from '../../plugin/src/errors';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import QRCode from 'qrcode';
 import { qrSvg } from '../../plugin/src/qr';
 import {
   noteDepartingLocked,
@@ -188,6 +189,16 @@ describe('qrSvg', () => {
     expect(svg).not.toMatch(/^\s|\s$/);
     // A byte-mode symbol of this length is version 4 (33 modules) with a margin of 2 each side.
     expect(svg).toContain('viewBox="0 0 37 37"');
+    // The fixed choices (one byte segment, level M, mask 2) are what qrcode's own API draws with them.
+    const uri = 'otpauth://totp/Host:bob?secret=JBSWY3DPEHPK3PXP&issuer=Host';
+    const expected = await QRCode.toString([{ data: Buffer.from(uri), mode: 'byte' }], {
+      type: 'svg',
+      errorCorrectionLevel: 'M',
+      maskPattern: 2,
+      margin: 2,
+      width: 240,
+    });
+    expect(svg).toBe(expected.trim());
     const other = await qrSvg('otpauth://totp/Host:bob?secret=GEZDGNBVGY3TQOJQ&issuer=Host');
     expect(other).not.toBe(svg);
   });
@@ -264,7 +275,9 @@ describe('account events', () => {
     expect(file['departing']).toEqual({ a: ['x.example'] });
     for (const text of ['[]', '"x"', 'null', '5']) {
       writeFileSync(paths.accountEventsFile, text);
-      expect(() => wasHandledLocked(paths, 'a', { kind: 'create', start: '1' }), text).toThrow(StateError);
+      expect(() => wasHandledLocked(paths, 'a', { kind: 'create', start: '1' }), text).toThrow(
+        `${paths.accountEventsFile} does not hold account events`,
+      );
     }
     writeFileSync(paths.accountEventsFile, '{"handled":[1],"departing":null}');
     expect(wasHandledLocked(paths, '0', { kind: 'create', start: '1' })).toBe(false);
