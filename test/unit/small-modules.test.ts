@@ -18,6 +18,7 @@ import {
   toWhm2faError,
 } from '../../plugin/src/errors';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
+import { cleanCode } from '../../plugin/src/rules';
 import QRCode from 'qrcode';
 import { qrSvg } from '../../plugin/src/qr';
 import {
@@ -281,5 +282,14 @@ describe('account events', () => {
     }
     writeFileSync(paths.accountEventsFile, '{"handled":[1],"departing":null}');
     expect(wasHandledLocked(paths, '0', { kind: 'create', start: '1' })).toBe(false);
+  });
+});
+
+describe('cleanCode', () => {
+  it('drops blanks and dashes as typed, and keeps the rest as it is', () => {
+    expect(cleanCode(' 123 456 ')).toBe('123456');
+    expect(cleanCode('12--34\t56')).toBe('123456');
+    expect(cleanCode('abcd-EFGH')).toBe('abcdEFGH');
+    expect(cleanCode('')).toBe('');
   });
 });
