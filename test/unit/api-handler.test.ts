@@ -423,6 +423,12 @@ describe('actions end to end', () => {
     expect(existsSync(paths.coverageFile)).toBe(true);
   });
 
+  it("users.list shows a reseller its accounts when others' accounts were reminded", async () => {
+    expect((await call('root', { action: 'users.remind', users: ['blog2'] })).json.ok).toBe(true);
+    const answer = await call('reseller1', { action: 'users.list' });
+    expect((answer.json.data as { users: Array<{ user: string }> }).users.map((u) => u.user)).toEqual(['shop1']);
+  });
+
   it('users.remind reminds the accounts named', async () => {
     const answer = await call('reseller1', { action: 'users.remind', users: ['shop1'] });
     expect(answer.json.ok).toBe(true);
