@@ -12,10 +12,10 @@ import {
   domainOwners,
   domainsOf,
   eachDomain,
-  eachOwner,
   hasCpanelAccount,
   isValidUsername,
   readDomains,
+  readDomainsOf,
   readOwners,
   readResellers,
 } from '../../plugin/src/accounts';
@@ -107,9 +107,12 @@ describe('owners and domains', () => {
       ['carol', 'root'],
       ['dave', 'res1'],
     ]);
-    const seen: string[] = [];
-    eachOwner(paths, (user, owner) => seen.push(`${user}>${owner}`));
-    expect(seen).toEqual(['bob>res1', 'carol>root', 'dave>res1']);
+    // With an owner named, only that owner's accounts.
+    expect([...readOwners(paths, 'res1')]).toEqual([
+      ['bob', 'res1'],
+      ['dave', 'res1'],
+    ]);
+    expect([...readOwners(paths, 'nobody')]).toEqual([]);
   });
 
   it('reads account → first domain', () => {
@@ -120,6 +123,12 @@ describe('owners and domains', () => {
     const seen: string[] = [];
     eachDomain(paths, (domain, user) => seen.push(`${domain}>${user}`));
     expect(seen).toEqual(['bob.example>bob', 'second.example>bob', 'carol.example>carol']);
+    // The same first domains for the accounts asked about only; invalid names never match.
+    expect([...readDomainsOf(paths, ['carol', 'bob', 'nobody', 'Bad'])]).toEqual([
+      ['bob', 'bob.example'],
+      ['carol', 'carol.example'],
+    ]);
+    expect(readDomainsOf(paths, ['Bad']).size).toBe(0);
   });
 
   it('reads nothing from missing files', () => {

@@ -18,7 +18,6 @@ import {
   type ApiOutcome,
 } from '../../plugin/src/api/handler';
 import { ACTIONS } from '../../plugin/src/api/actions';
-import { JsonText } from '../../plugin/src/api/jsonText';
 import { checkSession } from '../../plugin/src/session';
 import { StateError, Whm2faError } from '../../plugin/src/errors';
 import { loadTotp } from '../../plugin/src/totp';
@@ -225,10 +224,6 @@ describe('envelopes', () => {
     expect(outcome.response.body).not.toContain('/var/x');
     expect(JSON.parse(outcome.response.body).error.code).toBe('INTERNAL');
     expect(errorResponse(new StateError('damaged')).logged).toBeInstanceOf(StateError);
-  });
-
-  it('sends data already serialized as it is', () => {
-    expect(new JsonText('[1]').text).toBe('[1]');
   });
 });
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { countsJson, parseCounts, readHistory, resellerShares, shareOf } from '../../plugin/src/coverage';
+import { readHistory, resellerShares, shareOf } from '../../plugin/src/coverage';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 
 describe('shareOf', () => {
@@ -49,31 +49,6 @@ describe('resellerShares', () => {
     ]);
     expect(resellerShares({ res1: [1, 2] }).size).toBe(0);
     expect(resellerShares(null).size).toBe(0);
-  });
-});
-
-describe('parseCounts', () => {
-  it("reads countsJson's text back", () => {
-    const counts = { server: { protected: 1, total: 3 }, resellers: new Map([['res1', { protected: 1, total: 2 }]]) };
-    expect(parseCounts(countsJson(counts))).toEqual(counts);
-    const view = { server: null, resellers: new Map([['res1', { protected: 0, total: 1 }]]) };
-    expect(parseCounts(countsJson(view))).toEqual(view);
-  });
-
-  it('is undefined for anything else', () => {
-    for (const text of [
-      '{',
-      'null',
-      '5',
-      '"x"',
-      '[]',
-      '{"server":[1,2]}',
-      '{"server":[3,2],"resellers":[]}',
-      '{"resellers":[]}',
-      '{"server":null,"resellers":{}}',
-    ]) {
-      expect(parseCounts(text), text).toBeUndefined();
-    }
   });
 });
 

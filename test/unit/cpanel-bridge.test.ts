@@ -346,9 +346,9 @@ describe('a tool that fails', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
   });
 
-  it('takes its time limit from install.json by default', () => {
-    mkdirSync(dirname(paths.installConfig), { recursive: true });
-    writeFileSync(paths.installConfig, JSON.stringify({ toolTimeoutSeconds: 1 }));
+  it("takes its time limit from whm2fa's settings file by default", () => {
+    mkdirSync(dirname(paths.ownSettingsFile), { recursive: true });
+    writeFileSync(paths.ownSettingsFile, 'tool_timeout=1\n');
     installTool(paths.whmapi1, 'exec sleep 30');
     const started = Date.now();
     expect(failure(() => cpanelBridge(paths).setPolicy(true)).reason).toBe('it did not answer in time and was stopped');

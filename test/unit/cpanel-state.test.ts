@@ -198,22 +198,22 @@ describe('serverHostname', () => {
 });
 
 describe('toolTimeoutMs', () => {
-  it('defaults to 20 s when install.json says nothing usable', () => {
+  it("defaults to 20 s when whm2fa's settings file says nothing usable", () => {
     expect(DEFAULT_TOOL_TIMEOUT_SECONDS).toBe(20);
     expect(toolTimeoutMs(paths)).toBe(20_000);
-    for (const value of ['{', 'null', '{}', '{"toolTimeoutSeconds":"5"}', '{"toolTimeoutSeconds":0}']) {
-      put(paths.installConfig, value);
-      expect(toolTimeoutMs(paths), value).toBe(20_000);
+    for (const text of ['', '# tool_timeout=5\n', 'syslog=off\n', 'tool_timeout=\n', 'tool_timeout=five\n']) {
+      put(paths.ownSettingsFile, text);
+      expect(toolTimeoutMs(paths), text).toBe(20_000);
     }
-    for (const seconds of [601, 1.5, -1]) {
-      put(paths.installConfig, JSON.stringify({ toolTimeoutSeconds: seconds }));
-      expect(toolTimeoutMs(paths), String(seconds)).toBe(20_000);
+    for (const seconds of ['0', '601', '1.5', '-1']) {
+      put(paths.ownSettingsFile, `tool_timeout=${seconds}\n`);
+      expect(toolTimeoutMs(paths), seconds).toBe(20_000);
     }
   });
 
-  it('takes 1 to 600 s from install.json', () => {
+  it("takes 1 to 600 s from whm2fa's settings file", () => {
     for (const seconds of [1, 45, 600]) {
-      put(paths.installConfig, JSON.stringify({ toolTimeoutSeconds: seconds }));
+      put(paths.ownSettingsFile, `tool_timeout=${String(seconds)}\n`);
       expect(toolTimeoutMs(paths)).toBe(seconds * 1000);
     }
   });

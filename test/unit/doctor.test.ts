@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runDoctor, type Check } from '../../plugin/src/doctor';
+import { BUNDLES, runDoctor, type Check } from '../../plugin/src/doctor';
 import { MIN_NODE_MAJOR } from '../../plugin/src/rules';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { storeSecrets, writeAccounts, writeStore } from '../support/fakeBridge';
@@ -42,6 +42,13 @@ function healthy(): void {
   tool(paths.whmapi1, `echo '{"metadata":{"result":1},"data":{"is_enabled":1}}'`);
   writeAccounts(paths, { bob: { domains: ['bob.example'] } });
   writeStore(paths, { bob: K });
+  // Stand-ins for the installed bundles: each loads, and ours export `main` as the real ones do.
+  for (const name of BUNDLES)
+    put(
+      join(paths.programDir, `${name}.js`),
+      name.startsWith('vendor-') ? 'module.exports = {};\n' : 'exports.main = () => undefined;\n',
+      0o644,
+    );
 }
 
 beforeEach(() => {
@@ -56,24 +63,43 @@ describe('runDoctor', () => {
     const checks = runDoctor(paths, T0);
     expect(checks.map((c) => [c.name, c.ok])).toEqual([
       ['node', true],
+      ['bundles', true],
       ['registration', true],
       ['hooks', true],
       ['cpanel', true],
       ['policy', true],
+      ['settings', true],
       ['orphans', true],
       ['leftovers', true],
       ['permissions', true],
     ]);
     expect(checks.map((c) => c.detail)).toEqual([
       `Node.js ${process.versions.node} (needs ${String(MIN_NODE_MAJOR)}+)`,
+      `all ${String(BUNDLES.length)} bundles load with Node's require`,
       'whm2fa is registered with WHM',
       'account hooks registered',
       "cPanel's WHM API answers",
       'logins ask for codes',
+      'the settings file is valid (whm2fa config get shows it)',
       'every 2FA entry in cPanel’s store has an account',
       'no files left by killed processes',
       'state 0700/0600, CGI 0755',
     ]);
+  });
+
+  it('names a bundle that does not load or has no main', () => {
+    put(
+      join(paths.programDir, 'api.js'),
+      'exports.main = () => undefined;\nthrow new Error("cut short\\nmore");\n',
+      0o644,
+    );
+    put(join(paths.programDir, 'cli.js'), 'exports.run = () => undefined;\n', 0o644);
+    rmSync(join(paths.programDir, 'vendor-otplib.js'));
+    const check = byName(runDoctor(paths, T0))['bundles'];
+    expect(check?.ok).toBe(false);
+    expect(check?.detail).toMatch(
+      /^api\.js does not load \(Error: cut short\); cli\.js has no main; vendor-otplib\.js does not load \(Error: Cannot find module '[^']*vendor-otplib\.js'\): run install\.sh again$/,
+    );
   });
 
   it('finds a missing registration and missing hooks', () => {
@@ -107,9 +133,11 @@ describe('runDoctor', () => {
     expect(c['policy']).toBeUndefined();
     expect(checks.map((x) => x.name)).toEqual([
       'node',
+      'bundles',
       'registration',
       'hooks',
       'cpanel',
+      'settings',
       'orphans',
       'leftovers',
       'permissions',

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noticeText, notify, type Notice, type NoticeKind } from '../../plugin/src/notice';
 import { sendMail } from '../../plugin/src/mailer';
 import { listAudit } from '../../plugin/src/audit';
+import { record, type Said } from '../../plugin/src/messages';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { installSendmail, sentMail, writeAccounts } from '../support/fakeBridge';
 
@@ -38,6 +39,9 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
+/** Why no mail was sent, as the audit trail records it (English). */
+const why = (problem: Said | undefined): string | undefined => (problem === undefined ? undefined : record(problem));
+
 describe('noticeText', () => {
   it('gives each kind of change its own subject and words, naming the user and the server', () => {
     const subjects = new Set<string>();
@@ -64,7 +68,7 @@ describe('noticeText', () => {
     expect(lines.slice(4, 9)).toEqual([
       'Account:  bob',
       'Server:   host.example',
-      `When:     ${new Date(T0 * 1000).toUTCString()}`,
+      `When:     ${new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'long', timeZone: 'UTC' }).format(new Date(T0 * 1000))}`,
       'By:       bob (you)',
       'From:     192.0.2.8',
     ]);
@@ -136,7 +140,7 @@ describe('notify', () => {
   });
 
   it('records a user without an address', () => {
-    expect(notify(paths, { ...base, user: 'carol', actor: 'root' })).toBe('no contact address on file');
+    expect(why(notify(paths, { ...base, user: 'carol', actor: 'root' }))).toBe('no contact address on file');
     expect(sentMail(paths)).toEqual([]);
     const [entry] = listAudit(paths, { limit: 5, visible: () => true });
     expect(entry).toMatchObject({
@@ -151,18 +155,18 @@ describe('notify', () => {
 
   it('records a failed send, and still answers when the audit trail is broken', () => {
     writeFileSync(paths.sendmail, '#!/bin/sh\ncat >/dev/null\nexit 75\n');
-    expect(notify(paths, base)).toBe('sendmail exited with status 75');
+    expect(why(notify(paths, base))).toBe('sendmail exited with status 75');
     expect(listAudit(paths, { limit: 5, visible: () => true })[0]?.result).toBe(
       'not sent: sendmail exited with status 75',
     );
     rmSync(paths.auditFile);
     mkdirSync(paths.auditFile);
-    expect(notify(paths, base)).toBe('sendmail exited with status 75');
+    expect(why(notify(paths, base))).toBe('sendmail exited with status 75');
   });
 });
 
 describe('sendMail', () => {
-  const mail = { to: 'a@example.com', subject: 'Hi', body: 'Line 1\nLine 2', from: 'X <root@h>' };
+  const mail = { to: 'a@example.com', subject: 'Hi', body: 'Line 1\nLine 2', from: 'root@h', fromName: 'X' };
 
   it('runs sendmail -t -i with the message on stdin and a plain environment', () => {
     writeFileSync(
@@ -192,10 +196,16 @@ describe('sendMail', () => {
 
   it('keeps line breaks out of the headers', () => {
     writeFileSync(paths.sendmail, `#!/bin/sh\ncat > '${root}/msg'\n`);
-    sendMail(paths, { ...mail, to: 'a@example.com\r\nBcc: x@y', subject: 'Hi\n\nthere', from: 'X\r<root@h>' });
+    sendMail(paths, {
+      ...mail,
+      to: 'a@example.com\r\nBcc: x@y',
+      subject: 'Hi\n\nthere',
+      fromName: 'X\r\n',
+      from: 'root@h\n',
+    });
     const head = readFileSync(join(root, 'msg'), 'utf8').split('\n\n')[0];
     expect(head?.split('\n').slice(0, 3)).toEqual([
-      'From: X <root@h>',
+      'From: X  <root@h >',
       'To: a@example.com Bcc: x@y',
       'Subject: Hi there',
     ]);
@@ -203,9 +213,9 @@ describe('sendMail', () => {
 
   it('says why a mail was not sent', () => {
     rmSync(paths.sendmail);
-    expect(sendMail(paths, mail)).toBe('sendmail could not be run (ENOENT)');
+    expect(why(sendMail(paths, mail))).toBe('sendmail could not be run (ENOENT)');
     writeFileSync(paths.sendmail, '#!/bin/sh\ncat >/dev/null\nexit 1\n');
     chmodSync(paths.sendmail, 0o755);
-    expect(sendMail(paths, mail)).toBe('sendmail exited with status 1');
+    expect(why(sendMail(paths, mail))).toBe('sendmail exited with status 1');
   });
 });

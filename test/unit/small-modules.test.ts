@@ -7,8 +7,6 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   HTTP_STATUS,
-  INTERNAL_MESSAGE,
-  STATE_MESSAGE,
   StateError,
   Whm2faError,
   badRequest,
@@ -17,6 +15,7 @@ import {
   statusText,
   toWhm2faError,
 } from '../../plugin/src/errors';
+import { english } from '../../plugin/src/messages';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { cleanCode } from '../../plugin/src/rules';
 import QRCode from 'qrcode';
@@ -97,6 +96,9 @@ describe('errors', () => {
   });
 
   it('turns anything else into INTERNAL that tells nothing', () => {
+    // The request's language is English until a CGI sets another.
+    const INTERNAL_MESSAGE = english('error.internal');
+    const STATE_MESSAGE = english('error.state');
     const coded = forbidden('no');
     expect(toWhm2faError(coded)).toBe(coded);
     const state = toWhm2faError(new StateError('/var/x is damaged'));
@@ -126,7 +128,7 @@ describe('serverPaths', () => {
     expect(onServer.hostsFile).toBe('/etc/hosts');
     for (const [name, value] of Object.entries(onServer)) {
       if (name === 'root') continue;
-      expect(value, name).toMatch(/^\/(etc|usr|var|proc)\/[^/]/);
+      expect(value, name).toMatch(/^\/(etc|usr|var|proc|root|dev)\/[^/]/);
       expect(value, name).not.toMatch(/\/\/|\/$/);
     }
     const values = Object.entries(onServer)
@@ -146,6 +148,8 @@ describe('serverPaths', () => {
       cpanelUsersDir: '/var/cpanel/users',
       wwwacctConf: '/etc/wwwacct.conf',
       cpanelConfig: '/var/cpanel/cpanel.config',
+      rootCpanelConfig: '/root/.cpanel_config',
+      serverLocale: '/var/cpanel/server_locale',
       cpanelVersionFile: '/usr/local/cpanel/version',
       teamDir: '/var/cpanel/team',
       installConfig: '/usr/local/cpanel/3rdparty/whm2fa/install.json',
@@ -154,6 +158,8 @@ describe('serverPaths', () => {
       stateDir: '/var/cpanel/whm2fa',
       userStateDir: '/var/cpanel/whm2fa/users',
       settingsFile: '/var/cpanel/whm2fa/settings.json',
+      ownSettingsFile: '/var/cpanel/whm2fa/settings.conf',
+      lastCpanelFailureFile: '/var/cpanel/whm2fa/last-cpanel-failure.json',
       auditFile: '/var/cpanel/whm2fa/audit.log',
       lockFile: '/var/cpanel/whm2fa/state.lock',
       tmpDir: '/var/cpanel/whm2fa/tmp',
@@ -165,6 +171,9 @@ describe('serverPaths', () => {
       whmapi1: '/usr/local/cpanel/bin/whmapi1',
       uapi: '/usr/local/cpanel/bin/uapi',
       sendmail: '/usr/sbin/sendmail',
+      logger: '/usr/bin/logger',
+      timeoutTool: '/usr/bin/timeout',
+      devLog: '/dev/log',
       manageHooks: '/usr/local/cpanel/bin/manage_hooks',
       registerAppconfig: '/usr/local/cpanel/bin/register_appconfig',
       headerDir: '/var/cpanel/caches/_generated_header_files',
@@ -172,6 +181,7 @@ describe('serverPaths', () => {
       appsDir: '/var/cpanel/apps',
       cgiDir: '/usr/local/cpanel/whostmgr/docroot/cgi/whm2fa',
       programDir: '/usr/local/cpanel/3rdparty/whm2fa',
+      localesDir: '/usr/local/cpanel/3rdparty/whm2fa/locales',
       iconFile: '/usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png',
       cliLink: '/usr/local/sbin/whm2fa',
       passengerNode: '/etc/cpanel/ea4/passenger.nodejs',
