@@ -138,6 +138,10 @@ describe('the order: cookie, own setting, server, English', () => {
   it('a user name that is not one never reaches a path', () => {
     writeFileSync(paths.serverLocale, 'ru\n');
     expect(ownSetting(paths, '../../etc/passwd')).toBeUndefined();
+    // A file where such a name would lead, holding a setting, is never read.
+    writeFileSync(join(paths.cpanelUsersDir, '..', 'x'), 'LOCALE=de\n');
+    expect(ownSetting(paths, '../x')).toBeUndefined();
+    expect(cookieLocale('session_localex; a=b')).toBeUndefined();
     expect(requestLocale(paths, '../x', undefined)).toBe('ru');
     expect(requestLocale(serverPaths('/nonexistent-root'), 'reseller1', undefined)).toBe('en');
   });
