@@ -2,9 +2,10 @@
 // prints, on which stream, and its exit code. test/install/cli.test.ts runs the installed
 // command as a process; these cover the rules without a process each.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCommandLine } from '../../plugin/src/commandLine';
+import { appendAudit } from '../../plugin/src/audit';
 import type { ServerPaths } from '../../plugin/src/paths';
 import { scratchServer, storeSecrets, writeAccounts, writeStore } from '../support/fakeBridge';
 
@@ -120,5 +121,115 @@ describe('whm2fa (in-process)', () => {
       expect(`${out.stdout}${out.stderr}`, argv.join(' ')).not.toContain(K);
       expect(`${out.stdout}${out.stderr}`.toUpperCase(), argv.join(' ')).not.toContain(K.slice(0, 16));
     }
+  });
+});
+
+describe('whm2fa audit and config (in-process)', () => {
+  it('audit: no entries, then the newest first with who, whom, what, from where and why', () => {
+    expect(run('audit').stdout).toBe('No audit entries.\n');
+    appendAudit(
+      paths,
+      {
+        epochSeconds: T0,
+        actor: 'reseller1',
+        subject: 'shop1',
+        action: 'remove',
+        ip: '192.0.2.7',
+        result: 'ok',
+        reason: 'lost',
+      },
+      { epochSeconds: T0 + 60, actor: 'root', subject: 'blog2', action: 'remind', ip: '', result: 'ok' },
+    );
+    const at = (s: number) => new Date(s * 1000).toISOString();
+    const out = run('audit');
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toBe(
+      [
+        `${at(T0 + 60)}  root -> blog2  remind  ok`,
+        `${at(T0)}  reseller1 -> shop1  remove  ok  from 192.0.2.7  reason: lost`,
+        '',
+      ].join('\n'),
+    );
+    // --user matches the subject or the actor; --limit caps the count.
+    expect(run('audit', '--user', 'shop1').stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(run('audit', '--user', 'reseller1').stdout).toContain('reseller1 -> shop1');
+    expect(run('audit', '--user', 'root').stdout).toContain('root -> blog2');
+    expect(run('audit', '--user', 'nobody').stdout).toBe('No audit entries.\n');
+    expect(run('audit', '--limit', '1').stdout.trimEnd().split('\n')).toEqual([
+      `${at(T0 + 60)}  root -> blog2  remind  ok`,
+    ]);
+    expect(run('audit', '--limit', '10000').exitCode).toBe(0);
+    const json = JSON.parse(run('audit', '--json', '--limit', '1').stdout);
+    expect(json.ok).toBe(true);
+    expect(json.data.entries).toHaveLength(1);
+  });
+
+  it('audit: refuses a limit out of 1 to 10000 or a name that is not one, exit 2', () => {
+    for (const limit of ['0', '10001', '1.5', 'x', '-1']) {
+      const out = run('audit', '--limit', limit);
+      expect(out.exitCode, limit).toBe(2);
+      expect(out.stderr, limit).toContain('whm2fa: --limit takes a whole number from 1 to 10000');
+    }
+    const bad = run('audit', '--user', 'Bad/Name');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain('whm2fa: "Bad/Name" is not a valid account name');
+  });
+
+  it('config check: the installed file or a named one, each problem as FILE:LINE', () => {
+    expect(run('config', 'check').stdout).toBe(`${paths.ownSettingsFile}: ok\n`);
+    writeFileSync(paths.ownSettingsFile, 'syslog=maybe\n');
+    const damaged = run('config', 'check');
+    expect(damaged.exitCode).toBe(1);
+    expect(damaged.stderr).toContain('syslog');
+    const file = join(root, 'fleet.conf');
+    writeFileSync(file, '# fleet\naudit_days=30\n');
+    expect(run('config', 'check', file).stdout).toBe(`${file}: ok\n`);
+    expect(run('config', 'check', '--file', file).stdout).toBe(`${file}: ok\n`);
+    writeFileSync(file, 'audit_days=30\nnope=1\ntool_timeout=0\n');
+    const bad = run('config', 'check', file);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain(`${file}:2: `);
+    expect(bad.stderr).toContain(`${file}:3: tool_timeout takes a whole number of seconds from 1 to 600`);
+    expect(bad.stderr).toContain('Nothing was changed.');
+    const missing = run('config', 'check', join(root, 'none.conf'));
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain(`${join(root, 'none.conf')}: cannot be read (ENOENT)`);
+    expect(run('config', 'check', file, 'other').exitCode).toBe(2);
+    expect(run('config', 'check', file, '--file', file).stderr).toContain('config check takes at most one FILE');
+  });
+
+  it('config set and get: one setting of whm2fa’s own, read back as key=value', () => {
+    const set = run('config', 'set', 'audit_days', ' 30 ');
+    expect(set.exitCode).toBe(0);
+    expect(set.stdout).toMatch(/^changed /);
+    expect(run('config', 'get', 'audit_days').stdout).toBe('30\n');
+    expect(run('config', 'get').stdout).toContain('\naudit_days=30\n');
+    expect(JSON.parse(run('config', 'get', '--json').stdout).data.settings.audit_days).toBe('30');
+    expect(run('config', 'set', 'audit_days', '30').stdout).toBe('unchanged\n');
+    const bad = run('config', 'set', 'audit_days', '-2');
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain(
+      'audit_days takes a whole number of days (0: no age limit) from 0 to 3650. Nothing was changed.',
+    );
+    expect(run('config', 'get', 'audit_days').stdout).toBe('30\n');
+    expect(run('config', 'get', 'nope').stderr).toContain(
+      'whm2fa: unknown setting "nope" (known: issuer, login_policy',
+    );
+    expect(run('config', 'get', 'a', 'b').stderr).toContain('config get takes at most one KEY');
+    expect(run('config', 'set', 'audit_days').stderr).toContain('config set takes KEY VALUE (or --file FILE)');
+    expect(run('config', 'set', 'x', '--file', 'f').stderr).toContain(
+      'config set takes KEY VALUE or --file FILE, not both',
+    );
+    expect(run('config', 'frob').stderr).toContain('whm2fa: unknown config command "frob"');
+  });
+
+  it('config set --file: the whole file checked first, then applied', () => {
+    const file = join(root, 'fleet.conf');
+    writeFileSync(file, 'audit_days=12\nsyslog=off\n');
+    expect(run('config', 'set', '--file', file).exitCode).toBe(0);
+    expect(run('config', 'get', 'audit_days').stdout).toBe('12\n');
+    writeFileSync(file, 'audit_days=13\nsyslog=maybe\n');
+    expect(run('config', 'set', '--file', file).exitCode).toBe(1);
+    expect(run('config', 'get', 'audit_days').stdout).toBe('12\n');
   });
 });

@@ -3,7 +3,7 @@
 // cPanel takes it over; a live holder is waited for, and a lock that stays is a clear error
 // with nothing changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { editCpanelStore } from '../../plugin/src/cpanelStoreEdit';
 import { StateError } from '../../plugin/src/errors';
@@ -73,5 +73,58 @@ describe('editCpanelStore', () => {
     expect((error as Error).message).toMatch(/stayed locked by another process .* nothing was changed/);
     expect(readFileSync(paths.tfaUserdata, 'utf8')).toBe(before);
     expect(readFileSync(lock(), 'utf8')).toBe('1\n');
+  });
+
+  it('holds the lock as cPanel reads it: our pid, our name, the time', () => {
+    let text = '';
+    const started = Math.floor(Date.now() / 1000);
+    editCpanelStore(paths, () => {
+      text = readFileSync(lock(), 'utf8');
+      return { remove: [], set: new Map() };
+    });
+    const [pid, name, at, end] = text.split('\n');
+    expect(pid).toBe(String(process.pid));
+    expect(name).toBe('whm2fa');
+    expect(Number(at)).toBeGreaterThanOrEqual(started);
+    expect(Number(at)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000));
+    expect(end).toBe('');
+  });
+
+  it('writes nothing when nothing changes', () => {
+    const before = statSync(paths.tfaUserdata).ino;
+    editCpanelStore(paths, () => ({ remove: ['not-there'], set: new Map() }));
+    expect(statSync(paths.tfaUserdata).ino).toBe(before);
+  });
+
+  it('creates the store when cPanel has none yet, private', () => {
+    rmSync(paths.tfaUserdata);
+    const after = editCpanelStore(paths, () => ({ remove: [], set: new Map([['dev@shop1', B]]) }));
+    expect(Object.fromEntries(after)).toEqual({ 'dev@shop1': B });
+    expect(statSync(paths.tfaUserdata).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps the mode cPanel gave its file', () => {
+    chmodSync(paths.tfaUserdata, 0o640);
+    editCpanelStore(paths, () => ({ remove: ['shop1'], set: new Map() }));
+    expect(statSync(paths.tfaUserdata).mode & 0o777).toBe(0o640);
+  });
+
+  it('takes over a lock naming no process (pid 0)', () => {
+    writeFileSync(lock(), '0\n');
+    editCpanelStore(paths, () => ({ remove: ['shop1'], set: new Map() }), { waitMs: 200 });
+    expect(storeSecrets(paths)['shop1']).toBeUndefined();
+  });
+
+  it('leaves a fresh empty lock to its writer, and says for how long it waited', () => {
+    writeFileSync(lock(), '\n');
+    let error: unknown;
+    try {
+      editCpanelStore(paths, () => ({ remove: ['shop1'], set: new Map() }), { waitMs: 600 });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(StateError);
+    expect((error as Error).message).toContain(' for 1 seconds; nothing was changed.');
+    expect(storeSecrets(paths)['shop1']).toBe(A);
   });
 });

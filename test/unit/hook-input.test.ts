@@ -122,6 +122,18 @@ describe('readEvent', () => {
     }
   });
 
+  it('keeps exactly the first MiB when the input crosses it in the middle of a piece', async () => {
+    const { input, result } = reading();
+    const MiB = 1024 * 1024;
+    for (const piece of ['a'.repeat(MiB - 10), 'b'.repeat(30), 'c'.repeat(50)]) {
+      input.write(piece);
+      await pass(0);
+    }
+    input.end();
+    await pass(0);
+    expect(result()?.text).toBe(`${'a'.repeat(MiB - 10)}${'b'.repeat(10)}`);
+  });
+
   it('keeps the first MiB of an oversized input and reads on to its end', async () => {
     const { input, result } = reading();
     const big = `{"data":{"x":"${'y'.repeat(1024 * 1024)}"}}`;

@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCALES, isRightToLeft, languageTag, localeId, shippedLocale } from '../../plugin/src/locale';
-import { cookieLocale, ownSetting, recipientLocale, requestLocale } from '../../plugin/src/userLocale';
+import { cookieLocale, ownSetting, recipientLocale, requestLocale, serverSetting } from '../../plugin/src/userLocale';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { scratchServer } from '../support/fakeBridge';
 
@@ -123,9 +123,33 @@ describe('the order: cookie, own setting, server, English', () => {
     expect(requestLocale(paths, 'reseller1', 'session_locale=%2e%2e')).toBe('en');
   });
 
+  it('reads each setting exactly: root’s `locale:` at a line’s start and alone on it, values trimmed', () => {
+    rootConfig('---\nlocale:de\n');
+    expect(ownSetting(paths, 'root')).toBe('de');
+    rootConfig('---\n  locale: de\n');
+    expect(ownSetting(paths, 'root')).toBeUndefined();
+    rootConfig('---\nlocale: de extra\n');
+    expect(ownSetting(paths, 'root')).toBeUndefined();
+    usersFile('reseller1', 'LOCALE= ru \n');
+    expect(ownSetting(paths, 'reseller1')).toBe('ru');
+    // An empty LOCALE= gives way to the legacy LANG=.
+    usersFile('reseller1', 'LOCALE=\nLANG=german\n');
+    expect(ownSetting(paths, 'reseller1')).toBe('de');
+    usersFile('reseller1', 'LANG=\n');
+    expect(ownSetting(paths, 'reseller1')).toBeUndefined();
+    writeFileSync(paths.serverLocale, ' ja \n');
+    expect(serverSetting(paths)).toBe('ja');
+    writeFileSync(paths.serverLocale, '\n');
+    expect(serverSetting(paths)).toBeUndefined();
+  });
+
   it('a user name that is not one never reaches a path', () => {
     writeFileSync(paths.serverLocale, 'ru\n');
     expect(ownSetting(paths, '../../etc/passwd')).toBeUndefined();
+    // A file where such a name would lead, holding a setting, is never read.
+    writeFileSync(join(paths.cpanelUsersDir, '..', 'x'), 'LOCALE=de\n');
+    expect(ownSetting(paths, '../x')).toBeUndefined();
+    expect(cookieLocale('session_localex; a=b')).toBeUndefined();
     expect(requestLocale(paths, '../x', undefined)).toBe('ru');
     expect(requestLocale(serverPaths('/nonexistent-root'), 'reseller1', undefined)).toBe('en');
   });

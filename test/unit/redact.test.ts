@@ -60,6 +60,10 @@ describe('redactCpanelWords', () => {
     expect(redactCpanelWords('exit status 123456')).toBe('exit status 123456');
   });
 
+  it('ignores an empty body among those sent', () => {
+    expect(redactCpanelWords('no such user', [''])).toBe('no such user');
+  });
+
   it('keeps cPanel’s ordinary words', () => {
     expect(redactCpanelWords('The security code is invalid.')).toBe('The security code is invalid.');
     expect(redactCpanelWords('This feature is not enabled for your account.')).toBe(

@@ -341,6 +341,8 @@ describe('text forms', () => {
     ])
       expect(text).not.toContain(name);
     expect(text).toContain('\nwhm2fa_hooks_registered 0\n');
+    // Hooks that could not be listed are unknown, not missing.
+    expect(prometheusText({ ...sample, hooksRegistered: null })).not.toContain('whm2fa_hooks_registered');
     expect(text).toContain('\nwhm2fa_settings_valid 0\n');
     expect(prometheusText({ ...sample, loginPolicy: false })).toContain('\nwhm2fa_login_policy_enabled 0\n');
   });
