@@ -285,10 +285,11 @@ describe('setPolicy', () => {
     ]);
   });
 
-  it('believes a call that reported success, and says the policy as cPanel holds it', () => {
+  it('refuses a call that reported success but changed nothing, saying the policy as cPanel holds it', () => {
     mode = 'ignored';
-    expect(setPolicy(ctx(ROOT), false)).toBe(true);
-    expect(audit()).toEqual([['root', 'policy.set', '192.0.2.6', 'on']]);
+    expect(() => setPolicy(ctx(ROOT), false)).toThrow(expect.objectContaining({ code: 'CPANEL_FAILED' }));
+    expect(audit()).toHaveLength(1);
+    expect(audit()[0]?.slice(0, 3)).toEqual(['root', 'policy.set', '192.0.2.6']);
   });
 
   it('takes a refused call that asked for what already holds as done', () => {
