@@ -15,7 +15,7 @@
  * against the account it concerns ({@link retentionKey}).
  */
 import { readFileSync, readdirSync, renameSync, statSync, openSync, readSync, closeSync } from 'node:fs';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import type * as Zlib from 'node:zlib';
 import { appendLine, isNoEntry, readTextOrEmpty, removeFile, withLock, writeTextAtomic } from './store';
 import { DamagedSegmentError, StateError } from './errors';
 import { readOwners } from './accounts';
@@ -25,6 +25,15 @@ import { sendToSyslog } from './syslog';
 import { redactReason } from './redact';
 import type { ServerPaths } from './paths';
 import { record, type Said } from './messages';
+
+// node:zlib is loaded on first use: only a rotation and a read past the active log need
+// it, and every request (status included) loads this module.
+let zlib: typeof Zlib | undefined;
+function zlibModule(): typeof Zlib {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  zlib ??= require('node:zlib') as typeof Zlib;
+  return zlib;
+}
 
 /** Past this size the active log is rotated into a compressed segment. */
 export const ROTATE_BYTES = 1024 * 1024;
@@ -260,7 +269,7 @@ function readSegmentText(file: string): string {
     throw new StateError(`cannot read ${file}`, { cause: err });
   }
   try {
-    return gunzipSync(bytes).toString('utf8');
+    return zlibModule().gunzipSync(bytes).toString('utf8');
   } catch (err) {
     throw new DamagedSegmentError(`${file} is not a readable gzip file (left untouched for inspection)`, {
       cause: err,
@@ -357,7 +366,7 @@ function compactionDue(paths: ServerPaths, settings: OwnSettings, epochSeconds: 
 }
 
 function gzipLines(lines: readonly Line[]): Buffer {
-  return gzipSync(lines.map((l) => `${l.text}\n`).join(''));
+  return zlibModule().gzipSync(lines.map((l) => `${l.text}\n`).join(''));
 }
 
 /** The oldest time among `lines` as whole epoch seconds (`fallback` when none has a time). */
