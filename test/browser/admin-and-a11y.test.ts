@@ -59,7 +59,13 @@ describe('Manage Users and Activity across roles', () => {
     const names = async (): Promise<string[]> =>
       (await root.locator('tbody tr td:nth-child(2)').allTextContents()).map((t) => t.trim());
     expect(await names()).toEqual(['blog2']);
+    // The header shows the new sort as soon as it is clicked; the request goes out after
+    // the next render, so wait for its answer rather than for the header.
+    const sorted = root.waitForResponse(
+      (r) => r.url().endsWith('/api.cgi') && (r.request().postDataJSON() as { sort?: string }).sort === 'owner',
+    );
     await root.getByRole('button', { name: 'Owner' }).click();
+    await sorted;
     await root.getByRole('columnheader', { name: /Owner/ }).and(root.locator('[aria-sort="ascending"]')).waitFor();
     expect(asked).toEqual([
       { action: 'users.list', search: 'BLOG', sort: 'user', page: 1 },
