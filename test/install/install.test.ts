@@ -117,12 +117,16 @@ describe('install', () => {
     // The shebang starts the Node found at install time; the root is recorded beside it.
     const wrapper = readFileSync(join(cgi, 'api.cgi'), 'utf8');
     // Node's own require of the bundle and a call to its main: no loader of whm2fa's own.
+    // Only api.cgi gives Node an option: the young generation for Manage Users' pages
+    // (docs/decisions/young-generation.md); one option, as Linux passes one after #!.
     expect(wrapper.split('\n')).toEqual([
-      `#!${process.execPath}`,
+      `#!${process.execPath} --min-semi-space-size=8`,
       expect.stringMatching(/^\/\/ whm2fa /),
       `require(${JSON.stringify(join(program, 'api.js'))}).main({ root: ${JSON.stringify(root)} });`,
       '',
     ]);
+    for (const other of [join(cgi, 'index.cgi'), join(root, 'usr/local/sbin/whm2fa')])
+      expect(readFileSync(other, 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
     // A 48x48 PNG icon.
     const icon = readFileSync(join(root, 'usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'));
     expect(icon.subarray(1, 4).toString()).toBe('PNG');
@@ -309,10 +313,10 @@ describe('finding Node in cPanel’s order', () => {
     expect(install(root).status).toBe(0);
     const shebang = (): string =>
       readFileSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa/api.cgi'), 'utf8').split('\n')[0] ?? '';
-    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs22/bin/node')}`);
+    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs22/bin/node')} --min-semi-space-size=8`);
     mkdirSync(join(root, 'etc/cpanel/ea4'), { recursive: true });
     writeFileSync(join(root, 'etc/cpanel/ea4/passenger.nodejs'), '/opt/cpanel/ea-nodejs18/bin/node\n');
     expect(install(root).status).toBe(0);
-    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs18/bin/node')}`);
+    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs18/bin/node')} --min-semi-space-size=8`);
   });
 });
