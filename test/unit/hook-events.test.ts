@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: plain JavaScript module of the local WHM
 import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
-import { answer } from '../../plugin/src/hookEvents';
+import { answer, describe as hookRegistrations, hookHealth } from '../../plugin/src/hookEvents';
 import type { EventInput } from '../../plugin/src/hookInput';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import { listAudit } from '../../plugin/src/audit';
@@ -177,6 +177,20 @@ describe('events that name no account, or that whm2fa does not handle', () => {
     expect(answer(server.root, whostmgr('Accounts::Create', { user: 'shop1' }, 'pre'), true, T0)).toBe(
       '1 whm2fa: event not handled; nothing to do\n',
     );
+    // A context or data that is not an object names no event and no account.
+    for (const [context, data] of [
+      [null, { user: 'shop1' }],
+      [['Whostmgr', 'Accounts::Create', 'post'], { user: 'shop1' }],
+      ['Whostmgr/Accounts::Create/post', { user: 'shop1' }],
+    ] as const) {
+      const text = JSON.stringify({ context, data });
+      expect(
+        answer(server.root, { doc: JSON.parse(text) as Record<string, unknown>, text, gaveUp: false }, true, T0),
+      ).toBe('1 whm2fa: event not handled; nothing to do\n');
+    }
+    expect(answer(server.root, whostmgr('Accounts::Create', null), true, T0)).toBe(
+      '1 whm2fa: no account named; nothing to do\n',
+    );
     expect(storeSecrets(paths)).toEqual(before);
     expect(audit()).toEqual([]);
   });
@@ -250,5 +264,37 @@ describe('when whm2fa’s records cannot be updated', () => {
     } finally {
       spy.mockRestore();
     }
+  });
+});
+
+describe('hookHealth', () => {
+  const hook = '/usr/local/cpanel/3rdparty/whm2fa/whm2fa-hook';
+  const listed = (hooks: unknown[]): string => JSON.stringify(hooks);
+  const all = hookRegistrations(hook);
+
+  it('says which of the six hooks manage_hooks does not list at this path', () => {
+    expect(hookHealth(listed(all), hook)).toEqual({ registered: true, detail: 'account hooks registered' });
+    expect(hookHealth(listed([...all].reverse()), hook).registered).toBe(true);
+    expect(hookHealth(listed(all.filter((_, i) => i !== 2 && i !== 4)), hook)).toEqual({
+      registered: false,
+      detail:
+        'account hooks partly registered, missing Whostmgr/Accounts::Remove/post, Cpanel/UAPI::TwoFactorAuth::set_user_configuration/post: run install.sh again',
+    });
+    const elsewhere = hookRegistrations('/opt/other-hook');
+    for (const text of [listed(elsewhere), '[]', listed([null, 'x', ...elsewhere])]) {
+      expect(hookHealth(text, hook), text).toEqual({
+        registered: false,
+        detail: 'account hooks missing: run install.sh again',
+      });
+    }
+  });
+
+  it('looks only for the path in a listing that is not a JSON list', () => {
+    expect(hookHealth(`hook: ${hook}`, hook).registered).toBe(true);
+    expect(hookHealth('{"hook": "x"}', hook)).toEqual({
+      registered: false,
+      detail: 'account hooks missing: run install.sh again',
+    });
+    expect(hookHealth(`{"hook": "${hook}"}`, hook).registered).toBe(true);
   });
 });
