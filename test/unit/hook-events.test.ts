@@ -85,6 +85,21 @@ describe('Accounts::Create', () => {
     expect(coverageDays()).toEqual([dayOf(T0)]);
   });
 
+  it('a cPanel call that fails is recorded at the event’s time, for whm2fa report', () => {
+    mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
+    writeFileSync(
+      join(server.root, 'var/fake-cpanel/faults.json'),
+      JSON.stringify({ 'whmapi1:twofactorauth_remove_user_config': 'exit' }),
+    );
+    const said = answer(server.root, whostmgr('Accounts::Create', { user: 'shop1' }), true, T0);
+    expect(said).toMatch(/^1 whm2fa: shop1 created: stale 2FA entry of an earlier account of this name removed; /);
+    expect(storeSecrets(paths)).toEqual({ 'news@blog2.example.com': KEY2 });
+    expect(JSON.parse(readFileSync(paths.lastCpanelFailureFile, 'utf8'))).toMatchObject({
+      at: new Date(T0 * 1000).toISOString(),
+      call: expect.stringContaining('twofactorauth_remove_user_config') as string,
+    });
+  });
+
   it('takes the account’s name from `username` too', () => {
     const said = answer(server.root, whostmgr('Accounts::Create', { username: 'blog2' }), true, T0);
     expect(said).toBe(
@@ -253,13 +268,13 @@ describe('when whm2fa’s records cannot be updated', () => {
       expect(answer(server.root, whostmgr('Accounts::Remove', { user: 'blog2' }), true, T0)).toBe(
         '1 whm2fa: could not update its records (see the error log); the account operation is not affected\n',
       );
-      expect(logged.join('')).toMatch(/^.*hook.*settings\.json/s);
+      expect(logged.join('')).toMatch(/^whm2fa hook: \S.*settings\.json/s);
       logged.length = 0;
       writeFileSync(paths.knownKeysFile, '[]', { mode: 0o600 });
       expect(
         answer(server.root, event('Cpanel', 'UAPI::TwoFactorAuth::remove_user_configuration', { user: 'x' }), true, T0),
       ).toBe('');
-      expect(logged.join('')).toMatch(/cpanel-keys\.json/);
+      expect(logged.join('')).toMatch(/^whm2fa hook: \S.*cpanel-keys\.json/s);
       expect(coverageDays()).toEqual([dayOf(T0)]);
     } finally {
       spy.mockRestore();
