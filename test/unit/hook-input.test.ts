@@ -3,7 +3,7 @@
 // in plugin/src/rules.ts. The clock is Vitest's fake one, so the pauses cost nothing.
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readEvent, type EventInput } from '../../plugin/src/hookInput';
+import { parseEvent, readEvent, record, type EventInput } from '../../plugin/src/hookInput';
 import { GAVE_UP_ANSWER, answer, describe as hookRegistrations } from '../../plugin/src/hookEvents';
 import { HOOK_INPUT_CEILING_MS, HOOK_INPUT_IDLE_MS } from '../../plugin/src/rules';
 
@@ -56,6 +56,8 @@ describe('readEvent', () => {
     expect(input.isPaused()).toBe(true);
     expect(input.listenerCount('data')).toBe(0);
     expect(input.listenerCount('end')).toBe(0);
+    // Only a listener that swallows a late error is left, so the error cannot end the hook.
+    expect(input.listenerCount('error')).toBe(1);
     input.write('more');
     input.emit('error', new Error('writer gone'));
     await pass(HOOK_INPUT_CEILING_MS);
@@ -81,6 +83,44 @@ describe('readEvent', () => {
     input.write(' \r\n\t');
     await pass(0);
     expect(result()?.doc).toEqual(JSON.parse(DOC));
+  });
+
+  it('acts at once on a document whose piece ends in white space after the "}", the input held open', async () => {
+    for (const space of [' ', '\n', '\r', '\t', '\r\n']) {
+      const { input, result } = reading();
+      input.write(`${DOC}${space}`);
+      await pass(0);
+      expect(result(), JSON.stringify(space)).toEqual({
+        doc: JSON.parse(DOC) as unknown,
+        text: `${DOC}${space}`,
+        gaveUp: false,
+      });
+    }
+  });
+
+  it('takes what arrived, at once, when the input fails before the document is whole', async () => {
+    const { input, result } = reading();
+    input.write(DOC.slice(0, 50));
+    await pass(0);
+    input.emit('error', new Error('writer gone'));
+    await pass(0);
+    expect(result()).toEqual({ doc: undefined, text: DOC.slice(0, 50), gaveUp: false });
+  });
+
+  it('reads a document of exactly one MiB with its padding at once, and one padded past it only at the end', async () => {
+    const MiB = 1024 * 1024;
+    const exact = reading();
+    exact.input.write(DOC.padEnd(MiB, ' '));
+    await pass(0);
+    expect(exact.result()?.doc).toEqual(JSON.parse(DOC));
+    // Past the first MiB, what is kept may be cut: it is judged only once all is read.
+    const over = reading();
+    over.input.write(DOC.padEnd(MiB + 1, ' '));
+    await pass(0);
+    expect(over.result()).toBeUndefined();
+    over.input.end();
+    await pass(0);
+    expect(over.result()).toEqual({ doc: JSON.parse(DOC) as unknown, text: DOC.padEnd(MiB, ' '), gaveUp: false });
   });
 
   it('stops waiting after the idle bound without a byte, with what arrived', async () => {
@@ -145,6 +185,16 @@ describe('readEvent', () => {
     expect(result()?.text).toHaveLength(1024 * 1024);
     expect(result()?.doc).toBeUndefined();
     expect(result()?.gaveUp).toBe(false);
+  });
+});
+
+describe('what counts as an event', () => {
+  it('is a JSON object with members; anything else is read as an empty object', () => {
+    for (const value of [null, [1, 2], 'ab', 5, true, undefined]) expect(record(value), String(value)).toEqual({});
+    const object = { a: 1 };
+    expect(record(object)).toBe(object);
+    for (const text of ['null', '"ab"', '[1,2]', '5', '{}', '{']) expect(parseEvent(text), text).toBeUndefined();
+    expect(parseEvent(DOC)).toEqual(JSON.parse(DOC));
   });
 });
 

@@ -1,8 +1,19 @@
 // whm2fa's message format: {name} placeholders, plural forms chosen by Intl.PluralRules in
 // the message's language (never by rules of our own), numbers written by Intl.
-import { describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { formatMessage, pluralCategory } from '../../plugin/src/messageFormat';
-import { english, mailWords, requestWords, setRequestLocale, t, utcClock } from '../../plugin/src/messages';
+import {
+  english,
+  mailWords,
+  type ApiMessageId,
+  requestWords,
+  setRequestLocale,
+  t,
+  utcClock,
+} from '../../plugin/src/messages';
 
 const left = { one: '{count} Versuch', few: '{count} попытки', many: '{count} попыток', other: '{count} Versuche' };
 
@@ -62,5 +73,50 @@ describe('the server’s words', () => {
     expect(english('access.notYours', { user: 'x' })).toBe('You cannot manage the account "x".');
     setRequestLocale('/nonexistent', 'en');
     expect(mailWords('/nonexistent', 'ja').text('mail.hello', { user: 'shop1' })).toBe('Hello shop1,');
+  });
+});
+
+describe('the catalog files', () => {
+  let dir: string;
+  const catalog = (locale: string, name: string, text: string): void => {
+    mkdirSync(join(dir, locale), { recursive: true });
+    writeFileSync(join(dir, locale, `${name}.json`), text);
+  };
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'whm2fa-locales-'));
+  });
+  afterEach(() => {
+    setRequestLocale(dir, 'en');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('are read from the locales folder, with English under any id a catalog lacks', () => {
+    catalog('de', 'api', JSON.stringify({ 'access.notYours': 'Nicht Ihr Konto {user}.' }));
+    catalog('de', 'mail', JSON.stringify({ 'mail.hello': 'Hallo {user},' }));
+    setRequestLocale(dir, 'de');
+    expect(t('access.notYours', { user: 'x' })).toBe('Nicht Ihr Konto x.');
+    expect(t('access.badUserName')).toBe('This WHM user name is not valid.');
+    expect(english('access.notYours', { user: 'x' })).toBe('You cannot manage the account "x".');
+    expect(mailWords(dir, 'de').text('mail.hello', { user: 'shop1' })).toBe('Hallo shop1,');
+    // An id no catalog has is shown as itself.
+    expect(t('no.such.id' as ApiMessageId)).toBe('no.such.id');
+  });
+
+  it('English is the one built in: an English file in the folder is never read', () => {
+    catalog('en', 'api', JSON.stringify({ 'access.notYours': 'Changed {user}' }));
+    catalog('en', 'mail', JSON.stringify({ 'mail.hello': 'Changed {user}' }));
+    setRequestLocale(dir, 'en');
+    expect(t('access.notYours', { user: 'x' })).toBe('You cannot manage the account "x".');
+    expect(mailWords(dir, 'en').text('mail.hello', { user: 'shop1' })).toBe('Hello shop1,');
+  });
+
+  it('a catalog that is JSON but not an object, or not JSON at all, is no catalog: English answers', () => {
+    for (const text of ['null', '["Hallo"]', '"Hallo"', '5', 'true', '{broken']) {
+      catalog('de', 'api', text);
+      catalog('de', 'mail', text);
+      setRequestLocale(dir, 'de');
+      expect(t('access.notYours', { user: 'x' }), text).toBe('You cannot manage the account "x".');
+      expect(mailWords(dir, 'de').text('mail.hello', { user: 'shop1' }), text).toBe('Hello shop1,');
+    }
   });
 });

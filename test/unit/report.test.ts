@@ -194,11 +194,74 @@ describe('thresholds', () => {
     );
     writeFileSync(join(paths.userStateDir, 'broken.json'), '{');
     writeFileSync(join(paths.userStateDir, 'notes.txt'), 'x');
+    // Not a record, though its name less five characters is a locked user's.
+    writeFileSync(join(paths.userStateDir, 'shop1.save'), 'x');
     const r = report();
     expect(r.lockedUsers).toEqual(['shop1']);
     expect(r.checks.find((c) => c.name === 'locked')?.detail).toBe('1 user(s) locked');
     expect(r.pendingSetups).toBe(1);
     expect([level(r, 'locked'), r.status]).toEqual(['warning', 'warning']);
+  });
+
+  it('lists locked users in name order, whatever the order of the folder', () => {
+    mkdirSync(paths.userStateDir, { recursive: true });
+    for (const user of ['zed', 'amy', 'mid', 'bob'])
+      writeFileSync(
+        join(paths.userStateDir, `${user}.json`),
+        JSON.stringify({ failures: 0, lockCount: 1, lockedUntil: NOW + 60 }),
+      );
+    expect(report().lockedUsers).toEqual(['amy', 'bob', 'mid', 'zed']);
+  });
+
+  it('an unreadable cPanel configuration is critical, and the policy unknown', () => {
+    rmSync(paths.cpanelConfig);
+    mkdirSync(paths.cpanelConfig);
+    const r = report();
+    expect([r.status, r.loginPolicy]).toEqual(['critical', null]);
+    expect(r.checks[0]).toEqual({ name: 'policy', level: 'critical', detail: 'cPanel’s configuration cannot be read' });
+  });
+
+  it('a damaged audit segment is a warning that names it', () => {
+    mkdirSync(paths.stateDir, { recursive: true });
+    writeFileSync(join(paths.stateDir, 'audit-202701-2.log.gz.damaged'), 'x');
+    writeFileSync(join(paths.stateDir, 'audit-202612-1.log.gz.damaged'), 'x');
+    const r = report();
+    expect(r.checks.find((c) => c.name === 'audit')).toEqual({
+      name: 'audit',
+      level: 'warning',
+      detail: `damaged audit segment(s), skipped by readers and left for inspection: ${paths.stateDir}/audit-202612-1.log.gz.damaged, ${paths.stateDir}/audit-202701-2.log.gz.damaged`,
+    });
+    expect(r.status).toBe('warning');
+  });
+
+  it('a check whose file cannot be read is critical with its reason, and the others still run', () => {
+    mkdirSync(paths.stateDir, { recursive: true });
+    writeFileSync(paths.lastCpanelFailureFile, '{broken');
+    rmSync(paths.trueUserOwners);
+    mkdirSync(paths.trueUserOwners);
+    const r = report();
+    expect(r.status).toBe('critical');
+    expect(r.checks.find((c) => c.name === 'cpanel')).toEqual({
+      name: 'cpanel',
+      level: 'critical',
+      detail: `cannot be checked: ${paths.lastCpanelFailureFile} is not valid JSON (left untouched for inspection)`,
+    });
+    expect(r.lastCpanelFailure).toBeNull();
+    expect(r.checks.find((c) => c.name === 'accounts')).toEqual({
+      name: 'accounts',
+      level: 'critical',
+      detail: expect.stringMatching(/^cannot be checked: \S/) as string,
+    });
+    expect(r.accounts).toEqual({ total: 0, with2fa: 0, without2fa: 0, byOwner: [] });
+    expect(r.checks.find((c) => c.name === 'policy')?.level).toBe('ok');
+    // whm2fa's state folder is a file: the audit archive cannot be looked at either.
+    rmSync(paths.stateDir, { recursive: true });
+    writeFileSync(paths.stateDir, '');
+    expect(report().checks.find((c) => c.name === 'audit')).toEqual({
+      name: 'audit',
+      level: 'critical',
+      detail: expect.stringMatching(/^cannot be checked: .*ENOTDIR/) as string,
+    });
   });
 
   it('a cPanel failure is a warning for 24 hours', () => {
