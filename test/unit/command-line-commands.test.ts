@@ -318,6 +318,8 @@ describe('whm2fa remove', () => {
     expect(error.code).toBe('CPANEL_FAILED');
     expect(error.message).toMatch(/^shop1: /);
     expect(accountKeys()).toEqual(['shop1']);
+    // The failed call is kept, at the command's time, for whm2fa report.
+    expect(JSON.parse(readFileSync(paths.lastCpanelFailureFile, 'utf8'))).toMatchObject({ at });
   });
 
   it('refuses usage errors with exit 2 and changes nothing', () => {
@@ -460,6 +462,25 @@ describe('whm2fa report', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, data: { status: 'ok' } });
   });
 
+  it('bounds a tool that never answers, its whole process group killed', () => {
+    rmSync(server.root, { recursive: true, force: true });
+    tree({ secrets: { root: ROOT_KEY, shop1: K } });
+    installed();
+    expect(run('config', 'set', 'tool_timeout', '1').exitCode).toBe(0);
+    // A manage_hooks that never answers and leaves a child behind (its pid in a file). The
+    // report's own 8 s bound is measured by test/fault/fleet-review.test.ts, as a process.
+    const pidFile = join(server.root, 'hung-child.pid');
+    replaceTool(server, 'manage_hooks', `#!/bin/bash\n/bin/sleep 60 &\necho $! > '${pidFile}'\nexec /bin/sleep 60\n`);
+    const out = run('report');
+    expect(out.exitCode).toBe(1);
+    expect(out.stdout).toMatch(/^status: WARNING\n/);
+    expect(out.stdout).toContain('\nWARNING   hooks: manage_hooks could not be asked\n');
+    // Killed with the group: gone, or a zombie not yet reaped; never still sleeping.
+    const stat = join('/proc', readFileSync(pidFile, 'utf8').trim(), 'stat');
+    const state = existsSync(stat) ? (/\) (\S) /.exec(readFileSync(stat, 'utf8'))?.[1] ?? '') : 'gone';
+    expect(['gone', 'Z', 'X']).toContain(state);
+  });
+
   it('refuses an argument or both forms with exit 2', () => {
     expect(run('report', 'now').stderr).toMatch(/^whm2fa: report takes no argument\n\nUsage: whm2fa/);
     const both = run('report', '--prometheus', '--json');
@@ -497,14 +518,18 @@ describe('whm2fa, every command', () => {
     expect(existsSync(paths.coverageFile)).toBe(true);
   });
 
-  it('says a damaged audit segment on stderr and still lists the rest', () => {
+  it('says each damaged audit segment on its own line of stderr and still lists the rest', () => {
     mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
-    writeFileSync(join(paths.stateDir, `audit-000001-${String(T0)}.log.gz`), 'not gzip', { mode: 0o600 });
+    const segments = [1, 2].map((n) => join(paths.stateDir, `audit-00000${String(n)}-${String(T0 + n)}.log.gz`));
+    for (const file of segments) writeFileSync(file, 'not gzip', { mode: 0o600 });
     const out = run('audit');
     expect(out.exitCode).toBe(0);
     expect(out.stdout).toBe('No audit entries.\n');
-    expect(out.stderr).toBe(
-      `whm2fa: skipped ${join(paths.stateDir, `audit-000001-${String(T0)}.log.gz`)}: it is damaged (it no longer gunzips); see whm2fa doctor\n`,
+    expect(out.stderr.split('\n').sort()).toEqual(
+      [
+        '',
+        ...segments.map((f) => `whm2fa: skipped ${f}: it is damaged (it no longer gunzips); see whm2fa doctor`),
+      ].sort(),
     );
   });
 
