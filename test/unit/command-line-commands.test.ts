@@ -68,6 +68,12 @@ describe('whm2fa status', () => {
     );
   });
 
+  it('gives an account that is no longer a reseller the server’s issuer, not its old own', () => {
+    rmSync(server.root, { recursive: true, force: true });
+    tree({ issuers: { system_wide_issuer: 'Sandbox Host', shop1: 'Former Reseller' } });
+    expect(run('status', 'shop1').stdout).toContain('\nissuer: Sandbox Host\n');
+  });
+
   it('knows a reseller that has no account of its own', () => {
     rmSync(server.root, { recursive: true, force: true });
     tree({ resellers: { reseller1: ['list-accts'], lonely: ['list-accts'] } });
