@@ -151,7 +151,9 @@ describe('whm2fa audit and config (in-process)', () => {
       ].join('\n'),
     );
     // --user matches the subject or the actor; --limit caps the count.
-    expect(run('audit', '--user', 'shop1').stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(run('audit', '--user', 'shop1').stdout).toBe(
+      `${at(T0)}  reseller1 -> shop1  remove  ok  from 192.0.2.7  reason: lost\n`,
+    );
     expect(run('audit', '--user', 'reseller1').stdout).toContain('reseller1 -> shop1');
     expect(run('audit', '--user', 'root').stdout).toContain('root -> blog2');
     expect(run('audit', '--user', 'nobody').stdout).toBe('No audit entries.\n');
@@ -191,9 +193,32 @@ describe('whm2fa audit and config (in-process)', () => {
     expect(bad.stderr).toContain(`${file}:2: `);
     expect(bad.stderr).toContain(`${file}:3: tool_timeout takes a whole number of seconds from 1 to 600`);
     expect(bad.stderr).toContain('Nothing was changed.');
+    expect(bad.stderr).toBe(
+      `whm2fa: ${file}:2: unknown setting "nope" (known: issuer, login_policy, syslog, audit_days, audit_mib, tool_timeout)\n` +
+        `${file}:3: tool_timeout takes a whole number of seconds from 1 to 600\nNothing was changed.\n`,
+    );
+    expect(JSON.parse(run('config', 'check', file, '--json').stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     const missing = run('config', 'check', join(root, 'none.conf'));
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain(`${join(root, 'none.conf')}: cannot be read (ENOENT)`);
+    expect(JSON.parse(run('config', 'check', join(root, 'none.conf'), '--json').stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    writeFileSync(file, 'audit_days=30\n');
+    expect(JSON.parse(run('config', 'check', file, '--json').stdout)).toEqual({ ok: true, data: { ok: true, file } });
+    expect(JSON.parse(run('config', 'check', '--json').stdout)).toEqual({
+      ok: false,
+      error: { code: 'BAD_REQUEST', message: expect.stringContaining('syslog') },
+    });
+    writeFileSync(paths.ownSettingsFile, 'syslog=off\n');
+    expect(JSON.parse(run('config', 'check', '--json').stdout)).toEqual({
+      ok: true,
+      data: { ok: true, file: paths.ownSettingsFile },
+    });
     expect(run('config', 'check', file, 'other').exitCode).toBe(2);
     expect(run('config', 'check', file, '--file', file).stderr).toContain('config check takes at most one FILE');
   });
@@ -203,6 +228,10 @@ describe('whm2fa audit and config (in-process)', () => {
     expect(set.exitCode).toBe(0);
     expect(set.stdout).toMatch(/^changed /);
     expect(run('config', 'get', 'audit_days').stdout).toBe('30\n');
+    expect(JSON.parse(run('config', 'get', 'audit_days', '--json').stdout)).toEqual({
+      ok: true,
+      data: { audit_days: '30' },
+    });
     expect(run('config', 'get').stdout).toContain('\naudit_days=30\n');
     expect(JSON.parse(run('config', 'get', '--json').stdout).data.settings.audit_days).toBe('30');
     expect(run('config', 'set', 'audit_days', '30').stdout).toBe('unchanged\n');
@@ -211,6 +240,10 @@ describe('whm2fa audit and config (in-process)', () => {
     expect(bad.stderr).toContain(
       'audit_days takes a whole number of days (0: no age limit) from 0 to 3650. Nothing was changed.',
     );
+    expect(JSON.parse(run('config', 'set', 'audit_days', '-2', '--json').stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
     expect(run('config', 'get', 'audit_days').stdout).toBe('30\n');
     expect(run('config', 'get', 'nope').stderr).toContain(
       'whm2fa: unknown setting "nope" (known: issuer, login_policy',
@@ -226,10 +259,25 @@ describe('whm2fa audit and config (in-process)', () => {
   it('config set --file: the whole file checked first, then applied', () => {
     const file = join(root, 'fleet.conf');
     writeFileSync(file, 'audit_days=12\nsyslog=off\n');
-    expect(run('config', 'set', '--file', file).exitCode).toBe(0);
+    expect(run('config', 'set', '--file', file)).toEqual({
+      stdout: 'changed syslog: on -> off\nchanged audit_days: 0 -> 12\n',
+      stderr: '',
+      exitCode: 0,
+    });
     expect(run('config', 'get', 'audit_days').stdout).toBe('12\n');
     writeFileSync(file, 'audit_days=13\nsyslog=maybe\n');
     expect(run('config', 'set', '--file', file).exitCode).toBe(1);
     expect(run('config', 'get', 'audit_days').stdout).toBe('12\n');
+  });
+
+  it('config set over a damaged settings file: the others back to their defaults, and said', () => {
+    mkdirSync(dirname(paths.ownSettingsFile), { recursive: true });
+    writeFileSync(paths.ownSettingsFile, 'syslog=maybe\n');
+    const out = run('config', 'set', 'audit_days', '30');
+    expect(out.exitCode).toBe(0);
+    expect(out.stdout).toMatch(
+      /\nnote: the settings file was damaged; the settings not named are back to their defaults\n$/,
+    );
+    expect(run('config', 'get', 'syslog').stdout).toBe('on\n');
   });
 });
