@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { noticeText, notify, type Notice, type NoticeKind } from '../../plugin/src/notice';
-import { sendMail } from '../../plugin/src/mailer';
+import { encodedHeader, sendMail } from '../../plugin/src/mailer';
 import { listAudit } from '../../plugin/src/audit';
 import { record, type Said } from '../../plugin/src/messages';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
@@ -209,6 +209,24 @@ describe('sendMail', () => {
       'To: a@example.com Bcc: x@y',
       'Subject: Hi there',
     ]);
+  });
+
+  it('writes a header in another script as RFC 2047 words of at most 75 characters, each of whole characters', () => {
+    // Cyrillic (2 bytes), CJK (3) and an emoji (4): a word cut by bytes would split one.
+    const text = 'Двухфакторная аутентификация отключена: shop1 на сервере — 二要素認証 ✓ 🔐 '.repeat(3);
+    const words = encodedHeader(text).split('\r\n ');
+    expect(words.length).toBeGreaterThan(3);
+    const decoded = words.map((word) => {
+      expect(word.length, word).toBeLessThanOrEqual(75);
+      const b64 = /^=\?UTF-8\?B\?([A-Za-z0-9+/]+=*)\?=$/.exec(word)?.[1];
+      expect(b64, word).toBeDefined();
+      const bytes = Buffer.from(b64 ?? '', 'base64');
+      // Whole characters: the word's bytes are UTF-8 on their own.
+      expect(Buffer.from(bytes.toString('utf8')).equals(bytes), word).toBe(true);
+      return bytes.toString('utf8');
+    });
+    expect(decoded.join('')).toBe(text);
+    expect(encodedHeader('Two-factor authentication was turned on')).toBe('Two-factor authentication was turned on');
   });
 
   it('says why a mail was not sent', () => {

@@ -289,6 +289,28 @@ describe('who sees which history', () => {
     expect(visibleTo(reseller('reseller1'))).toEqual([]);
   });
 
+  it('a filter by action shows nothing the whole trail hides: the visibility rule still reads every entry', async () => {
+    // The old reseller1's own change, then its removal; the name now belongs to another reseller.
+    appendAudit(paths, { ...about('reseller1', T0, 'reseller1'), action: 'issuer.set' });
+    appendAudit(paths, removal('reseller1', T0 + 1));
+    const list = async (params: Record<string, unknown>): Promise<AuditEntry[]> =>
+      (
+        (await ACTIONS['audit.list']?.(ctx(reseller('reseller1'), T0 + 2), { action: 'audit.list', ...params })) as {
+          entries: AuditEntry[];
+        }
+      ).entries;
+    expect(await list({})).toEqual([]);
+    // Filtered to issuer changes, the removal that ends the old history is not among the
+    // entries shown, but it must still be seen by the rule.
+    expect(await list({ auditAction: 'issuer.set' })).toEqual([]);
+    expect(await list({ user: 'reseller1', auditAction: 'issuer.set' })).toEqual([]);
+    // Root still finds it.
+    const all = (await ACTIONS['audit.list']?.(ctx(ROOT, T0 + 2), { auditAction: 'issuer.set' })) as {
+      entries: AuditEntry[];
+    };
+    expect(all.entries.map((e) => e.subject)).toEqual(['reseller1']);
+  });
+
   it('entries written before owners were recorded fall back to current ownership', () => {
     mkdirSync(paths.stateDir, { recursive: true, mode: 0o700 });
     const legacy = (subject: string, n: number): string =>

@@ -84,8 +84,10 @@ function auditList(ctx: RequestContext, params: Params): ActionData['audit.list'
     limit,
     beforeIso: before === undefined ? undefined : new Date(before).toISOString(),
     skip,
+    // The caller's rule first: it must read every entry, newest first (a removal it passes
+    // over ends the history before it), so the filters may not keep an entry from it.
     visible: (e) =>
-      (user === undefined || e.subject === user) && (action === undefined || e.action === action) && visible(e),
+      visible(e) && (user === undefined || e.subject === user) && (action === undefined || e.action === action),
   });
   // The result in the caller's language where the entry says which message it is; the
   // stored English stays in the trail (and in `whm2fa audit`).
