@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOOK_INPUT_IDLE_MS } from '../../plugin/src/rules';
 import { auditLines, cpanelSecrets, makeServer, type Server } from '../support/server';
 
 let server: Server;
@@ -23,7 +24,16 @@ beforeAll(() => {
 });
 afterAll(() => server.cleanup());
 
-/** What a run of the hook gave; `killed`: it had not exited by itself after 5 s. */
+/**
+ * Past this, a run is killed and `killed` set. With stdin held open, half the time the
+ * hook waits for input that stops coming ({@link HOOK_INPUT_IDLE_MS}): a hook that exits
+ * only when that wait ends is caught, one that acts at once has seconds to spare on a busy
+ * machine. With stdin ended, only a hang is to be caught, so the bound is generous.
+ */
+const HELD_OPEN_BOUND_MS = HOOK_INPUT_IDLE_MS / 2;
+const ENDED_BOUND_MS = 30_000;
+
+/** What a run of the hook gave; `killed`: it had not exited by itself within its bound. */
 interface HookRun {
   out: string;
   err: string;
@@ -39,7 +49,7 @@ function runHook(input: string | Buffer, args: string[] = []): Promise<HookRun> 
     const bound = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, 5000);
+    }, ENDED_BOUND_MS);
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
@@ -67,12 +77,12 @@ function runHookFed(pieces: string[], end: boolean): Promise<HookRun> {
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (err += c.toString()));
     child.on('error', reject);
-    // A hook that never exits while its stdin stays open is killed here, well after the
-    // second it is allowed, so the test fails instead of hanging.
+    // A hook that does not exit by itself while its stdin stays open is killed here, so
+    // the test fails instead of hanging.
     const bound = setTimeout(() => {
       killed = true;
       child.kill('SIGKILL');
-    }, 5000);
+    }, HELD_OPEN_BOUND_MS);
     child.on('close', () => {
       clearTimeout(bound);
       child.stdin.destroy();

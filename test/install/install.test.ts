@@ -125,8 +125,9 @@ describe('install', () => {
       `require(${JSON.stringify(join(program, 'api.js'))}).main({ root: ${JSON.stringify(root)} });`,
       '',
     ]);
-    for (const other of [join(cgi, 'index.cgi'), join(root, 'usr/local/sbin/whm2fa')])
-      expect(readFileSync(other, 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
+    // The hook's line above all: install.sh reads an earlier install's Node from it.
+    const others = [join(cgi, 'index.cgi'), join(root, 'usr/local/sbin/whm2fa'), join(program, 'whm2fa-hook')];
+    for (const other of others) expect(readFileSync(other, 'utf8').split('\n')[0]).toBe(`#!${process.execPath}`);
     // A 48x48 PNG icon.
     const icon = readFileSync(join(root, 'usr/local/cpanel/whostmgr/docroot/addon_plugins/whm2fa.png'));
     expect(icon.subarray(1, 4).toString()).toBe('PNG');

@@ -2,6 +2,7 @@
 // install.sh, and a way to call its CGI exactly as cpsrvd does.
 import { spawn, spawnSync } from 'node:child_process';
 import {
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -49,10 +50,32 @@ export interface Server {
   cleanup(): void;
 }
 
-/** Builds a tree and installs whm2fa into it (dist/ must be built: npm test does). */
-export function makeServer(options: TreeOptions = {}): Server {
+/**
+ * A tree with cPanel's files and the fake tools, whm2fa not installed: for in-process
+ * tests that call plugin/src against it. `cleanup` removes it.
+ */
+export function makeTree(options: TreeOptions = {}): Server {
   const root = mkdtempSync(join(tmpdir(), 'whm2fa-'));
   (createServerTree as (root: string, options: TreeOptions) => void)(root, options);
+  return {
+    root,
+    cgiDir: join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa'),
+    cleanup: () => rmSync(root, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * Makes the fake cPanel tools fail the calls named (`"TOOL:FUNCTION": "exit" | …`, as
+ * scripts/fake-cpanel/lib.mjs reads them); the other calls go on working.
+ */
+export function setFaults(server: Server, faults: Record<string, unknown>): void {
+  mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
+  writeFileSync(join(server.root, 'var/fake-cpanel/faults.json'), JSON.stringify(faults));
+}
+
+/** Builds a tree and installs whm2fa into it (dist/ must be built: npm test does). */
+export function makeServer(options: TreeOptions = {}): Server {
+  const { root } = makeTree(options);
   const install = spawnSync(
     'bash',
     [join(TOP, 'install.sh'), '--root', root, '--node', process.execPath, '--yes', ...(options.installArgs ?? [])],

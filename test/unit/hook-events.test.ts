@@ -2,12 +2,9 @@
 // against a fake cPanel tree (the fake tools of scripts/fake-cpanel, run by the real
 // bridge): WHM's own change is made with the fake whmapi1, then the event is answered as
 // the hook would, and cPanel's store, whm2fa's state and the audit trail are read back.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-// @ts-expect-error: plain JavaScript module of the local WHM
-import { createServerTree } from '../../scripts/fake-cpanel/tree.mjs';
 import { answer, describe as hookRegistrations, hookHealth } from '../../plugin/src/hookEvents';
 import type { EventInput } from '../../plugin/src/hookInput';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
@@ -16,7 +13,7 @@ import { reconcile } from '../../plugin/src/reconcile';
 import { dayOf } from '../../plugin/src/coverage';
 import { loadTotp } from '../../plugin/src/totp';
 import { readUserState, writeUserState } from '../../plugin/src/userState';
-import { cpanelTool, type Server } from '../support/server';
+import { cpanelTool, makeTree, setFaults, type Server } from '../support/server';
 import { storeSecrets } from '../support/fakeBridge';
 
 const T0 = 1_800_000_000;
@@ -29,13 +26,11 @@ let paths: ServerPaths;
 
 beforeAll(loadTotp);
 beforeEach(() => {
-  const root = mkdtempSync(join(tmpdir(), 'whm2fa-hook-events-'));
-  (createServerTree as (root: string, options: object) => void)(root, {
+  server = makeTree({
     secrets: { shop1: KEY },
     otherEntries: { 'info@shop1.example.com': KEY2, 'dev@shop1': KEY2, 'news@blog2.example.com': KEY2 },
   });
-  server = { root, cgiDir: '', cleanup: () => rmSync(root, { recursive: true, force: true }) };
-  paths = serverPaths(root);
+  paths = serverPaths(server.root);
 });
 afterEach(() => server.cleanup());
 
@@ -86,11 +81,7 @@ describe('Accounts::Create', () => {
   });
 
   it('a cPanel call that fails is recorded at the event’s time, for whm2fa report', () => {
-    mkdirSync(join(server.root, 'var/fake-cpanel'), { recursive: true });
-    writeFileSync(
-      join(server.root, 'var/fake-cpanel/faults.json'),
-      JSON.stringify({ 'whmapi1:twofactorauth_remove_user_config': 'exit' }),
-    );
+    setFaults(server, { 'whmapi1:twofactorauth_remove_user_config': 'exit' });
     const said = answer(server.root, whostmgr('Accounts::Create', { user: 'shop1' }), true, T0);
     expect(said).toMatch(/^1 whm2fa: shop1 created: stale 2FA entry of an earlier account of this name removed; /);
     expect(storeSecrets(paths)).toEqual({ 'news@blog2.example.com': KEY2 });

@@ -203,7 +203,7 @@ describe('thresholds', () => {
     expect([level(r, 'locked'), r.status]).toEqual(['warning', 'warning']);
   });
 
-  it('lists locked users in name order, whatever the order of the folder', () => {
+  it('lists locked users in name order', () => {
     mkdirSync(paths.userStateDir, { recursive: true });
     for (const user of ['zed', 'amy', 'mid', 'bob'])
       writeFileSync(
