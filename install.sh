@@ -231,7 +231,7 @@ put_text 0755 "$cli_link" "$(wrapper cli ', argv: process.argv.slice(2)')"
 # rest of a #! line as one argument): a page of Manage Users over 10,000 accounts otherwise
 # costs two to five garbage collections, each waiting on V8's helper threads
 # (docs/decisions/young-generation.md).
-put_text 0755 "$cgi_dir/api.cgi" "$(wrapper api '' ' --min-semi-space-size=8')"
+put_text 0755 "$cgi_dir/api.cgi" "$(wrapper api '' ' --min-semi-space-size=2')"
 put_text 0755 "$cgi_dir/index.cgi" "$(wrapper index)"
 put 0644 "$dist/frontend/app.js" "$cgi_dir/app.js"
 put 0644 "$dist/frontend/app.css" "$cgi_dir/app.css"

@@ -7,7 +7,7 @@
 import { badRequest } from './errors';
 import { t } from './messages';
 import { USERS_PAGE_SIZE } from './rules';
-import { accountRows, countProtected, type ManagedAccount, type ManagedView } from './access';
+import { accountRows, type ManagedAccount, type ManagedView } from './access';
 
 /** The columns Manage Users sorts by. */
 export const SORT_KEYS = ['user', 'domain', 'owner', 'enabled', 'lastReminded'] as const;
@@ -67,6 +67,11 @@ export interface AccountFacts {
   readonly view: ManagedView;
   /** cPanel's 2FA store: an account has 2FA when it holds its key. */
   readonly secrets: ReadonlyMap<string, string>;
+  /**
+   * How many of the view's accounts have 2FA: counted once by the caller, with the
+   * coverage figures (coverage.ts, viewCounts), not again here.
+   */
+  readonly protectedCount: number;
   /** Account → when it was last reminded (epoch seconds). */
   readonly reminded: ReadonlyMap<string, number>;
   /** The primary domains of `users`, or of every account when undefined. */
@@ -119,7 +124,6 @@ export function accountPage(facts: AccountFacts, query: PageQuery, pageSize = US
   const all = query.search !== '' || query.sort === 'domain' ? facts.domains() : undefined;
   const owner = (user: string): string => view.owners.get(user) ?? '';
   const domain = (user: string): string => all?.get(user) ?? '';
-  const enabled = countProtected(view, secrets);
   const matching =
     query.search === '' ? view.users : view.users.filter((u) => matches(u, owner(u), domain(u), query.search));
   const { page, pages } = pageOf(matching.length, query.page, pageSize);
@@ -146,7 +150,7 @@ export function accountPage(facts: AccountFacts, query: PageQuery, pageSize = US
   return {
     users: accountRows(view, users, { domains: all ?? facts.domains(users), secrets, reminded }),
     total: view.users.length,
-    protected: enabled,
+    protected: facts.protectedCount,
     matching: matching.length,
     page,
     pages,

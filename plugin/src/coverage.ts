@@ -87,18 +87,29 @@ export function countCoverage(paths: ServerPaths): CoverageCounts {
   return countOwners(serverAccounts(paths), readSecrets(paths), readResellers(paths).keys());
 }
 
+/** The counts of a caller's view, and its own share (Manage Users' "N of M accounts protected"). */
+export interface ViewCounts extends CoverageCounts {
+  /** The accounts the caller manages ({@link ManagedView}'s `users`) and how many have 2FA. */
+  readonly own: Share;
+}
+
 /**
  * The counts of the caller's view: a root-level caller's view holds the whole server (the
- * caller included, as a snapshot counts it); a reseller's gives its own figure only.
+ * caller included, as a snapshot counts it); a reseller's gives its own figure only. With
+ * `own`, the caller's share as Manage Users shows it: each account's 2FA is looked up once
+ * per request, not once for the figures and again for the page.
  */
-export function viewCounts(
-  paths: ServerPaths,
-  view: ManagedView,
-  secrets: ReadonlyMap<string, string>,
-): CoverageCounts {
-  if (view.caller.isRoot) return countOwners(view.owners, secrets, readResellers(paths).keys());
+export function viewCounts(paths: ServerPaths, view: ManagedView, secrets: ReadonlyMap<string, string>): ViewCounts {
+  const self = view.caller.user;
+  if (view.caller.isRoot) {
+    const counts = countOwners(view.owners, secrets, readResellers(paths).keys());
+    // The server's figure counts the caller's own account (a root-level reseller's); the view does not.
+    const mine = view.owners.has(self) && secrets.has(self) ? 1 : 0;
+    const server = counts.server as Share;
+    return { ...counts, own: { protected: server.protected - mine, total: view.users.length } };
+  }
   const own = { protected: countProtected(view, secrets), total: view.users.length };
-  return { server: null, resellers: new Map([[view.caller.user, own]]) };
+  return { server: null, resellers: new Map([[self, own]]), own };
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;

@@ -8,6 +8,7 @@ import { setupServer } from 'msw/node';
 import { totp } from '../support/rfc6238';
 import type { CoverageReport } from '../../frontend/src/api';
 import { accountPage, MAX_PAGE, MAX_SORT_LENGTH, pageQuery } from '../../plugin/src/accountPage';
+import { countProtected } from '../../plugin/src/access';
 import { optionalInteger, optionalString } from '../../plugin/src/api/params';
 import { forbidden, Whm2faError } from '../../plugin/src/errors';
 import { validIssuer } from '../../plugin/src/issuer';
@@ -307,10 +308,13 @@ const ACTIONS: Record<string, (body: Call) => Response> = {
     const caller = { user: state.status.user, isRoot: state.status.isRoot, isReseller: true };
     const owners = new Map(state.users.map((u) => [u.user, u.owner]));
     const domains = new Map(state.users.map((u) => [u.user, u.domain]));
+    const view = { caller, users: [...owners.keys()].sort(), owners };
+    const secrets = new Map(state.users.filter((u) => u.enabled).map((u) => [u.user, 'KEY']));
     const page = accountPage(
       {
-        view: { caller, users: [...owners.keys()].sort(), owners },
-        secrets: new Map(state.users.filter((u) => u.enabled).map((u) => [u.user, 'KEY'])),
+        view,
+        secrets,
+        protectedCount: countProtected(view, secrets),
         reminded: new Map(
           state.users.flatMap((u) =>
             u.lastReminded === undefined || u.lastReminded === null

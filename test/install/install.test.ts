@@ -120,7 +120,7 @@ describe('install', () => {
     // Only api.cgi gives Node an option: the young generation for Manage Users' pages
     // (docs/decisions/young-generation.md); one option, as Linux passes one after #!.
     expect(wrapper.split('\n')).toEqual([
-      `#!${process.execPath} --min-semi-space-size=8`,
+      `#!${process.execPath} --min-semi-space-size=2`,
       expect.stringMatching(/^\/\/ whm2fa /),
       `require(${JSON.stringify(join(program, 'api.js'))}).main({ root: ${JSON.stringify(root)} });`,
       '',
@@ -314,10 +314,10 @@ describe('finding Node in cPanel’s order', () => {
     expect(install(root).status).toBe(0);
     const shebang = (): string =>
       readFileSync(join(root, 'usr/local/cpanel/whostmgr/docroot/cgi/whm2fa/api.cgi'), 'utf8').split('\n')[0] ?? '';
-    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs22/bin/node')} --min-semi-space-size=8`);
+    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs22/bin/node')} --min-semi-space-size=2`);
     mkdirSync(join(root, 'etc/cpanel/ea4'), { recursive: true });
     writeFileSync(join(root, 'etc/cpanel/ea4/passenger.nodejs'), '/opt/cpanel/ea-nodejs18/bin/node\n');
     expect(install(root).status).toBe(0);
-    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs18/bin/node')} --min-semi-space-size=8`);
+    expect(shebang()).toBe(`#!${join(root, 'opt/cpanel/ea-nodejs18/bin/node')} --min-semi-space-size=2`);
   });
 });

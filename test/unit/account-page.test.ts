@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { managedView, type Caller, type ManagedView } from '../../plugin/src/access';
+import { countProtected, managedView, type Caller, type ManagedView } from '../../plugin/src/access';
 import {
   accountPage,
   matches,
@@ -34,9 +34,11 @@ function facts(
   const domains = new Map(accounts.filter(([, , d]) => d !== '').map(([u, , d]) => [u, d]));
   const view: ManagedView = { caller, users: accounts.map(([u]) => u).sort(), owners };
   const asked: Array<readonly string[] | undefined> = [];
+  const secrets = new Map(accounts.filter(([, , , on]) => on).map(([u]) => [u, 'KEY']));
   return {
     view,
-    secrets: new Map(accounts.filter(([, , , on]) => on).map(([u]) => [u, 'KEY'])),
+    secrets,
+    protectedCount: countProtected(view, secrets),
     reminded: new Map(accounts.filter(([, , , , at]) => at !== undefined).map(([u, , , , at]) => [u, at as number])),
     domains: (users) => {
       asked.push(users);

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServerPaths } from '../../plugin/src/paths';
-import { managedView } from '../../plugin/src/access';
+import { countProtected, managedView, type Caller } from '../../plugin/src/access';
 import { readSecrets } from '../../plugin/src/cpanelState';
 import {
   countCoverage,
@@ -68,6 +68,27 @@ describe('the figures of each view', () => {
     });
     const boss = { user: 'reseller2', isRoot: true, isReseller: true };
     expect(plain(viewCounts(paths, managedView(paths, boss), readSecrets(paths)))).toEqual(plain(countCoverage(paths)));
+  });
+});
+
+describe('the caller’s own share (Manage Users’ “N of M accounts protected”)', () => {
+  it('is the view’s accounts and their keys, counted with the figures: never the caller’s own', () => {
+    const secrets = readSecrets(paths);
+    const own = (caller: Caller) => viewCounts(paths, managedView(paths, caller), secrets).own;
+    expect(own({ user: 'root', isRoot: true, isReseller: false })).toEqual(share(2, 7));
+    expect(own({ user: 'reseller1', isRoot: false, isReseller: true })).toEqual(share(1, 2));
+    // A root-level reseller with 2FA: the server's figure holds its key, its own share does not.
+    expect(own({ user: 'reseller2', isRoot: true, isReseller: true })).toEqual(share(1, 6));
+    // The same as counting the view's accounts one by one.
+    for (const caller of [
+      { user: 'root', isRoot: true, isReseller: false },
+      { user: 'reseller1', isRoot: false, isReseller: true },
+      { user: 'reseller2', isRoot: true, isReseller: true },
+      { user: 'reseller1', isRoot: true, isReseller: true },
+    ]) {
+      const view = managedView(paths, caller);
+      expect(own(caller)).toEqual(share(countProtected(view, secrets), view.users.length));
+    }
   });
 });
 

@@ -115,16 +115,17 @@ function usersList(ctx: RequestContext, params: Params): UsersListData {
   // cPanel's files are read once, here: the page, its counts and the coverage come from this reading.
   const view = managedView(paths, caller);
   const secrets = readSecrets(paths);
+  const counts = viewCounts(paths, view, secrets);
   const page = accountPage(
     {
       view,
       secrets,
+      protectedCount: counts.own.protected,
       reminded: lastReminders(paths),
       domains: (users) => (users === undefined ? readDomains(paths) : readDomainsOf(paths, users)),
     },
     query,
   );
-  const counts = viewCounts(paths, view, secrets);
   let history: Snapshot[] | undefined;
   // The list is the answer: a snapshot that cannot be kept today is kept by a later call.
   bestEffort(() => {
