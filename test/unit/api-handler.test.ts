@@ -20,6 +20,7 @@ import {
 import { ACTIONS } from '../../plugin/src/api/actions';
 import { checkSession } from '../../plugin/src/session';
 import { StateError, Whm2faError } from '../../plugin/src/errors';
+import { refusal } from '../support/refusal';
 import { loadTotp } from '../../plugin/src/totp';
 import { MAX_REASON_LENGTH } from '../../plugin/src/rules';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
@@ -43,16 +44,6 @@ function request(over: Partial<CgiRequest> = {}): CgiRequest {
     remoteAddr: '192.0.2.9',
     ...over,
   };
-}
-
-function refusal(fn: () => unknown): Whm2faError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Whm2faError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
 }
 
 interface Answer {

@@ -10,7 +10,8 @@ import { getSettings, setIssuer, setPolicy } from '../../plugin/src/configuratio
 import { CpanelCallError, type CpanelBridge } from '../../plugin/src/cpanel';
 import { readSettings, ownIssuer, writeSettings } from '../../plugin/src/settings';
 import { listAudit } from '../../plugin/src/audit';
-import { StateError, Whm2faError } from '../../plugin/src/errors';
+import { StateError } from '../../plugin/src/errors';
+import { refusal } from '../support/refusal';
 import { serverPaths, type ServerPaths } from '../../plugin/src/paths';
 import type { Caller } from '../../plugin/src/access';
 import type { RequestContext } from '../../plugin/src/context';
@@ -72,16 +73,6 @@ const ctx = (caller: Caller, epochSeconds = T0): RequestContext => ({
   epochSeconds,
   cpanel: bridge(),
 });
-
-function refusal(fn: () => unknown): Whm2faError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Whm2faError) return err;
-    throw err;
-  }
-  throw new Error('not refused');
-}
 
 const audit = (): Array<[string, string, string, string]> =>
   listAudit(paths, { limit: 100, visible: () => true })

@@ -13,6 +13,7 @@ import { listAudit } from '../../plugin/src/audit';
 import { reconcile } from '../../plugin/src/reconcile';
 import { loadTotp } from '../../plugin/src/totp';
 import { Whm2faError } from '../../plugin/src/errors';
+import { refusal } from '../support/refusal';
 import { MAX_REASON_LENGTH } from '../../plugin/src/rules';
 import type { RequestContext } from '../../plugin/src/context';
 import { totp } from '../support/rfc6238';
@@ -57,16 +58,6 @@ function ctx(caller = reseller, at = T0): RequestContext {
 
 function audit(): { action: string; result: string; actor: string; subject: string; reason?: string }[] {
   return listAudit(paths, { limit: 100, visible: () => true }).reverse();
-}
-
-function refusal(fn: () => unknown): Whm2faError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof Whm2faError) return err;
-    throw err;
-  }
-  throw new Error('expected a refusal');
 }
 
 async function refusalOf(p: Promise<unknown>): Promise<Whm2faError> {
